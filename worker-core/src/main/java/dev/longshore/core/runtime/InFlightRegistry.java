@@ -1,0 +1,124 @@
+package dev.longshore.core.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every message this worker holds, and the permits that bound how many it may hold. One permit per message,
+ * taken before receive and returned when the message leaves: so the poller asks SQS only for as many messages
+ * as there are free slots, and a drain is complete when every permit is back.
+ */
+final class InFlightRegistry {
+    private final int capacity;
+    private final Semaphore permits;
+    private final Map<String, InFlightMessage> messages = new ConcurrentHashMap<>();
+    private final Object changed = new Object();
+
+    InFlightRegistry(int capacity) {
+        this.capacity = capacity;
+        this.permits = new Semaphore(capacity);
+    }
+
+    /**
+     * Waits up to {@code timeout} for at least one free slot, then takes as many as are free up to {@code max}.
+     *
+     * @return the number of permits taken, 0 when none freed up in time
+     */
+    int acquireUpTo(int max, Duration timeout) throws InterruptedException {
+        if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            return 0;
+        }
+        int taken = 1;
+        while (taken < max && permits.tryAcquire()) {
+            taken++;
+        }
+        return taken;
+    }
+
+    void releasePermits(int n) {
+        if (n > 0) {
+            permits.release(n);
+        }
+    }
+
+    /** Tracks a received message; its permit was taken by the poller. */
+    void add(InFlightMessage m) {
+        messages.put(m.id(), m);
+    }
+
+    /** Forgets a message and returns its permit; safe to call twice. */
+    void remove(InFlightMessage m) {
+        if (messages.remove(m.id(), m)) {
+            permits.release();
+            synchronized (changed) {
+                changed.notifyAll();
+            }
+        }
+    }
+
+    List<InFlightMessage> snapshot() {
+        return new ArrayList<>(messages.values());
+    }
+
+    int size() {
+        return messages.size();
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /** Waits until no message is held or the timeout passes; true when empty. */
+    boolean awaitEmpty(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (changed) {
+            while (!messages.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(changed, left);
+            }
+            return true;
+        }
+    }
+
+    /** Waits until no message is in the given phases, or the timeout passes. */
+    boolean awaitNone(Duration timeout, InFlightMessage.Phase... phases) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (changed) {
+            while (anyIn(phases)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                // Phase changes do not always remove a message, so re-check at least every 50 ms.
+                TimeUnit.NANOSECONDS.timedWait(changed, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return true;
+        }
+    }
+
+    void signal() {
+        synchronized (changed) {
+            changed.notifyAll();
+        }
+    }
+
+    private boolean anyIn(InFlightMessage.Phase... phases) {
+        for (InFlightMessage m : messages.values()) {
+            InFlightMessage.Phase p = m.phase.get();
+            for (InFlightMessage.Phase wanted : phases) {
+                if (p == wanted) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

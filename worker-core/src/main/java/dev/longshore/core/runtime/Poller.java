@@ -1,0 +1,179 @@
+package dev.longshore.core.runtime;
+
+import dev.longshore.core.WorkerState;
+import dev.longshore.core.gate.GateStatus;
+import dev.longshore.core.gate.ReceiveGate;
+import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.queue.QueueClient;
+import dev.longshore.core.queue.QueueMessage;
+import dev.longshore.core.queue.QueueUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receive loop: checks the gates, takes as many permits as there are free slots (at most 10), long-polls
+ * for that many messages and hands them to the dispatcher. SQS errors put the worker in PAUSED and are retried
+ * with a capped backoff; when SQS answers again the worker is READY again in the same process.
+ */
+final class Poller implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Poller.class);
+    /** How often a closed gate is asked again: quick enough to resume promptly, cheap enough to be idle. */
+    static final Duration GATE_RECHECK = Duration.ofSeconds(1);
+    /** How long to wait for a free slot before looking at gates and drain again. */
+    private static final Duration PERMIT_WAIT = Duration.ofSeconds(1);
+    static final Duration BACKOFF_MIN = Duration.ofMillis(500);
+    static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+
+    private final QueueClient sqs;
+    private final String queueUrl;
+    private final InFlightRegistry registry;
+    private final Dispatcher dispatcher;
+    private final MessageProcessor processor;
+    private final List<ReceiveGate> gates;
+    private final StateMachine state;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final VisibilityEstimator visibility;
+    private final int waitSeconds;
+    private final BooleanSupplier draining;
+    private final Object wake = new Object();
+    private volatile Instant lastLoop;
+
+    Poller(QueueClient sqs, String queueUrl, InFlightRegistry registry, Dispatcher dispatcher,
+           MessageProcessor processor, List<ReceiveGate> gates, StateMachine state, Metrics metrics, Clock clock,
+           VisibilityEstimator visibility, int waitSeconds, BooleanSupplier draining) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.registry = registry;
+        this.dispatcher = dispatcher;
+        this.processor = processor;
+        this.gates = List.copyOf(gates);
+        this.state = state;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.visibility = visibility;
+        this.waitSeconds = waitSeconds;
+        this.draining = draining;
+        this.lastLoop = clock.instant();
+    }
+
+    Instant lastLoop() {
+        return lastLoop;
+    }
+
+    /** Wakes the loop from a gate or backoff wait (drain). */
+    void wake() {
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    @Override
+    public void run() {
+        Duration backoff = BACKOFF_MIN;
+        boolean sqsDown = false;
+        while (!draining.getAsBoolean()) {
+            lastLoop = clock.instant();
+            GateStatus gate = checkGates();
+            if (!gate.isOpen()) {
+                state.moveTo(WorkerState.PAUSED, gate.reason());
+                pause(GATE_RECHECK);
+                continue;
+            }
+            if (!sqsDown) {
+                state.moveTo(WorkerState.READY, "");
+            }
+            int permits;
+            try {
+                permits = registry.acquireUpTo(10, PERMIT_WAIT);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (permits == 0) {
+                continue;
+            }
+            List<QueueMessage> received;
+            try {
+                received = sqs.receive(queueUrl, permits, waitSeconds, visibility.seconds());
+            } catch (QueueUnavailableException e) {
+                registry.releasePermits(permits);
+                if (draining.getAsBoolean()) {
+                    break;
+                }
+                metrics.receiveErrors.increment();
+                if (!sqsDown) {
+                    log.warn("SQS unreachable, backing off: {}", e.getMessage());
+                }
+                sqsDown = true;
+                state.moveTo(WorkerState.PAUSED, "SQS unreachable: " + e.getMessage());
+                pause(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : backoff.multipliedBy(2);
+                continue;
+            }
+            if (sqsDown) {
+                log.info("SQS reachable again");
+                sqsDown = false;
+                backoff = BACKOFF_MIN;
+                state.moveTo(WorkerState.READY, "");
+            }
+            registry.releasePermits(permits - received.size());
+            if (received.isEmpty()) {
+                continue;
+            }
+            metrics.received.add(received.size());
+            Instant receivedAt = clock.instant();
+            if (draining.getAsBoolean()) {
+                releaseLate(received, receivedAt);
+                break;
+            }
+            dispatcher.dispatch(received, visibility.seconds(), receivedAt);
+        }
+        log.debug("poller stopped");
+    }
+
+    /** A receive that was in flight when the drain began returned messages: give them straight back. */
+    private void releaseLate(List<QueueMessage> received, Instant receivedAt) {
+        List<InFlightMessage> late = new ArrayList<>(received.size());
+        for (QueueMessage msg : received) {
+            InFlightMessage m = new InFlightMessage(msg, receivedAt, visibility.seconds(), InFlightMessage.Phase.WAITING);
+            registry.add(m);
+            late.add(m);
+        }
+        processor.release(late, "received while draining");
+    }
+
+    private GateStatus checkGates() {
+        for (ReceiveGate g : gates) {
+            GateStatus s;
+            try {
+                s = g.check();
+            } catch (RuntimeException e) {
+                s = GateStatus.closed("gate check failed: " + e);
+            }
+            if (!s.isOpen()) {
+                return s;
+            }
+        }
+        return GateStatus.open();
+    }
+
+    private void pause(Duration d) {
+        synchronized (wake) {
+            if (draining.getAsBoolean()) {
+                return;
+            }
+            try {
+                wake.wait(Math.max(1, d.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Thread.interrupted();
+    }
+}

@@ -1,0 +1,250 @@
+package dev.longshore.core.runtime;
+
+import dev.longshore.core.DrainReport;
+import dev.longshore.core.WorkerPlugin;
+import dev.longshore.core.WorkerState;
+import dev.longshore.core.config.ConfigException;
+import dev.longshore.core.config.WorkerConfig;
+import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.queue.QueueAttributes;
+import dev.longshore.core.queue.QueueClient;
+import dev.longshore.core.queue.QueueNotFoundException;
+import dev.longshore.core.queue.QueueUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The receive side of a worker: warm-up (queue URL, attributes, dead-letter queue), the poller, job threads,
+ * visibility heartbeat and acknowledger, and the ordered drain that stops them. Threads are named
+ * {@code worker-<name>-poller|visibility|acks|job-N} and all are stopped by {@link #drain}.
+ */
+public final class ReceivePipeline {
+    private static final Logger log = LoggerFactory.getLogger(ReceivePipeline.class);
+    /** How long deletes and visibility changes may take after the jobs ended, on top of the drain budget. */
+    static final Duration FLUSH_GRACE = Duration.ofSeconds(10);
+    /** A poller that has not looped for this long (beyond its long poll) is wedged. */
+    static final Duration WEDGED_AFTER = Duration.ofSeconds(90);
+
+    private final WorkerConfig config;
+    private final WorkerPlugin plugin;
+    private final QueueClient sqs;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final StateMachine states;
+    private final DoubleSupplier random;
+    private final Consumer<ConfigException> fatal;
+    private final InFlightRegistry registry;
+    private final VisibilityEstimator estimator;
+    private final ExecutorService jobs;
+    private volatile boolean draining;
+    private volatile String queueUrl;
+    private volatile Poller poller;
+    private volatile MessageProcessor processor;
+    private volatile Acknowledger acks;
+    private volatile VisibilityHeartbeat heartbeat;
+    private Thread pollerThread;
+    private Thread ackThread;
+    private Thread heartbeatThread;
+    private final Object warmUpWake = new Object();
+
+    public ReceivePipeline(WorkerConfig config, WorkerPlugin plugin, QueueClient sqs, Metrics metrics, Clock clock,
+                           StateMachine states, DoubleSupplier random, Consumer<ConfigException> fatal) {
+        this.config = config;
+        this.plugin = plugin;
+        this.sqs = sqs;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.states = states;
+        this.random = random;
+        this.fatal = fatal;
+        this.registry = new InFlightRegistry(config.concurrency());
+        this.estimator = new VisibilityEstimator(config.visibilityTimeout());
+        this.jobs = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("worker-" + config.workerName() + "-job-", 1).factory());
+    }
+
+    public void start() {
+        pollerThread = new Thread(this::warmUpThenPoll, "worker-" + config.workerName() + "-poller");
+        pollerThread.start();
+    }
+
+    private void warmUpThenPoll() {
+        MDC.put("worker", config.workerName());
+        MDC.put("queue", config.queueLabel());
+        Duration backoff = Poller.BACKOFF_MIN;
+        QueueAttributes attributes = null;
+        DeadLetterRouter deadLetters = null;
+        while (!draining) {
+            try {
+                String url = config.queueUrl().orElseGet(() -> sqs.queueUrl(config.queueName().get(), Optional.empty()));
+                attributes = sqs.attributes(url);
+                deadLetters = DeadLetterRouter.resolve(sqs, attributes);
+                queueUrl = url;
+                break;
+            } catch (QueueNotFoundException e) {
+                String variable = config.queueUrl().isPresent() ? "WORKER_QUEUE_URL" : "WORKER_QUEUE_NAME";
+                fatal.accept(ConfigException.invalid(variable, config.queueLabel(),
+                        "an existing SQS queue (" + e.getMessage() + ")"));
+                return;
+            } catch (QueueUnavailableException | IllegalStateException e) {
+                metrics.receiveErrors.increment();
+                states.moveTo(WorkerState.PAUSED, "SQS unreachable: " + e.getMessage());
+                log.warn("cannot read queue {} yet: {}", config.queueLabel(), e.getMessage());
+                synchronized (warmUpWake) {
+                    if (draining) {
+                        return;
+                    }
+                    try {
+                        warmUpWake.wait(backoff.toMillis());
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+                backoff = backoff.multipliedBy(2).compareTo(Poller.BACKOFF_MAX) > 0 ? Poller.BACKOFF_MAX : backoff.multipliedBy(2);
+            }
+        }
+        if (draining || attributes == null) {
+            return;
+        }
+        MDC.put("queue", queueUrl);
+        log.info("queue {} (fifo={}, visibility {} s, dead-letter queue {})", queueUrl, attributes.fifo(),
+                attributes.visibilityTimeoutSeconds(), deadLetters.url().orElse("none"));
+        RetryPolicy retry = new RetryPolicy(config.retryBaseDelay(), config.retryMaxDelay(), random);
+        heartbeat = new VisibilityHeartbeat(sqs, queueUrl, registry, metrics, clock, estimator);
+        acks = new Acknowledger(sqs, queueUrl, metrics, registry::remove);
+        processor = new MessageProcessor(config.workerName(), queueUrl, sqs, plugin.handler(), acks, deadLetters,
+                retry, registry, metrics, clock, estimator, heartbeat);
+        Dispatcher dispatcher = new Dispatcher(jobs, processor, registry, () -> draining, attributes.fifo());
+        poller = new Poller(sqs, queueUrl, registry, dispatcher, processor, plugin.gates(), states, metrics, clock,
+                estimator, (int) config.receiveWait().toSeconds(), () -> draining);
+        heartbeatThread = namedThread("visibility", heartbeat);
+        ackThread = namedThread("acks", acks);
+        synchronized (this) {
+            if (draining) {
+                return;
+            }
+            heartbeatThread.start();
+            ackThread.start();
+        }
+        poller.run();
+    }
+
+    private Thread namedThread(String role, Runnable body) {
+        String worker = config.workerName();
+        String queue = queueUrl;
+        return new Thread(() -> {
+            MDC.put("worker", worker);
+            MDC.put("queue", queue);
+            body.run();
+        }, "worker-" + worker + "-" + role);
+    }
+
+    public int inflight() {
+        return registry.size();
+    }
+
+    public boolean live() {
+        Poller p = poller;
+        if (p == null || draining) {
+            return true;
+        }
+        Duration idle = Duration.between(p.lastLoop(), clock.instant());
+        return idle.compareTo(WEDGED_AFTER.plus(config.receiveWait())) < 0;
+    }
+
+    /**
+     * Stops receiving, waits up to {@code budget} for running jobs, releases what is left, flushes outcomes
+     * and stops every thread. Called once, from the worker's drain thread.
+     */
+    public DrainReport drain(String reason, Duration budget, int exitCode) {
+        Instant start = clock.instant();
+        long doneBefore = metrics.succeeded.value() + metrics.retried.value() + metrics.deadLettered.value();
+        synchronized (this) {
+            draining = true;
+        }
+        synchronized (warmUpWake) {
+            warmUpWake.notifyAll();
+        }
+        sqs.abortReceives();
+        Poller p = poller;
+        if (p != null) {
+            p.wake();
+        }
+        MessageProcessor proc = processor;
+        int released = 0;
+        if (proc != null) {
+            released += proc.release(waiting(), "worker is draining; not started");
+            try {
+                if (!registry.awaitNone(budget, InFlightMessage.Phase.RUNNING)) {
+                    List<InFlightMessage> stillRunning = registry.snapshot().stream()
+                            .filter(m -> m.phase.get() == InFlightMessage.Phase.RUNNING).toList();
+                    log.warn("drain budget {} ms spent with {} job(s) running; cancelling them", budget.toMillis(),
+                            stillRunning.size());
+                    released += proc.release(stillRunning, "drain deadline passed; job cancelled");
+                }
+                // Messages a late receive returns are released by the poller; wait for it to stop.
+                joinQuietly(pollerThread, Duration.ofSeconds(2));
+                if (!acks.flush(FLUSH_GRACE)) {
+                    log.warn("{} delete(s) still pending after {} s; those messages will be delivered again",
+                            acks.pendingCount(), FLUSH_GRACE.toSeconds());
+                }
+                registry.awaitEmpty(FLUSH_GRACE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            joinQuietly(pollerThread, Duration.ofSeconds(2));
+        }
+        stopThreads();
+        long doneAfter = metrics.succeeded.value() + metrics.retried.value() + metrics.deadLettered.value();
+        return new DrainReport(reason, (int) (doneAfter - doneBefore), released,
+                Duration.between(start, clock.instant()), exitCode);
+    }
+
+    private List<InFlightMessage> waiting() {
+        return registry.snapshot().stream().filter(m -> m.phase.get() == InFlightMessage.Phase.WAITING).toList();
+    }
+
+    private void stopThreads() {
+        if (heartbeat != null) {
+            heartbeat.stop();
+            heartbeatThread.interrupt();
+            joinQuietly(heartbeatThread, Duration.ofSeconds(2));
+        }
+        if (acks != null) {
+            acks.stop();
+            ackThread.interrupt();
+            joinQuietly(ackThread, Duration.ofSeconds(2));
+        }
+        jobs.shutdownNow();
+        try {
+            if (!jobs.awaitTermination(2, TimeUnit.SECONDS)) {
+                log.warn("some job threads did not stop within 2 s of cancellation");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinQuietly(Thread t, Duration timeout) {
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        try {
+            t.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.longshore.core.runtime;
+
+import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.queue.QueueClient;
+import dev.longshore.core.queue.QueueMessage;
+import dev.longshore.core.queue.QueueUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every held message invisible for as long as its job runs: when less than half of a message's
+ * visibility is left, it is set back to the full visibility (ChangeMessageVisibilityBatch, 10 at a time). This
+ * is what lets a job run far longer than the queue's visibility timeout without a second delivery.
+ */
+final class VisibilityHeartbeat implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(VisibilityHeartbeat.class);
+    /** SQS counts 12 h from the first receive; stay a little short of it so the call is not refused. */
+    static final Duration SQS_LIMIT = Duration.ofHours(12).minusSeconds(5);
+    static final int BATCH = 10;
+
+    private final QueueClient sqs;
+    private final String queueUrl;
+    private final InFlightRegistry registry;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final VisibilityEstimator estimator;
+    private volatile boolean running = true;
+
+    VisibilityHeartbeat(QueueClient sqs, String queueUrl, InFlightRegistry registry, Metrics metrics, Clock clock,
+                        VisibilityEstimator estimator) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.estimator = estimator;
+    }
+
+    /** How often to look: a sixth of the visibility, between 100 ms and 5 s. */
+    static Duration tick(int visibilitySeconds) {
+        long ms = visibilitySeconds * 1000L / 6;
+        return Duration.ofMillis(Math.max(100, Math.min(5000, ms)));
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                Thread.sleep(tick(estimator.seconds()).toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                extendDue(clock.instant());
+            } catch (RuntimeException e) {
+                log.warn("visibility heartbeat failed: {}", e.toString());
+            }
+        }
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    /** Which messages need an extension now, and to how many seconds. */
+    static Map<InFlightMessage, Integer> due(List<InFlightMessage> held, Instant now) {
+        Map<InFlightMessage, Integer> out = new LinkedHashMap<>();
+        for (InFlightMessage m : held) {
+            if (!m.isActive()) {
+                continue;
+            }
+            long leftMs = Duration.between(now, m.visibleUntil()).toMillis();
+            if (leftMs > m.visibilitySeconds * 1000L / 2) {
+                continue;
+            }
+            long allowed = Duration.between(now, m.receivedAt.plus(SQS_LIMIT)).toSeconds();
+            int seconds = (int) Math.min(m.visibilitySeconds, allowed);
+            if (seconds <= Math.max(0, leftMs / 1000)) {
+                continue; // at SQS's 12 h ceiling: nothing more can be had
+            }
+            out.put(m, seconds);
+        }
+        return out;
+    }
+
+    void extendDue(Instant now) {
+        Map<InFlightMessage, Integer> due = due(registry.snapshot(), now);
+        if (due.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<InFlightMessage, Integer>> entries = new ArrayList<>(due.entrySet());
+        for (int i = 0; i < entries.size(); i += BATCH) {
+            extend(entries.subList(i, Math.min(entries.size(), i + BATCH)), now);
+        }
+    }
+
+    /** Sets one message's visibility to {@code duration} from now at once (a handler asked for it). */
+    void extendNow(InFlightMessage m, Duration duration) {
+        Instant now = clock.instant();
+        long allowed = Duration.between(now, m.receivedAt.plus(SQS_LIMIT)).toSeconds();
+        int seconds = (int) Math.max(0, Math.min((duration.toMillis() + 999) / 1000, allowed));
+        extend(List.of(Map.entry(m, seconds)), now);
+    }
+
+    private void extend(List<Map.Entry<InFlightMessage, Integer>> batch, Instant now) {
+        Map<QueueMessage, Integer> request = new LinkedHashMap<>();
+        for (var e : batch) {
+            request.put(e.getKey().message, e.getValue());
+        }
+        Map<String, String> failed;
+        try {
+            failed = sqs.changeVisibilityBatch(queueUrl, request);
+        } catch (QueueUnavailableException e) {
+            log.warn("could not extend visibility of {} message(s): {}", batch.size(), e.getMessage());
+            return;
+        }
+        for (var e : batch) {
+            InFlightMessage m = e.getKey();
+            String why = failed.get(m.id());
+            if (why == null) {
+                m.visibleUntil(now.plusSeconds(e.getValue()));
+                metrics.visibilityExtensions.increment();
+            } else if (m.isActive()) {
+                log.warn("visibility extension refused for message {}: {} (it may be delivered again)", m.id(), why);
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.longshore.messaging.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longshore.core.job.PermanentFailure;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A validated {@code notify.webhook} payload: {@code {"url", "method", "headers", "body"}} (contract section 3).
+ * A JSON body is sent as JSON; a string body as text.
+ */
+record WebhookRequest(URI url, String method, Map<String, String> headers, Optional<String> body, String contentType) {
+    private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "GET", "DELETE");
+    /** Set by the HTTP client itself, or dangerous to let a message choose. */
+    private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "connection", "expect",
+            "upgrade", "transfer-encoding", "te", "trailer", "keep-alive", "proxy-authorization", "proxy-connection");
+
+    static WebhookRequest parse(ObjectNode payload) throws PermanentFailure {
+        JsonNode urlNode = payload.get("url");
+        if (urlNode == null || !urlNode.isTextual() || urlNode.textValue().isBlank()) {
+            throw new PermanentFailure("invalid_payload", "notify.webhook payload needs a url string");
+        }
+        URI url;
+        try {
+            url = new URI(urlNode.textValue().trim());
+        } catch (URISyntaxException e) {
+            throw new PermanentFailure("invalid_payload", "webhook url is not a valid URI: " + e.getMessage());
+        }
+        if (!url.isAbsolute()) {
+            throw new PermanentFailure("invalid_payload", "webhook url must be absolute: " + urlNode.textValue());
+        }
+        JsonNode methodNode = payload.get("method");
+        String method = methodNode == null || methodNode.isNull() ? "POST" : methodNode.asText().toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            throw new PermanentFailure("invalid_payload", "webhook method " + method + " is not one of " + METHODS);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        JsonNode headersNode = payload.get("headers");
+        if (headersNode != null && !headersNode.isNull()) {
+            if (!headersNode.isObject()) {
+                throw new PermanentFailure("invalid_payload", "webhook headers must be an object of strings");
+            }
+            for (var it = headersNode.fields(); it.hasNext(); ) {
+                var e = it.next();
+                String name = e.getKey();
+                if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    throw new PermanentFailure("invalid_payload", "webhook header name '" + name + "' is not a valid token");
+                }
+                if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                    throw new PermanentFailure("invalid_payload", "webhook header " + name + " may not be set by a message");
+                }
+                if (!e.getValue().isTextual() || e.getValue().textValue().matches("(?s).*[\\r\\n].*")) {
+                    throw new PermanentFailure("invalid_payload", "webhook header " + name + " must be a one-line string");
+                }
+                headers.put(name, e.getValue().textValue());
+            }
+        }
+        JsonNode bodyNode = payload.get("body");
+        Optional<String> body = Optional.empty();
+        String contentType = "application/json";
+        if (bodyNode != null && !bodyNode.isNull()) {
+            if (bodyNode.isTextual()) {
+                body = Optional.of(bodyNode.textValue());
+                contentType = "text/plain; charset=utf-8";
+            } else {
+                body = Optional.of(bodyNode.toString());
+            }
+        }
+        if (headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("content-type"))) {
+            contentType = null;
+        }
+        return new WebhookRequest(url, method, headers, body, contentType == null ? "" : contentType);
+    }
+}
