@@ -1,0 +1,28 @@
+package dev.longshore.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class VisibilityEstimatorTest {
+
+    @Test
+    void derivedVisibilityIsThreeTimesTheMeanButAtLeastThirtySeconds() {
+        VisibilityEstimator e = new VisibilityEstimator(Optional.empty());
+        assertEquals(30, e.seconds());
+        e.observe(Duration.ofSeconds(2));
+        assertEquals(30, e.seconds());
+        VisibilityEstimator slow = new VisibilityEstimator(Optional.empty());
+        slow.observe(Duration.ofSeconds(100));
+        assertEquals(300, slow.seconds());
+    }
+
+    @Test
+    void explicitVisibilityIsUsedAsGiven() {
+        VisibilityEstimator e = new VisibilityEstimator(Optional.of(Duration.ofSeconds(2)));
+        e.observe(Duration.ofSeconds(100));
+        assertEquals(2, e.seconds());
+    }
+}

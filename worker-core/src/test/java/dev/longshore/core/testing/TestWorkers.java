@@ -1,0 +1,55 @@
+package dev.longshore.core.testing;
+
+import dev.longshore.core.Worker;
+import dev.longshore.core.WorkerPlugin;
+import dev.longshore.core.config.Env;
+import dev.longshore.core.config.WorkerConfig;
+import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.queue.SqsQueueClient;
+import dev.longshore.local.EmbeddedSqs;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/** Starts real workers inside the test JVM against an {@link EmbeddedSqs}. */
+public final class TestWorkers {
+    private TestWorkers() {
+    }
+
+    public static Worker start(EmbeddedSqs sqs, String queueUrl, WorkerPlugin plugin, Map<String, String> extraEnv) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("WORKER_QUEUE_URL", queueUrl);
+        env.put("WORKER_HEALTH_PORT", "off");
+        env.put("WORKER_METRICS_NAMESPACE", "off");
+        env.putAll(extraEnv);
+        WorkerConfig config = WorkerConfig.fromEnv("test", new Env(env), 4);
+        SqsQueueClient client = SqsQueueClient.create(b -> b.endpointOverride(sqs.endpoint())
+                .region(Region.of(EmbeddedSqs.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(EmbeddedSqs.ACCESS_KEY, EmbeddedSqs.SECRET_KEY))));
+        Worker worker = new Worker(config, plugin, client, new Metrics(), Clock.systemUTC());
+        worker.start();
+        return worker;
+    }
+
+    /** Polls {@code condition} every 20 ms until it holds or {@code timeout} passes. */
+    public static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return condition.getAsBoolean();
+    }
+
+    public static String job(String id, String type, String payloadJson) {
+        return "{\"jobId\":\"" + id + "\",\"type\":\"" + type + "\",\"payload\":" + payloadJson + "}";
+    }
+}
