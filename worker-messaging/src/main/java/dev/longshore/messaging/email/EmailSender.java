@@ -61,7 +61,9 @@ public final class EmailSender {
             p.put("mail.smtp.starttls.required", "true");
         }
         if (s.tls() != SmtpSettings.Tls.NONE) {
-            p.put("mail." + proto + ".ssl.checkserveridentity", "true");
+            // A relay named in WORKER_SMTP_TLS_TRUST is accepted with its certificate as it is (self-signed,
+            // internal name); every other relay must present a valid certificate for its host name.
+            p.put("mail." + proto + ".ssl.checkserveridentity", String.valueOf(s.trustHost().isEmpty()));
             s.trustHost().ifPresent(h -> p.put("mail." + proto + ".ssl.trust", h));
         }
         return Session.getInstance(p);

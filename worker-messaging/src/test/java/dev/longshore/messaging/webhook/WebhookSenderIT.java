@@ -1,0 +1,140 @@
+package dev.longshore.messaging.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longshore.core.job.Job;
+import dev.longshore.core.job.JobFailure;
+import dev.longshore.core.job.PermanentFailure;
+import dev.longshore.core.job.RetryableFailure;
+import dev.longshore.local.WebhookReceiver;
+import java.net.InetAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class WebhookSenderIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private WebhookReceiver receiver;
+    private WebhookSender sender;
+
+    @BeforeEach
+    void start() throws Exception {
+        receiver = WebhookReceiver.start();
+        sender = new WebhookSender(new WebhookSettings(Duration.ofSeconds(1), Set.of(), 0, 5));
+    }
+
+    @AfterEach
+    void stop() {
+        sender.close();
+        receiver.close();
+    }
+
+    private Job job(String url, String extra) throws Exception {
+        ObjectNode payload = (ObjectNode) JSON.readTree("{\"url\":\"" + url + "\"" + extra + "}");
+        return new Job("hook-1", "notify.webhook", payload, 1, "m-1", Optional.empty());
+    }
+
+    @Test
+    void deliversJsonBodyWithHeadersAndTheJobId() throws Exception {
+        sender.deliver(job(receiver.url("/ok"), ",\"headers\":{\"X-Tenant\":\"acme\"},\"body\":{\"event\":\"paid\"}"));
+        WebhookReceiver.Delivery d = receiver.deliveries().get(0);
+        assertEquals("POST", d.method());
+        assertEquals("{\"event\":\"paid\"}", d.body());
+        assertEquals("application/json", d.header("Content-Type"));
+        assertEquals("acme", d.header("X-Tenant"));
+        assertEquals("hook-1", d.header("X-Longshore-Job-Id"));
+    }
+
+    @Test
+    void statusClassesMapToRetryOrPermanentFailure() throws Exception {
+        for (int status : List.of(500, 502, 503, 408, 429)) {
+            JobFailure f = assertThrows(RetryableFailure.class, () -> sender.deliver(job(receiver.url("/status/" + status), "")));
+            assertEquals("webhook_http_" + status, f.code());
+        }
+        RetryableFailure throttled = assertThrows(RetryableFailure.class, () -> sender.deliver(job(receiver.url("/status/429"), "")));
+        assertEquals(Optional.of(Duration.ofSeconds(1)), throttled.retryAfter(), "Retry-After is honoured");
+        for (int status : List.of(400, 401, 404, 410, 422)) {
+            JobFailure f = assertThrows(PermanentFailure.class, () -> sender.deliver(job(receiver.url("/status/" + status), "")));
+            assertEquals("webhook_http_" + status, f.code());
+        }
+    }
+
+    @Test
+    void slowReceiverIsATimeoutAndRetryable() throws Exception {
+        RetryableFailure f = assertThrows(RetryableFailure.class, () -> sender.deliver(job(receiver.url("/slow/3000"), "")));
+        assertEquals("webhook_timeout", f.code());
+    }
+
+    @Test
+    void connectionRefusedIsRetryable() throws Exception {
+        int closed = dev.longshore.local.EmbeddedSqs.freePort();
+        RetryableFailure f = assertThrows(RetryableFailure.class,
+                () -> sender.deliver(job("http://127.0.0.1:" + closed + "/x", "")));
+        assertEquals("webhook_connection", f.code());
+    }
+
+    @Test
+    void redirectsAreFollowedAndCheckedAgain() throws Exception {
+        String target = URLEncoder.encode(receiver.url("/final"), StandardCharsets.UTF_8);
+        assertDoesNotThrow(() -> sender.deliver(job(receiver.url("/redirect?to=" + target), ",\"body\":\"hi\"")));
+        assertEquals("/final", receiver.deliveries().get(1).path());
+        assertEquals("GET", receiver.deliveries().get(1).method(), "302 after POST continues as GET");
+    }
+
+    @Test
+    void redirectToTheMetadataAddressIsRefused() throws Exception {
+        String target = URLEncoder.encode("http://169.254.169.254/latest/meta-data/", StandardCharsets.UTF_8);
+        PermanentFailure f = assertThrows(PermanentFailure.class,
+                () -> sender.deliver(job(receiver.url("/redirect?to=" + target), "")));
+        assertEquals("webhook_forbidden_address", f.code());
+        assertEquals(1, receiver.deliveries().size());
+    }
+
+    @Test
+    void redirectToAHostNameResolvingToMetadataIsRefused() throws Exception {
+        HostResolver dns = host -> host.equals("metadata.attacker.test")
+                ? List.of(InetAddress.getByName("169.254.169.254")) : HostResolver.SYSTEM.resolve(host);
+        try (WebhookSender guarded = new WebhookSender(new WebhookSettings(Duration.ofSeconds(1), Set.of(), 0, 5), dns)) {
+            String target = URLEncoder.encode("http://metadata.attacker.test/latest/", StandardCharsets.UTF_8);
+            PermanentFailure f = assertThrows(PermanentFailure.class,
+                    () -> guarded.deliver(job(receiver.url("/redirect?to=" + target), "")));
+            assertEquals("webhook_forbidden_address", f.code());
+        }
+    }
+
+    @Test
+    void redirectsBeyondTheLimitEndAsPermanentFailure() throws Exception {
+        String inner = receiver.url("/redirect?to=" + URLEncoder.encode(receiver.url("/final"), StandardCharsets.UTF_8));
+        String outer = receiver.url("/redirect?to=" + URLEncoder.encode(inner, StandardCharsets.UTF_8));
+        try (WebhookSender strict = new WebhookSender(new WebhookSettings(Duration.ofSeconds(1), Set.of(), 0, 1))) {
+            PermanentFailure f = assertThrows(PermanentFailure.class, () -> strict.deliver(job(outer, "")));
+            assertEquals("webhook_too_many_redirects", f.code());
+        }
+        assertTrue(receiver.deliveries().stream().noneMatch(d -> d.path().equals("/final")));
+    }
+
+    @Test
+    void invalidPayloadsArePermanent() throws Exception {
+        for (String bad : List.of("{\"method\":\"POST\"}", "{\"url\":\"not a url\"}", "{\"url\":\"/relative\"}",
+                "{\"url\":\"http://127.0.0.1/\",\"method\":\"TRACE\"}",
+                "{\"url\":\"http://127.0.0.1/\",\"headers\":{\"Host\":\"evil\"}}",
+                "{\"url\":\"http://127.0.0.1/\",\"headers\":{\"X-A\":\"line\\r\\nInjected: 1\"}}")) {
+            ObjectNode payload = (ObjectNode) JSON.readTree(bad);
+            PermanentFailure f = assertThrows(PermanentFailure.class,
+                    () -> sender.deliver(new Job("j", "notify.webhook", payload, 1, "m", Optional.empty())), bad);
+            assertEquals("invalid_payload", f.code(), bad);
+        }
+        assertTrue(receiver.deliveries().isEmpty());
+    }
+}
