@@ -1,0 +1,57 @@
+package dev.longshore.video;
+
+import dev.longshore.core.WorkerDefinition;
+import dev.longshore.core.WorkerPlugin;
+import dev.longshore.core.config.ConfigException;
+import dev.longshore.core.config.Env;
+import dev.longshore.core.config.WorkerConfig;
+import dev.longshore.core.metrics.Metrics;
+import dev.longshore.video.config.Executables;
+import dev.longshore.video.config.VideoSettings;
+import dev.longshore.video.result.ResultSink;
+import dev.longshore.video.result.SqsResultSink;
+import dev.longshore.video.storage.S3Clients;
+import dev.longshore.video.storage.S3Storage;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/** The video worker: {@code video.transcode} jobs, one at a time by default because each uses every CPU given. */
+public final class VideoWorker implements WorkerDefinition {
+    private static final Logger log = LoggerFactory.getLogger(VideoWorker.class);
+    /** A transcode already spreads over all CPUs (-threads); more concurrent jobs only share them. */
+    public static final int DEFAULT_CONCURRENCY = 1;
+
+    @Override
+    public String name() {
+        return "video";
+    }
+
+    @Override
+    public int defaultConcurrency() {
+        return DEFAULT_CONCURRENCY;
+    }
+
+    @Override
+    public WorkerPlugin create(WorkerConfig config, Metrics metrics) {
+        Env env = config.env();
+        VideoSettings settings = VideoSettings.fromEnv(env, config.concurrency(), Runtime.getRuntime().availableProcessors());
+        // Fail at start, not on the first job: a build without libx264 or a wrong path would fail every message.
+        Executables.checkEncoders(settings.ffmpeg(), env.string(Executables.FFMPEG_VARIABLE, "ffmpeg"));
+        ResultSink results = settings.resultQueueUrl().map(url -> resultSink(url, env)).orElse(ResultSink.NONE);
+        S3Storage s3 = new S3Storage(() -> S3Clients.create(settings.s3()), settings.s3());
+        TranscodeHandler handler = new TranscodeHandler(settings, s3, results, new VideoMetrics(metrics), Clock.systemUTC());
+        handler.removeScratchLeftovers();
+        log.info("video worker settings {}", settings.describe());
+        return WorkerPlugin.of(handler);
+    }
+
+    private static ResultSink resultSink(String url, Env env) {
+        try {
+            return SqsResultSink.create(url, env);
+        } catch (SdkClientException e) {
+            throw ConfigException.missing("AWS_REGION", "a region for the result queue's SQS client (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.longshore.video.config;
+
+import dev.longshore.core.config.ConfigException;
+import dev.longshore.core.config.Env;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * How s3:// locations are reached. The endpoint and region are read from the worker's {@link Env} (which may
+ * include values loaded from SSM) with the SDK's own variable names, so R2, MinIO and other S3-compatible
+ * stores are configured exactly as the AWS CLI would be.
+ *
+ * @param endpoint           AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL; empty means AWS's regional endpoint
+ * @param region             AWS_REGION; empty leaves it to the SDK's provider chain
+ * @param pathStyle          WORKER_VIDEO_S3_PATH_STYLE: bucket in the path instead of the host name (MinIO)
+ * @param multipartThreshold WORKER_VIDEO_S3_MULTIPART_THRESHOLD: files this large or larger go up in parts
+ * @param partSize           WORKER_VIDEO_S3_PART_SIZE: size of each part (S3 needs at least 5 MiB)
+ */
+public record S3Settings(Optional<URI> endpoint, Optional<String> region, boolean pathStyle, long multipartThreshold,
+                         long partSize) {
+    /** S3's smallest allowed part (all but the last). */
+    public static final long MIN_PART_SIZE = 5L << 20;
+    /** S3's largest allowed part. */
+    public static final long MAX_PART_SIZE = 5L << 30;
+    public static final long DEFAULT_MULTIPART_THRESHOLD = 64L << 20;
+    /** 16 MiB parts keep memory small (one part is buffered per upload) and allow 160 GiB in 10,000 parts. */
+    public static final long DEFAULT_PART_SIZE = 16L << 20;
+
+    public S3Settings {
+        if (partSize < 1 || multipartThreshold < 1) {
+            throw new IllegalArgumentException("part size and threshold must be positive");
+        }
+    }
+
+    public static S3Settings fromEnv(Env env) {
+        Optional<URI> endpoint = endpoint(env, "AWS_ENDPOINT_URL_S3").or(() -> endpoint(env, "AWS_ENDPOINT_URL"));
+        boolean pathStyle = env.bool("WORKER_VIDEO_S3_PATH_STYLE", false);
+        long threshold = env.size("WORKER_VIDEO_S3_MULTIPART_THRESHOLD", DEFAULT_MULTIPART_THRESHOLD);
+        long part = env.size("WORKER_VIDEO_S3_PART_SIZE", DEFAULT_PART_SIZE);
+        if (part < MIN_PART_SIZE || part > MAX_PART_SIZE) {
+            throw ConfigException.invalid("WORKER_VIDEO_S3_PART_SIZE", env.string("WORKER_VIDEO_S3_PART_SIZE").orElse(""),
+                    "a size from 5MiB to 5GiB (S3's part size limits)");
+        }
+        if (threshold < part) {
+            throw ConfigException.invalid("WORKER_VIDEO_S3_MULTIPART_THRESHOLD",
+                    env.string("WORKER_VIDEO_S3_MULTIPART_THRESHOLD").orElse(String.valueOf(threshold)),
+                    "a size no smaller than WORKER_VIDEO_S3_PART_SIZE (" + part + " bytes)");
+        }
+        return new S3Settings(endpoint, env.string("AWS_REGION"), pathStyle, threshold, part);
+    }
+
+    private static Optional<URI> endpoint(Env env, String name) {
+        return env.string(name).map(raw -> {
+            try {
+                URI uri = URI.create(raw);
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (IllegalArgumentException ignored) {
+                // reported below
+            }
+            throw ConfigException.invalid(name, raw, "an http(s) URL such as https://<account>.r2.cloudflarestorage.com");
+        });
+    }
+}

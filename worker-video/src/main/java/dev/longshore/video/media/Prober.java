@@ -1,0 +1,160 @@
+package dev.longshore.video.media;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longshore.core.job.JobFailure;
+import dev.longshore.core.job.PermanentFailure;
+import dev.longshore.core.job.RetryableFailure;
+import dev.longshore.video.ffmpeg.InputFormats;
+import dev.longshore.video.ffmpeg.StderrSummary;
+import dev.longshore.video.process.ProcessOutcome;
+import dev.longshore.video.process.SupervisedProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Reads an input's streams and duration with ffprobe, and refuses inputs the worker will not transcode. */
+public final class Prober {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** ffprobe's JSON for a normal file is a few KiB; a file claiming thousands of streams is not a video upload. */
+    private static final long MAX_PROBE_OUTPUT = 4L << 20;
+
+    private final Path ffprobe;
+    private final Duration timeout;
+    private final Duration maxDuration;
+
+    public Prober(Path ffprobe, Duration timeout, Duration maxDuration) {
+        this.ffprobe = ffprobe;
+        this.timeout = timeout;
+        this.maxDuration = maxDuration;
+    }
+
+    /** The argument list: the input is always a path in our scratch directory, never a string from a message. */
+    List<String> command(Path input) {
+        return List.of(ffprobe.toString(), "-v", "error", "-hide_banner",
+                "-protocol_whitelist", InputFormats.PROTOCOL_WHITELIST,
+                "-format_whitelist", InputFormats.FORMAT_WHITELIST,
+                "-print_format", "json", "-show_format", "-show_streams",
+                "file:" + input.toAbsolutePath());
+    }
+
+    /**
+     * @param input    the local copy (or link) of the input
+     * @param scratch  where ffprobe's output files go
+     * @param onCancel the job's cancellation hook
+     */
+    public MediaInfo probe(Path input, Path scratch, Consumer<Runnable> onCancel) throws JobFailure, IOException {
+        Path out = scratch.resolve("probe.json");
+        Path err = scratch.resolve("probe.log");
+        ProcessOutcome outcome = SupervisedProcess.builder(command(input))
+                .stdoutTo(out).stderrTo(err).timeLimit(timeout).build()
+                .run(onCancel);
+        switch (outcome.termination()) {
+            case TIMED_OUT -> throw new RetryableFailure("probe_timeout",
+                    "ffprobe did not finish reading the input within " + timeout.toSeconds() + "s");
+            case CANCELLED -> throw new RetryableFailure("cancelled", "cancelled while probing");
+            default -> {
+                // EXITED: look at the code below
+            }
+        }
+        if (outcome.exitCode() != 0) {
+            throw new PermanentFailure("input_unreadable", "ffprobe cannot read the input: "
+                    + StderrSummary.of(outcome.stderrTail(), "exit code " + outcome.exitCode()));
+        }
+        if (Files.size(out) > MAX_PROBE_OUTPUT) {
+            throw new PermanentFailure("input_unreadable", "the input declares too many streams to be a video upload");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(out.toFile());
+        } catch (IOException e) {
+            throw new PermanentFailure("input_unreadable", "ffprobe's report is not JSON: " + e.getMessage());
+        }
+        return interpret(root);
+    }
+
+    MediaInfo interpret(JsonNode root) throws PermanentFailure {
+        JsonNode video = null;
+        boolean audio = false;
+        for (JsonNode s : root.path("streams")) {
+            String type = s.path("codec_type").asText();
+            boolean attachedPicture = s.path("disposition").path("attached_pic").asInt(0) == 1;
+            if ("video".equals(type) && !attachedPicture && video == null) {
+                video = s;
+            } else if ("audio".equals(type)) {
+                audio = true;
+            }
+        }
+        if (video == null) {
+            throw new PermanentFailure("no_video_stream", "the input has no video stream");
+        }
+        int width = video.path("width").asInt(0);
+        int height = video.path("height").asInt(0);
+        if (width <= 0 || height <= 0) {
+            throw new PermanentFailure("input_unreadable", "the video stream has no frame size");
+        }
+        double duration = number(root.path("format").path("duration"));
+        if (!(duration > 0)) {
+            duration = number(video.path("duration"));
+        }
+        if (!(duration > 0)) {
+            throw new PermanentFailure("input_unreadable", "the input's duration is unknown (a live or truncated stream?)");
+        }
+        if (duration > maxDuration.toMillis() / 1000.0) {
+            throw new PermanentFailure("input_too_long", String.format(java.util.Locale.ROOT,
+                    "the input is %.1fs long; WORKER_VIDEO_MAX_DURATION allows %ds", duration, maxDuration.toSeconds()));
+        }
+        double sar = ratio(video.path("sample_aspect_ratio").asText(""));
+        if (sar > 0 && Math.abs(sar - 1) > 1e-6) {
+            width = (int) Math.round(width * sar);
+        }
+        if (Math.abs(rotation(video)) % 180 == 90) {
+            int w = width;
+            width = height;
+            height = w;
+        }
+        double fps = ratio(video.path("avg_frame_rate").asText(""));
+        if (!(fps > 0)) {
+            fps = ratio(video.path("r_frame_rate").asText(""));
+        }
+        return new MediaInfo(duration, width, height, fps > 0 ? fps : 0, video.path("codec_name").asText("unknown"),
+                audio, root.path("format").path("format_name").asText("unknown"));
+    }
+
+    private static int rotation(JsonNode video) {
+        for (JsonNode side : video.path("side_data_list")) {
+            if (side.has("rotation")) {
+                return side.path("rotation").asInt(0);
+            }
+        }
+        return video.path("tags").path("rotate").asInt(0);
+    }
+
+    private static double number(JsonNode n) {
+        if (n.isNumber()) {
+            return n.asDouble();
+        }
+        try {
+            return Double.parseDouble(n.asText(""));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static double ratio(String r) {
+        int colon = r.indexOf(':') >= 0 ? r.indexOf(':') : r.indexOf('/');
+        try {
+            if (colon < 0) {
+                return Double.parseDouble(r);
+            }
+            double num = Double.parseDouble(r.substring(0, colon));
+            double den = Double.parseDouble(r.substring(colon + 1));
+            return den == 0 ? 0 : num / den;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

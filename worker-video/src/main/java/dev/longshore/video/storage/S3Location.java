@@ -1,0 +1,21 @@
+package dev.longshore.video.storage;
+
+import java.util.Objects;
+
+/** An {@code s3://bucket/key} location; for outputs the key is a prefix that is empty or ends with '/'. */
+public record S3Location(String bucket, String key) implements Location {
+    public S3Location {
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(key, "key");
+    }
+
+    /** The key of {@code name} under this prefix. */
+    public S3Location child(String name) {
+        return new S3Location(bucket, key + name);
+    }
+
+    @Override
+    public String display() {
+        return "s3://" + bucket + "/" + key;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.longshore.video.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.longshore.video.ffmpeg.ProgressParser;
+import dev.longshore.video.ffmpeg.StallWatchdog;
+import dev.longshore.video.testing.Processes;
+import dev.longshore.video.testing.RecordingJobContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SupervisedProcessTest {
+    @TempDir
+    Path tmp;
+
+    /** A stand-in for ffmpeg: reports one progress block, starts a child, then hangs. */
+    private Path hangingFfmpeg() throws Exception {
+        return Processes.script(tmp, "ffmpeg", """
+                sleep 300 &
+                echo $! > "$(dirname "$0")/child.pid"
+                echo frame=1
+                echo out_time_us=40000
+                echo progress=continue
+                echo "[h264 @ 0x55d1] waiting for input" >&2
+                wait
+                """);
+    }
+
+    private long childPid() throws Exception {
+        Path pidFile = tmp.resolve("child.pid");
+        for (int i = 0; i < 200 && (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()); i++) {
+            Thread.sleep(10);
+        }
+        return Long.parseLong(Files.readString(pidFile).trim());
+    }
+
+    @Test
+    void stalledProcessIsKilledWithItsChildren() throws Exception {
+        StallWatchdog watchdog = new StallWatchdog(Clock.systemUTC(), Duration.ofMillis(600));
+        ProgressParser parser = new ProgressParser();
+        ProcessOutcome outcome = SupervisedProcess.builder(List.of(hangingFfmpeg().toString()))
+                .stdoutLines("test-progress", line -> parser.accept(line).ifPresent(watchdog::observe))
+                .stderrTo(tmp.resolve("err.log"))
+                .timeLimit(Duration.ofMinutes(5))
+                .liveness(watchdog, Duration.ofMillis(600))
+                .build()
+                .run(r -> { });
+        assertEquals(Termination.STALLED, outcome.termination());
+        assertTrue(outcome.took().compareTo(Duration.ofMillis(600)) >= 0, outcome.took().toString());
+        assertTrue(outcome.took().compareTo(Duration.ofSeconds(10)) < 0, outcome.took().toString());
+        assertFalse(Processes.isRunning(childPid()), "the child of the stalled process is killed too");
+        assertTrue(outcome.stderrTail().contains("waiting for input"), outcome.stderrTail());
+    }
+
+    @Test
+    void processRunningPastItsTimeLimitIsKilled() throws Exception {
+        ProcessOutcome outcome = SupervisedProcess.builder(List.of(hangingFfmpeg().toString()))
+                .stdoutTo(tmp.resolve("out.txt"))
+                .stderrTo(tmp.resolve("err.log"))
+                .timeLimit(Duration.ofMillis(500))
+                .build()
+                .run(r -> { });
+        assertEquals(Termination.TIMED_OUT, outcome.termination());
+        assertFalse(Processes.isRunning(childPid()));
+    }
+
+    @Test
+    void cancellingTheJobKillsTheProcessTree() throws Exception {
+        RecordingJobContext ctx = new RecordingJobContext();
+        CompletableFuture<ProcessOutcome> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return SupervisedProcess.builder(List.of(hangingFfmpeg().toString()))
+                        .stdoutTo(tmp.resolve("out.txt"))
+                        .stderrTo(tmp.resolve("err.log"))
+                        .timeLimit(Duration.ofMinutes(5))
+                        .build()
+                        .run(ctx::onCancel);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long child = childPid();
+        assertTrue(Processes.isRunning(child));
+        ctx.cancel();
+        ProcessOutcome outcome = running.get(10, TimeUnit.SECONDS);
+        assertEquals(Termination.CANCELLED, outcome.termination());
+        assertFalse(Processes.isRunning(child));
+    }
+
+    @Test
+    void exitCodeAndStderrTailAreReported() throws Exception {
+        Path failing = Processes.script(tmp, "failing", "echo 'first line' >&2\necho 'Conversion failed!' >&2\nexit 3\n");
+        ProcessOutcome outcome = SupervisedProcess.builder(List.of(failing.toString()))
+                .stdoutTo(tmp.resolve("out.txt")).stderrTo(tmp.resolve("err.log"))
+                .timeLimit(Duration.ofSeconds(30)).build().run(r -> { });
+        assertEquals(Termination.EXITED, outcome.termination());
+        assertEquals(3, outcome.exitCode());
+        assertFalse(outcome.succeeded());
+        assertEquals("first line\nConversion failed!", outcome.stderrTail());
+    }
+
+    @Test
+    void argumentsAreNeverInterpretedByAShell() throws Exception {
+        Path echo = Processes.script(tmp, "args", "for a in \"$@\"; do echo \"[$a]\"; done\n");
+        Path marker = tmp.resolve("pwned");
+        ProcessOutcome outcome = SupervisedProcess.builder(List.of(echo.toString(), "a b", "$(touch " + marker + ")",
+                        "; touch " + marker))
+                .stdoutTo(tmp.resolve("out.txt")).stderrTo(tmp.resolve("err.log"))
+                .timeLimit(Duration.ofSeconds(30)).build().run(r -> { });
+        assertTrue(outcome.succeeded());
+        assertFalse(Files.exists(marker));
+        assertEquals(3, Files.readAllLines(tmp.resolve("out.txt")).size());
+    }
+}
