@@ -1,0 +1,72 @@
+package dev.longshore.infra;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+
+/**
+ * The least privilege one worker's instances need, as explicit statements so that a reader (and the template
+ * test) sees every action and every resource. Only the two actions that AWS does not scope to a resource
+ * (ecr:GetAuthorizationToken, cloudwatch:PutMetricData) use "*", the latter held to the namespace by a condition.
+ */
+final class InstancePermissions {
+    private InstancePermissions() {
+    }
+
+    record Targets(String queueArn, String deadLetterQueueArn, String autoScalingGroupName, String envParameterName,
+                   String repositoryName, String logGroupArn, String metricsNamespace) {
+    }
+
+    static void grant(IRole role, Targets t) {
+        Stack stack = Stack.of(role);
+        role.addToPrincipalPolicy(statement("ConsumeOwnQueues",
+                List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                        "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"),
+                List.of(t.queueArn(), t.deadLetterQueueArn())));
+        role.addToPrincipalPolicy(statement("LifecycleOfOwnGroup",
+                List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat",
+                        "autoscaling:SetInstanceHealth", "autoscaling:SetInstanceProtection"),
+                List.of(stack.formatArn(ArnComponents.builder()
+                        .service("autoscaling")
+                        .resource("autoScalingGroup")
+                        // The group's ARN holds a generated id; the name after it is ours and fixed.
+                        .resourceName("*:autoScalingGroupName/" + t.autoScalingGroupName())
+                        .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                        .build()))));
+        role.addToPrincipalPolicy(statement("ReadOwnEnvParameter",
+                List.of("ssm:GetParameter"),
+                List.of(stack.formatArn(ArnComponents.builder()
+                        .service("ssm")
+                        .resource("parameter")
+                        .resourceName(t.envParameterName().substring(1))
+                        .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                        .build()))));
+        role.addToPrincipalPolicy(statement("PullOwnImage",
+                List.of("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"),
+                List.of(stack.formatArn(ArnComponents.builder()
+                        .service("ecr")
+                        .resource("repository")
+                        .resourceName(t.repositoryName())
+                        .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                        .build()))));
+        role.addToPrincipalPolicy(statement("LogInToRegistry",
+                List.of("ecr:GetAuthorizationToken"), List.of("*")));
+        role.addToPrincipalPolicy(statement("ShipLogs",
+                List.of("logs:CreateLogStream", "logs:PutLogEvents"),
+                List.of(t.logGroupArn())));
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("PublishMetricsInNamespace")
+                .actions(List.of("cloudwatch:PutMetricData"))
+                .resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", t.metricsNamespace())))
+                .build());
+    }
+
+    private static PolicyStatement statement(String sid, List<String> actions, List<String> resources) {
+        return PolicyStatement.Builder.create().sid(sid).actions(actions).resources(resources).build();
+    }
+}

@@ -1,0 +1,395 @@
+package dev.longshore.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * scripts/user-data.sh run in a sandbox with stand-ins for aws, docker, systemctl, curl (IMDS), dnf, chown and
+ * sleep. Checks what the instance would do: retries, the root-only env file, the container's restart policy,
+ * stop timeout and limits, the logs shipped to CloudWatch Logs, and that no secret is ever printed.
+ */
+class UserDataScriptTest {
+    static final Path SCRIPT = Sandbox.REPO_ROOT.resolve("scripts/user-data.sh");
+    static final String SMTP_SECRET = "smtp-pass-7f3a9c1e";
+    static final String WEBHOOK_SECRET = "whsec_Zq81LmNn02";
+    static final String ECR_PASSWORD = "ecr-token-eyJwYXlsb2FkIjoi";
+    static final String QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/Longshore-VideoQueue-AbC123";
+
+    @TempDir
+    Path tmp;
+    Sandbox sandbox;
+
+    @BeforeEach
+    void sandbox() throws IOException {
+        sandbox = new Sandbox(tmp, "aws", "docker", "systemctl", "curl", "sleep", "chown", "dnf");
+        settings().forEach(sandbox::set);
+        sandbox.set("LONGSHORE_ROOT", sandbox.root.toString());
+        sandbox.set("SANDBOX_ECR_PASSWORD", ECR_PASSWORD);
+        Files.writeString(tmp.resolve("ssm-value"), String.join("\n",
+                "# video worker settings",
+                "WORKER_SMTP_PASSWORD=" + SMTP_SECRET,
+                "export WORKER_WEBHOOK_SECRET=\"" + WEBHOOK_SECRET + "\"",
+                "WORKER_VIDEO_PRESET='veryfast'",
+                "",
+                "this line is broken " + SMTP_SECRET,
+                "WORKER_QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/someone-elses-queue"));
+    }
+
+    static Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("LONGSHORE_WORKER", "video");
+        s.put("LONGSHORE_REGION", "eu-west-1");
+        s.put("LONGSHORE_IMAGE", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/longshore/video:3f2c1ab");
+        s.put("LONGSHORE_QUEUE_URL", QUEUE_URL);
+        s.put("LONGSHORE_ASG_NAME", "Longshore-video");
+        s.put("LONGSHORE_HOOK_NAME", "longshore-drain");
+        s.put("LONGSHORE_ENV_PARAMETER", "/Longshore/video/env");
+        s.put("LONGSHORE_LOG_GROUP", "/longshore/Longshore/video");
+        s.put("LONGSHORE_METRICS_NAMESPACE", "Longshore");
+        s.put("LONGSHORE_HEALTH_PORT", "8080");
+        s.put("LONGSHORE_DRAIN_TIMEOUT", "30s");
+        s.put("LONGSHORE_LIFECYCLE_DRAIN_TIMEOUT", "15m");
+        s.put("LONGSHORE_GPU", "false");
+        s.put("LONGSHORE_DEFAULT_ENV", "");
+        return s;
+    }
+
+    Path envFile() {
+        return sandbox.root.resolve("etc/longshore/video.env");
+    }
+
+    Path logFile() {
+        return sandbox.root.resolve("var/log/longshore-user-data.log");
+    }
+
+    Map<String, String> envFileValues() throws IOException {
+        return Files.readAllLines(envFile()).stream().collect(Collectors.toMap(
+                l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1), (a, b) -> {
+                    throw new AssertionError("duplicate key in env file: " + a + " / " + b);
+                }, LinkedHashMap::new));
+    }
+
+    String dockerRun() throws IOException {
+        List<String> runs = sandbox.calls("docker").stream().filter(c -> c.startsWith("run ")).toList();
+        assertEquals(1, runs.size(), "docker run calls: " + runs);
+        return runs.get(0);
+    }
+
+    @Test
+    void startsTheWorkerContainerWithRestartOnFailureAndLimits() throws Exception {
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        String run = dockerRun();
+        assertTrue(run.contains("--restart on-failure "), run);
+        assertTrue(run.contains("--name longshore-video "), run);
+        assertTrue(run.contains("--env-file " + envFile() + " "), run);
+        int cpus = Runtime.getRuntime().availableProcessors();
+        assertTrue(run.contains("--cpus " + cpus + " "), run);
+        assertTrue(run.matches(".* --memory \\d+m .*"), run);
+        assertTrue(run.contains("--publish 127.0.0.1:8080:8080 "), run);
+        assertTrue(run.endsWith(" 123456789012.dkr.ecr.eu-west-1.amazonaws.com/longshore/video:3f2c1ab"), run);
+        assertFalse(run.contains("--gpus"), run);
+        assertEquals("" + cpus, envFileValues().get("JAVA_ACTIVE_PROCESSORS"));
+        List<String> docker = sandbox.calls("docker");
+        assertTrue(docker.contains("login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com"),
+                docker.toString());
+        assertTrue(docker.indexOf("pull 123456789012.dkr.ecr.eu-west-1.amazonaws.com/longshore/video:3f2c1ab")
+                < docker.indexOf(run));
+        assertEquals(List.of("stdin-password-ok"), sandbox.calls("docker-login-stdin"));
+    }
+
+    @Test
+    void stopTimeoutOutlastsTheDrainAndSystemdOutlastsDocker() throws Exception {
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(dockerRun().contains("--stop-timeout 60 "), "30s drain + 30s margin: " + dockerRun());
+        Path dropIn = sandbox.root.resolve("etc/systemd/system/docker.service.d/longshore-stop-timeout.conf");
+        assertEquals("[Service]\nTimeoutStopSec=90\n", Files.readString(dropIn));
+        List<String> systemctl = sandbox.calls("systemctl");
+        assertEquals(List.of("daemon-reload", "enable --now docker"), systemctl);
+    }
+
+    @Test
+    void drainTimeoutFromTheEnvParameterSizesTheStopTimeout() throws Exception {
+        Files.writeString(tmp.resolve("ssm-value"), "WORKER_DRAIN_TIMEOUT=5m\n");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals("5m", envFileValues().get("WORKER_DRAIN_TIMEOUT"));
+        assertTrue(dockerRun().contains("--stop-timeout 330 "), dockerRun());
+    }
+
+    @Test
+    void envFileIsReadableByRootOnlyAndStackValuesWin() throws Exception {
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals("rw-------", Sandbox.permissions(envFile()));
+        assertEquals("rwx------", Sandbox.permissions(envFile().getParent()));
+        assertEquals(List.of("root:root " + envFile() + ".tmp"), sandbox.calls("chown"));
+        Map<String, String> env = envFileValues();
+        assertEquals(QUEUE_URL, env.get("WORKER_QUEUE_URL"), "the stack's queue, not the one in the .env");
+        assertEquals("longshore-drain", env.get("WORKER_LIFECYCLE_HOOK_NAME"));
+        assertEquals("Longshore-video", env.get("WORKER_ASG_NAME"));
+        assertEquals("eu-west-1", env.get("AWS_REGION"));
+        assertEquals("0.0.0.0", env.get("WORKER_HEALTH_BIND"));
+        assertEquals("8080", env.get("WORKER_HEALTH_PORT"));
+        assertEquals("30s", env.get("WORKER_DRAIN_TIMEOUT"));
+        assertEquals("15m", env.get("WORKER_LIFECYCLE_DRAIN_TIMEOUT"));
+        assertEquals("Longshore", env.get("WORKER_METRICS_NAMESPACE"));
+        assertEquals(SMTP_SECRET, env.get("WORKER_SMTP_PASSWORD"));
+        assertEquals(WEBHOOK_SECRET, env.get("WORKER_WEBHOOK_SECRET"), "export and quotes are dropped");
+        assertEquals("veryfast", env.get("WORKER_VIDEO_PRESET"));
+        assertFalse(env.containsKey("this line is broken " + SMTP_SECRET));
+        assertTrue(Files.readString(logFile()).contains("skipped line 6 of env source 2: not KEY=VALUE"));
+        assertFalse(Files.exists(tmp.resolve("root/var/lib/longshore/ssm.env")), "the raw .env copy is removed");
+    }
+
+    @Test
+    void missingEnvParameterLeavesTheStackValuesOnly() throws Exception {
+        Files.delete(tmp.resolve("ssm-value"));
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(QUEUE_URL, envFileValues().get("WORKER_QUEUE_URL"));
+        assertFalse(envFileValues().containsKey("WORKER_SMTP_PASSWORD"));
+        assertTrue(r.stderr().contains("SSM parameter /Longshore/video/env does not exist"), r.stderr());
+        assertEquals(1, sandbox.calls("aws").stream().filter(c -> c.startsWith("ssm get-parameter")).count(),
+                "a missing parameter is not retried");
+    }
+
+    @Test
+    void retriesEveryNetworkStepWithExponentialBackoff() throws Exception {
+        sandbox.set("FAIL_IMDS", "1").set("FAIL_SSM", "2").set("FAIL_SYSTEMCTL_ENABLE", "1")
+                .set("FAIL_DOCKER_INFO", "1").set("FAIL_ECR_PASSWORD", "1").set("FAIL_DOCKER_PULL", "4")
+                .set("FAIL_DOCKER_RUN", "1");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(5, sandbox.calls("docker").stream().filter(c -> c.startsWith("pull ")).count());
+        assertEquals(3, sandbox.calls("aws").stream().filter(c -> c.startsWith("ssm get-parameter")).count());
+        assertEquals(2, sandbox.calls("docker").stream().filter(c -> c.startsWith("run ")).count());
+        assertEquals(2, sandbox.calls("docker").stream().filter(c -> c.startsWith("rm -f longshore-video")).count(),
+                "a half-created container is removed before the next try");
+        // IMDS 1 failure, SSM 2, systemctl 1, docker info 1, ECR 1, pull 4 (2, 4, 8, 16), run 1.
+        assertEquals(List.of("2", "2", "4", "2", "2", "2", "2", "4", "8", "16", "2"), sandbox.calls("sleep"));
+        String log = Files.readString(logFile());
+        assertTrue(log.contains("pulling 123456789012.dkr.ecr.eu-west-1.amazonaws.com/longshore/video:3f2c1ab failed"
+                + " (try 4 of 8, exit code 1); retrying in 16s"), log);
+        assertTrue(log.contains("TLS handshake timeout"), "the failure's own message is in the log");
+    }
+
+    @Test
+    void backoffIsCappedAtTheMaximumDelay() throws Exception {
+        sandbox.set("FAIL_DOCKER_PULL", "7").set("LONGSHORE_RETRY_MAX_DELAY", "10");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(List.of("2", "4", "8", "10", "10", "10", "10"), sandbox.calls("sleep"));
+    }
+
+    @Test
+    void givesUpAfterTheLastTryAndStillShipsItsLog() throws Exception {
+        sandbox.set("FAIL_DOCKER_PULL", "100").set("LONGSHORE_RETRY_ATTEMPTS", "3");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertNotEquals(0, r.exitCode(), r.output());
+        assertEquals(3, sandbox.calls("docker").stream().filter(c -> c.startsWith("pull ")).count());
+        assertTrue(sandbox.calls("docker").stream().noneMatch(c -> c.startsWith("run ")));
+        String shipped = messages(sandbox.shippedEvents());
+        assertTrue(shipped.contains("failed 3 times (last exit code 1); giving up"), shipped);
+        assertTrue(shipped.contains("FAILED (exit code 1): the instance is up but the worker may not be"), shipped);
+        assertTrue(shipped.contains("--- docker ps -a"), shipped);
+    }
+
+    @Test
+    void shipsItsLogAndAFinalDockerPsToCloudWatchLogs() throws Exception {
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        List<String> logs = sandbox.calls("aws").stream().filter(c -> c.startsWith("logs ")).toList();
+        assertEquals(2, logs.size(), logs.toString());
+        assertTrue(logs.get(0).startsWith("logs create-log-stream --region eu-west-1 --log-group-name "
+                + "/longshore/Longshore/video --log-stream-name i-0123456789abcdef0/user-data"), logs.get(0));
+        List<JsonNode> events = sandbox.shippedEvents();
+        String shipped = messages(events);
+        assertTrue(shipped.contains("container longshore-video is healthy"), shipped);
+        assertTrue(shipped.contains("--- docker ps -a"), shipped);
+        assertTrue(shipped.contains("longshore/worker:test    Up 5 seconds (healthy)"), shipped);
+        assertTrue(events.stream().allMatch(e -> e.get("timestamp").asLong() > 1_600_000_000_000L));
+        String run = dockerRun();
+        assertTrue(run.contains("--log-driver awslogs --log-opt awslogs-region=eu-west-1 "
+                + "--log-opt awslogs-group=/longshore/Longshore/video "
+                + "--log-opt awslogs-stream=i-0123456789abcdef0/worker --log-opt mode=non-blocking"), run);
+    }
+
+    @Test
+    void logShippingRetriesAndAcceptsAnExistingStream() throws Exception {
+        Files.createDirectories(tmp.resolve("streams"));
+        Files.writeString(tmp.resolve("streams/i-0123456789abcdef0_user-data"), "");
+        sandbox.set("FAIL_PUT_LOG_EVENTS", "2");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(3, sandbox.calls("aws").stream().filter(c -> c.startsWith("logs put-log-events")).count());
+        assertFalse(sandbox.shippedEvents().isEmpty());
+    }
+
+    @Test
+    void neverPrintsASecret() throws Exception {
+        sandbox.set("FAIL_SSM", "1").set("FAIL_ECR_PASSWORD", "1");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        // The env file and the stand-in's own copy of the parameter are the only places a secret may be.
+        String everything = sandbox.everythingWrittenExcept(envFile(), tmp.resolve("ssm-value"));
+        for (String secret : List.of(SMTP_SECRET, WEBHOOK_SECRET, ECR_PASSWORD)) {
+            assertFalse(r.output().contains(secret), "console shows " + secret);
+            assertFalse(everything.contains(secret), "a file outside the env file holds " + secret);
+        }
+        assertTrue(Files.readString(envFile()).contains(SMTP_SECRET), "the secret does reach the container");
+        assertTrue(Files.readString(logFile()).contains("from SSM: WORKER_SMTP_PASSWORD,WORKER_WEBHOOK_SECRET,"
+                + "WORKER_VIDEO_PRESET,WORKER_QUEUE_URL"), "names, not values, are logged");
+    }
+
+    @Test
+    void installsDockerWhenTheImageLacksIt() throws Exception {
+        sandbox.removeTool("docker");
+        sandbox.set("FAIL_DNF", "1");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(List.of("install -y docker", "install -y docker"), sandbox.calls("dnf"));
+        assertTrue(sandbox.calls("systemctl").contains("enable --now docker"));
+        assertEquals(1, sandbox.calls("docker").stream().filter(c -> c.startsWith("run ")).count());
+    }
+
+    @Test
+    void gpuFlavourPassesTheGpusToTheContainer() throws Exception {
+        sandbox.addStub("nvidia-smi");
+        sandbox.set("LONGSHORE_GPU", "true").set("LONGSHORE_WORKER", "ai");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(dockerRun().contains(" --gpus all "), dockerRun());
+        Map<String, String> env = envFiles("ai");
+        assertEquals("compute,utility", env.get("NVIDIA_DRIVER_CAPABILITIES"));
+    }
+
+    @Test
+    void gpuFlavourWithoutTheNvidiaDriverFailsWithAClearMessage() throws Exception {
+        sandbox.set("LONGSHORE_GPU", "true");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("LONGSHORE_GPU=true but nvidia-smi is missing"), r.stderr());
+        assertTrue(sandbox.calls("docker").stream().noneMatch(c -> c.startsWith("run ")));
+    }
+
+    @Test
+    void cpuFlavourDefaultsAreOverridableByTheEnvParameter() throws Exception {
+        sandbox.set("LONGSHORE_WORKER", "ai").set("LONGSHORE_DEFAULT_ENV", "WORKER_GPU_REQUIRED=false WORKER_X=1");
+        Files.writeString(tmp.resolve("ssm-value"), "WORKER_X=2\n");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        Map<String, String> env = envFiles("ai");
+        assertEquals("false", env.get("WORKER_GPU_REQUIRED"));
+        assertEquals("2", env.get("WORKER_X"));
+    }
+
+    @Test
+    void waitsForTheHealthCheckAndFailsWhenTheContainerIsUnhealthy() throws Exception {
+        sandbox.set("SANDBOX_HEALTH", "starting starting unhealthy");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("container longshore-video is unhealthy; its output is in stream "
+                + "i-0123456789abcdef0/worker"), r.stderr());
+        assertEquals(List.of("5", "5"), sandbox.calls("sleep"));
+    }
+
+    @Test
+    void givesUpWaitingForHealthAfterTheConfiguredTime() throws Exception {
+        sandbox.set("SANDBOX_HEALTH", "starting").set("LONGSHORE_HEALTH_WAIT", "20");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("is still starting after 20s"), r.stderr());
+    }
+
+    @Test
+    void refusesToStartWithoutItsSettings() throws Exception {
+        sandbox.env.remove("LONGSHORE_QUEUE_URL");
+        sandbox.env.remove("LONGSHORE_IMAGE");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(2, r.exitCode(), r.output());
+        assertEquals("user-data: error: missing settings: LONGSHORE_IMAGE LONGSHORE_QUEUE_URL (see --help)\n",
+                r.stderr());
+        assertTrue(sandbox.calls("docker").isEmpty());
+    }
+
+    @Test
+    void helpListsTheSettings() throws Exception {
+        Sandbox.Result r = sandbox.run(SCRIPT, "--help");
+
+        assertEquals(0, r.exitCode());
+        assertTrue(r.stdout().contains("LONGSHORE_QUEUE_URL"), r.stdout());
+        assertTrue(sandbox.calls("aws").isEmpty());
+    }
+
+    @Test
+    void renderedUserDataBehavesLikeTheScript() throws Exception {
+        String rendered = WorkerUserData.render(Files.readString(SCRIPT), settings());
+        Path file = Files.writeString(tmp.resolve("rendered-user-data"), rendered);
+        settings().keySet().forEach(sandbox.env::remove);
+
+        Sandbox.Result r = sandbox.run(file);
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(dockerRun().contains("--restart on-failure --stop-timeout 60 "), dockerRun());
+        assertEquals(QUEUE_URL, envFileValues().get("WORKER_QUEUE_URL"));
+        assertTrue(rendered.length() < Files.readString(SCRIPT).length(), "comments are dropped");
+        assertTrue(rendered.startsWith("#!/usr/bin/env bash\n"));
+    }
+
+    private Map<String, String> envFiles(String worker) throws IOException {
+        return Files.readAllLines(sandbox.root.resolve("etc/longshore/" + worker + ".env")).stream()
+                .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+    }
+
+    private static String messages(List<JsonNode> events) {
+        return events.stream().map(e -> e.get("message").asText()).collect(Collectors.joining("\n"));
+    }
+}

@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# Longshore user data: starts one worker container on an EC2 instance of the worker's Auto Scaling group.
+#
+# The stack (infra module, WorkerUserData) renders this file into each launch template with LONGSHORE_*
+# assignments in front of it. To run it by hand, export them; `user-data.sh --help` lists them.
+# Steps, every network step with retries and backoff:
+#   1. the aws CLI and docker (installed with dnf when the AMI lacks them), docker enabled and started
+#   2. the env file: stack defaults, then the SSM parameter's .env text, then the values the stack owns;
+#      written readable by root only and never printed
+#   3. ECR login, docker pull, docker run --restart on-failure (exit 1 = "restart me") with a stop timeout
+#      longer than the drain, CPU and memory limits, GPU flags for the GPU flavour, logs to CloudWatch Logs
+#   4. this script's log and a final `docker ps -a` shipped to CloudWatch Logs (stream <instance-id>/user-data),
+#      so "the instance is up but the container is not" can be diagnosed from the console.
+# Never add `set -x`: the env file holds secrets.
+set -euo pipefail
+umask 077
+
+usage() {
+  cat <<'USAGE'
+Usage: user-data.sh
+Starts a Longshore worker container on this EC2 instance. Run as root by cloud-init; settings come from
+LONGSHORE_* variables that the stack puts in front of this script:
+  required: LONGSHORE_WORKER LONGSHORE_REGION LONGSHORE_IMAGE LONGSHORE_QUEUE_URL LONGSHORE_ASG_NAME
+            LONGSHORE_HOOK_NAME LONGSHORE_ENV_PARAMETER LONGSHORE_LOG_GROUP
+  optional: LONGSHORE_METRICS_NAMESPACE (Longshore) LONGSHORE_HEALTH_PORT (8080)
+            LONGSHORE_DRAIN_TIMEOUT (30s) LONGSHORE_LIFECYCLE_DRAIN_TIMEOUT (15m) LONGSHORE_GPU (false)
+            LONGSHORE_DEFAULT_ENV (space-separated KEY=VALUE defaults) LONGSHORE_RETRY_ATTEMPTS (8)
+            LONGSHORE_RETRY_MAX_DELAY (60 s) LONGSHORE_HEALTH_WAIT (240 s) LONGSHORE_STOP_MARGIN (30 s)
+            LONGSHORE_MEMORY_RESERVE_MIB (256) LONGSHORE_ROOT (prefix of every file written; tests only)
+USAGE
+}
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  "") ;;
+  *) usage >&2; exit 2 ;;
+esac
+
+missing=()
+for var in LONGSHORE_WORKER LONGSHORE_REGION LONGSHORE_IMAGE LONGSHORE_QUEUE_URL LONGSHORE_ASG_NAME \
+  LONGSHORE_HOOK_NAME LONGSHORE_ENV_PARAMETER LONGSHORE_LOG_GROUP; do
+  [ -n "${!var:-}" ] || missing+=("$var")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "user-data: error: missing settings: ${missing[*]} (see --help)" >&2
+  exit 2
+fi
+
+worker=$LONGSHORE_WORKER
+region=$LONGSHORE_REGION
+image=$LONGSHORE_IMAGE
+health_port=${LONGSHORE_HEALTH_PORT:-8080}
+gpu=${LONGSHORE_GPU:-false}
+attempts=${LONGSHORE_RETRY_ATTEMPTS:-8}
+max_delay=${LONGSHORE_RETRY_MAX_DELAY:-60}
+health_wait=${LONGSHORE_HEALTH_WAIT:-240}
+stop_margin=${LONGSHORE_STOP_MARGIN:-30}
+memory_reserve_mib=${LONGSHORE_MEMORY_RESERVE_MIB:-256}
+container=longshore-$worker
+
+root=${LONGSHORE_ROOT:-}
+state_dir=$root/var/lib/longshore
+env_dir=$root/etc/longshore
+env_file=$env_dir/$worker.env
+log_file=$root/var/log/longshore-user-data.log
+docker_dropin=$root/etc/systemd/system/docker.service.d/longshore-stop-timeout.conf
+mkdir -p "$state_dir" "$(dirname "$log_file")"
+mkdir -p "$env_dir"
+chmod 700 "$env_dir"
+instance_id=""
+
+log() {
+  printf '%s user-data[%s]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$worker" "$*" | tee -a "$log_file" >&2
+}
+
+# Runs a command with its output (never secret) appended to the log.
+run_logged() {
+  "$@" >>"$log_file" 2>&1
+}
+
+# retry WHAT COMMAND...: up to $attempts tries, waiting 2, 4, 8 ... seconds (at most $max_delay) in between.
+retry() {
+  local what=$1 try=1 delay=2 rc
+  shift
+  while true; do
+    if "$@"; then
+      return 0
+    else
+      rc=$?
+    fi
+    if [ "$try" -ge "$attempts" ]; then
+      log "$what failed $try times (last exit code $rc); giving up"
+      return "$rc"
+    fi
+    log "$what failed (try $try of $attempts, exit code $rc); retrying in ${delay}s"
+    sleep "$delay"
+    try=$((try + 1))
+    delay=$((delay * 2))
+    if [ "$delay" -gt "$max_delay" ]; then delay=$max_delay; fi
+  done
+}
+
+# Whole seconds (rounded up) of a duration written as the workers accept it: 250ms, 30s, 5m, 1h or bare seconds.
+seconds_of() {
+  local value=$1 number unit
+  case "$value" in
+    *ms) number=${value%ms}; unit=ms ;;
+    *s) number=${value%s}; unit=1 ;;
+    *m) number=${value%m}; unit=60 ;;
+    *h) number=${value%h}; unit=3600 ;;
+    *) number=$value; unit=1 ;;
+  esac
+  [[ "$number" =~ ^[0-9]{1,9}$ ]] || return 1
+  if [ "$unit" = ms ]; then
+    echo $(((10#$number + 999) / 1000))
+  else
+    echo $((10#$number * unit))
+  fi
+}
+
+imds() {
+  local token
+  token=$(curl -sS -f --max-time 5 -X PUT "http://169.254.169.254/latest/api/token" \
+    -H "X-aws-ec2-metadata-token-ttl-seconds: 300") || return 1
+  curl -sS -f --max-time 5 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+}
+
+# Sends the log (last 5,000 lines) to the worker's log group, stream <instance-id>/user-data.
+ship_log() {
+  local stream="${instance_id:-unknown-$(uname -n)}/user-data" events=$state_dir/log-events.json
+  local err=$state_dir/create-log-stream.err attempts=3
+  tail -n 5000 "$log_file" | tr -d '\000-\010\013-\037' | awk -v ts="$(date +%s)000" '
+    BEGIN { printf "[" }
+    {
+      line = substr($0, 1, 8000)
+      gsub(/\\/, "\\\\", line); gsub(/"/, "\\\"", line); gsub(/\t/, "\\t", line)
+      if (line == "") line = " "
+      printf "%s{\"timestamp\":%s,\"message\":\"%s\"}", (NR > 1 ? "," : ""), ts, line
+    }
+    END { print "]" }' >"$events"
+  if ! aws logs create-log-stream --region "$region" --log-group-name "$LONGSHORE_LOG_GROUP" \
+    --log-stream-name "$stream" 2>"$err"; then
+    grep -q ResourceAlreadyExistsException "$err" || { cat "$err" >>"$log_file"; return 1; }
+  fi
+  retry "shipping this log to $LONGSHORE_LOG_GROUP" run_logged aws logs put-log-events --region "$region" \
+    --log-group-name "$LONGSHORE_LOG_GROUP" --log-stream-name "$stream" --log-events "file://$events"
+}
+
+finish() {
+  local rc=$?
+  trap - EXIT
+  set +e
+  if [ "$rc" -eq 0 ]; then
+    log "done: container $container runs $image"
+  else
+    log "FAILED (exit code $rc): the instance is up but the worker may not be; see the lines above"
+  fi
+  if command -v docker >/dev/null 2>&1; then
+    { echo "--- docker ps -a"; docker ps -a 2>&1; } | tee -a "$log_file" >&2
+  fi
+  if command -v aws >/dev/null 2>&1; then
+    ship_log || log "could not ship this log to CloudWatch Logs; it stays in $log_file"
+  fi
+  exit "$rc"
+}
+trap finish EXIT
+
+install_package() {
+  local package=$1
+  if command -v dnf >/dev/null 2>&1; then
+    retry "installing $package" run_logged dnf install -y "$package"
+  elif command -v yum >/dev/null 2>&1; then
+    retry "installing $package" run_logged yum install -y "$package"
+  else
+    log "$package is missing and there is no dnf or yum to install it: use an AMI that has it"
+    return 1
+  fi
+}
+
+# Reads the .env text from SSM into $1. A parameter that does not exist is an empty .env (it is optional).
+read_env_parameter() {
+  local err=$state_dir/get-parameter.err
+  if aws ssm get-parameter --region "$region" --name "$LONGSHORE_ENV_PARAMETER" --with-decryption \
+    --query Parameter.Value --output text >"$1" 2>"$err"; then
+    return 0
+  fi
+  if grep -q ParameterNotFound "$err"; then
+    log "SSM parameter $LONGSHORE_ENV_PARAMETER does not exist; the worker gets the stack's values only"
+    : >"$1"
+    return 0
+  fi
+  cat "$err" >>"$log_file"
+  return 1
+}
+
+# Merges .env files (later files win per key) into KEY=VALUE lines for docker --env-file: drops comments, blank
+# lines and `export `, strips one pair of surrounding quotes. Malformed lines are reported by file and line
+# number only, never by content (it may hold a secret).
+merge_env() {
+  awk '
+    FNR == 1 { file++ }
+    /^[[:space:]]*(#|$)/ { next }
+    {
+      line = $0
+      sub(/^[[:space:]]*export[[:space:]]+/, "", line)
+      eq = index(line, "=")
+      key = substr(line, 1, eq - 1)
+      if (eq < 2 || key !~ /^[A-Za-z_][A-Za-z0-9_]*$/) {
+        printf "user-data: skipped line %d of env source %d: not KEY=VALUE\n", FNR, file > "/dev/stderr"
+        next
+      }
+      value = substr(line, eq + 1)
+      if (value ~ /^".*"$/ || value ~ /^'\''.*'\''$/) value = substr(value, 2, length(value) - 2)
+      if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+      values[key] = value
+    }
+    END { for (i = 1; i <= n; i++) print order[i] "=" values[order[i]] }' "$@"
+}
+
+env_value() {
+  awk -v key="$1" 'index($0, key "=") == 1 { value = substr($0, length(key) + 2) } END { print value }' "$env_file"
+}
+
+log "starting worker $worker ($image)"
+instance_id=$(retry "reading the instance id from IMDSv2" imds instance-id)
+log "instance $instance_id, region $region"
+
+if ! command -v aws >/dev/null 2>&1; then
+  log "the aws CLI is missing; installing it"
+  install_package awscli-2
+fi
+
+# 2. The env file. Defaults first (the SSM .env may change them), the stack's own values last (they must match
+# the stack's resources, so the .env cannot change them).
+cpus=$(nproc)
+defaults=$state_dir/defaults.env
+fixed=$state_dir/fixed.env
+ssm_env=$state_dir/ssm.env
+{
+  echo "WORKER_DRAIN_TIMEOUT=${LONGSHORE_DRAIN_TIMEOUT:-30s}"
+  echo "WORKER_LIFECYCLE_DRAIN_TIMEOUT=${LONGSHORE_LIFECYCLE_DRAIN_TIMEOUT:-15m}"
+  echo "WORKER_METRICS_NAMESPACE=${LONGSHORE_METRICS_NAMESPACE:-Longshore}"
+  for pair in ${LONGSHORE_DEFAULT_ENV:-}; do echo "$pair"; done
+} >"$defaults"
+{
+  echo "WORKER_QUEUE_URL=$LONGSHORE_QUEUE_URL"
+  echo "WORKER_LIFECYCLE_HOOK_NAME=$LONGSHORE_HOOK_NAME"
+  echo "WORKER_ASG_NAME=$LONGSHORE_ASG_NAME"
+  echo "WORKER_HEALTH_PORT=$health_port"
+  echo "WORKER_HEALTH_BIND=0.0.0.0"
+  echo "AWS_REGION=$region"
+  echo "JAVA_ACTIVE_PROCESSORS=$cpus"
+  if [ "$gpu" = true ]; then echo "NVIDIA_DRIVER_CAPABILITIES=compute,utility"; fi
+} >"$fixed"
+retry "reading SSM parameter $LONGSHORE_ENV_PARAMETER" read_env_parameter "$ssm_env"
+merge_env "$defaults" "$ssm_env" "$fixed" >"$env_file.tmp" 2>>"$log_file"
+ssm_keys=$(merge_env "$ssm_env" 2>/dev/null | cut -d= -f1 | paste -s -d, -)
+rm -f "$ssm_env"
+chmod 600 "$env_file.tmp"
+chown root:root "$env_file.tmp"
+mv -f "$env_file.tmp" "$env_file"
+log "env file $env_file written (mode 600, owner root), $(wc -l <"$env_file") variables; from SSM: ${ssm_keys:-none}"
+
+# 3. The container. SIGTERM drains for WORKER_DRAIN_TIMEOUT; docker must wait longer than that before SIGKILL,
+# and systemd longer than docker when the instance shuts down.
+drain=$(env_value WORKER_DRAIN_TIMEOUT)
+if ! drain_seconds=$(seconds_of "$drain"); then
+  log "WORKER_DRAIN_TIMEOUT is not a duration; the worker will refuse it, sizing the stop timeout for 30s"
+  drain_seconds=30
+fi
+stop_timeout=$((drain_seconds + stop_margin))
+mkdir -p "$(dirname "$docker_dropin")"
+printf '[Service]\nTimeoutStopSec=%s\n' "$((stop_timeout + 30))" >"$docker_dropin"
+log "drain ${drain_seconds}s: docker stop timeout ${stop_timeout}s, docker.service TimeoutStopSec $((stop_timeout + 30))s"
+
+if ! command -v docker >/dev/null 2>&1; then
+  log "docker is missing; installing it"
+  install_package docker
+fi
+retry "reloading systemd" run_logged systemctl daemon-reload
+retry "enabling and starting docker" run_logged systemctl enable --now docker
+retry "waiting for the docker daemon" run_logged docker info
+
+registry=${image%%/*}
+ecr_login() {
+  aws ecr get-login-password --region "$region" | docker login --username AWS --password-stdin "$registry"
+}
+retry "logging in to $registry" run_logged ecr_login
+retry "pulling $image" run_logged docker pull "$image"
+
+mem_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+memory_mib=$((mem_kib / 1024 - memory_reserve_mib))
+if [ "$memory_mib" -lt 256 ]; then memory_mib=256; fi
+run_args=(run --detach --name "$container"
+  --restart on-failure
+  --stop-timeout "$stop_timeout"
+  --env-file "$env_file"
+  --cpus "$cpus" --memory "${memory_mib}m"
+  --publish "127.0.0.1:$health_port:$health_port"
+  --log-driver awslogs
+  --log-opt "awslogs-region=$region"
+  --log-opt "awslogs-group=$LONGSHORE_LOG_GROUP"
+  --log-opt "awslogs-stream=$instance_id/worker"
+  --log-opt mode=non-blocking --log-opt max-buffer-size=4m)
+if [ "$gpu" = true ]; then
+  if ! command -v nvidia-smi >/dev/null 2>&1; then
+    log "LONGSHORE_GPU=true but nvidia-smi is missing: use a GPU AMI with the NVIDIA driver and container toolkit"
+    exit 1
+  fi
+  run_args+=(--gpus all)
+fi
+start_container() {
+  docker rm -f "$container" >/dev/null 2>&1 || true
+  docker "${run_args[@]}" "$image"
+}
+log "starting $container: $cpus CPUs, ${memory_mib} MiB, restart on-failure, logs to $LONGSHORE_LOG_GROUP"
+retry "starting container $container" run_logged start_container
+
+waited=0
+while true; do
+  status=$(docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' \
+    "$container" 2>>"$log_file") || status=unknown
+  case "$status" in
+    healthy) log "container $container is healthy after ${waited}s"; break ;;
+    unhealthy | exited | dead)
+      log "container $container is $status; its output is in stream $instance_id/worker"
+      exit 1 ;;
+  esac
+  if [ "$waited" -ge "$health_wait" ]; then
+    log "container $container is still $status after ${waited}s; its output is in stream $instance_id/worker"
+    exit 1
+  fi
+  sleep 5
+  waited=$((waited + 5))
+done
