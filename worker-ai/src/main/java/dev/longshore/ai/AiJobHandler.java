@@ -1,0 +1,349 @@
+package dev.longshore.ai;
+
+import dev.longshore.ai.gpu.GpuAllocator;
+import dev.longshore.ai.gpu.GpuLease;
+import dev.longshore.ai.gpu.GpuUnavailableException;
+import dev.longshore.ai.result.JobResult;
+import dev.longshore.ai.result.ResultPublisher;
+import dev.longshore.ai.runner.InputFetcher;
+import dev.longshore.ai.runner.InputSpec;
+import dev.longshore.ai.runner.JobDirectory;
+import dev.longshore.ai.runner.JobRequest;
+import dev.longshore.ai.runner.JobsDirectory;
+import dev.longshore.ai.runner.OutputFile;
+import dev.longshore.ai.runner.Outputs;
+import dev.longshore.ai.runner.ProcessRunner;
+import dev.longshore.ai.runner.ProcessSpec;
+import dev.longshore.ai.runner.RunOutcome;
+import dev.longshore.ai.task.ArgvTemplate;
+import dev.longshore.ai.task.Task;
+import dev.longshore.ai.task.TaskRegistry;
+import dev.longshore.core.job.Job;
+import dev.longshore.core.job.JobContext;
+import dev.longshore.core.job.JobFailure;
+import dev.longshore.core.job.JobHandler;
+import dev.longshore.core.job.PermanentFailure;
+import dev.longshore.core.job.RetryableFailure;
+import dev.longshore.core.metrics.Counter;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@code ai.run} jobs: a registered task, in its own directory, pinned to the GPU the gate chose. The
+ * message names the task and supplies arguments and inputs; the command line is the operator's. Outcomes:
+ * exit 0 is success (manifest + SUCCESS marker); a retryable exit code, a timeout or a drain cancellation is
+ * retried; any other exit code, a checksum mismatch, an unknown task or a bad payload is permanent (FAILED
+ * marker, dead-letter queue).
+ */
+public final class AiJobHandler implements JobHandler {
+    public static final String TYPE = "ai.run";
+    /** The only variables a task inherits from the worker: worker secrets (SMTP, SSM .env) stay with it. */
+    public static final Set<String> INHERITED_ENV = Set.of("PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR",
+            "USER", "LOGNAME", "LD_LIBRARY_PATH");
+    /** Failure reasons end up in an SQS message attribute and a log line; keep them readable. */
+    private static final int STDERR_TAIL_BYTES = 600;
+    /**
+     * Failures that leave the directory alone: no directory of ours (invalid id), another delivery owns it
+     * (running), or the job succeeded and only its result message is outstanding.
+     */
+    private static final Set<String> NO_FAILED_MARKER = Set.of("invalid_job_id", "job_running", "result_not_sent");
+
+    private static final Logger log = LoggerFactory.getLogger(AiJobHandler.class);
+
+    private final TaskRegistry tasks;
+    private final String tasksSource;
+    private final JobsDirectory jobs;
+    private final InputFetcher fetcher;
+    private final ProcessRunner runner;
+    private final Optional<GpuAllocator> gpus;
+    private final ResultPublisher results;
+    private final Map<String, String> inheritedEnv;
+    private final Clock clock;
+    private final Counter duplicates;
+
+    /**
+     * @param tasksSource where the tasks came from, for "unknown task" reasons
+     * @param gpus        empty in the CPU flavour: tasks that need a GPU fail permanently
+     * @param hostEnv     the worker's environment; only {@link #INHERITED_ENV} and {@code LC_*} pass to tasks
+     */
+    public AiJobHandler(TaskRegistry tasks, String tasksSource, JobsDirectory jobs, InputFetcher fetcher,
+                        ProcessRunner runner, Optional<GpuAllocator> gpus, ResultPublisher results,
+                        Map<String, String> hostEnv, Clock clock, Counter duplicates) {
+        this.tasks = tasks;
+        this.tasksSource = tasksSource;
+        this.jobs = jobs;
+        this.fetcher = fetcher;
+        this.runner = runner;
+        this.gpus = gpus;
+        this.results = results;
+        this.clock = clock;
+        this.duplicates = duplicates;
+        Map<String, String> inherited = new HashMap<>();
+        hostEnv.forEach((k, v) -> {
+            if (INHERITED_ENV.contains(k) || k.startsWith("LC_")) {
+                inherited.put(k, v);
+            }
+        });
+        this.inheritedEnv = Map.copyOf(inherited);
+    }
+
+    @Override
+    public Set<String> types() {
+        return Set.of(TYPE);
+    }
+
+    @Override
+    public void handle(Job job, JobContext ctx) throws Exception {
+        Instant started = clock.instant();
+        JobDirectory dir = jobs.resolve(job.id());
+        if (dir.succeeded()) {
+            acknowledgeDuplicate(dir);
+            return;
+        }
+        String taskName = job.payload().path("task").asText("");
+        try {
+            JobRequest request = JobRequest.parse(job.payload());
+            Task task = tasks.find(request.task()).orElseThrow(() -> new PermanentFailure("unknown_task",
+                    "task '" + request.task() + "' is not registered (" + tasksSource + ")"));
+            try (JobDirectory.Lock lock = dir.tryLock().orElseThrow(() -> new RetryableFailure("job_running",
+                    "job " + job.id() + " is already running (its directory is locked)"))) {
+                if (dir.succeeded()) {
+                    acknowledgeDuplicate(dir);
+                    return;
+                }
+                run(job, ctx, dir, request, task, started);
+            }
+        } catch (JobFailure failure) {
+            recordFailure(dir, taskName, failure, started);
+            throw failure;
+        }
+    }
+
+    private void run(Job job, JobContext ctx, JobDirectory dir, JobRequest request, Task task, Instant started)
+            throws JobFailure, IOException {
+        dir.prepare();
+        Map<String, String> values = placeholders(dir, request);
+        List<String> argv = expand(task, values);
+        try {
+            for (InputSpec in : request.inputs()) {
+                fetcher.fetch(in, dir.inputs(), ctx);
+            }
+            for (InputSpec model : request.models()) {
+                fetcher.fetch(model, dir.models(), ctx);
+            }
+        } catch (InterruptedException e) {
+            throw cancelled(task, "while fetching inputs");
+        }
+        if (ctx.isCancelled()) {
+            throw cancelled(task, "before the task started");
+        }
+        try (GpuLease lease = lease(task)) {
+            Map<String, String> env = environment(job, dir, task, request, lease);
+            ProcessSpec spec = new ProcessSpec(argv, env, dir.path(), dir.stdout(), dir.stderr(), task.timeout());
+            log.info("Running task {} for job {} on {} (timeout {})", task.name(), job.id(),
+                    lease.uuids().isEmpty() ? "no GPU" : "GPU " + lease.cudaVisibleDevices(), task.timeout());
+            RunOutcome outcome;
+            try {
+                outcome = runner.run(spec, ctx);
+            } catch (IOException e) {
+                throw new PermanentFailure("task_start_failed", "task '" + task.name() + "' could not start "
+                        + argv.get(0) + ": " + e.getMessage());
+            }
+            finish(job, dir, task, outcome, started);
+        }
+    }
+
+    private void finish(Job job, JobDirectory dir, Task task, RunOutcome outcome, Instant started)
+            throws JobFailure, IOException {
+        switch (outcome) {
+            case RunOutcome.Exited e when e.exitCode() == 0 -> {
+                List<OutputFile> outputs = Outputs.list(dir.outputs());
+                Instant now = clock.instant();
+                JobResult result = new JobResult(job.id(), task.name(), JobResult.Status.SUCCESS, OptionalInt.of(0),
+                        Optional.empty(), Optional.empty(), outputs, Duration.between(started, now),
+                        dir.path().toString(), now);
+                dir.writeSuccess(result.toJson());
+                log.info("Task {} for job {} succeeded in {} ms with {} output file(s)", task.name(), job.id(),
+                        e.took().toMillis(), outputs.size());
+                publishSuccess(result);
+            }
+            case RunOutcome.Exited e when task.retryableExitCodes().contains(e.exitCode()) ->
+                    throw new RetryableFailure("exit_" + e.exitCode(), "task '" + task.name() + "' exited with "
+                            + e.exitCode() + " (retryable)" + stderrTail(dir));
+            case RunOutcome.Exited e -> throw new PermanentFailure("exit_" + e.exitCode(), "task '" + task.name()
+                    + "' exited with " + e.exitCode() + stderrTail(dir));
+            case RunOutcome.TimedOut t -> throw new RetryableFailure("timeout", "task '" + task.name()
+                    + "' ran longer than its timeout of " + task.timeout() + "; its process tree was killed");
+            case RunOutcome.Cancelled c -> throw cancelled(task, "while running; its process tree was killed");
+        }
+    }
+
+    private GpuLease lease(Task task) throws JobFailure {
+        if (task.gpus() == 0) {
+            return GpuLease.none();
+        }
+        if (gpus.isEmpty()) {
+            throw new PermanentFailure("gpu_not_available", "task '" + task.name() + "' needs " + task.gpus()
+                    + " GPU(s) and this worker runs without GPUs (WORKER_GPU_REQUIRED=false)");
+        }
+        try {
+            return gpus.get().acquire(task.gpus());
+        } catch (GpuUnavailableException e) {
+            throw new RetryableFailure("gpu_unavailable", e.getMessage());
+        }
+    }
+
+    private static Map<String, String> placeholders(JobDirectory dir, JobRequest request) {
+        Map<String, String> values = new HashMap<>();
+        values.put("job.id", dir.jobId());
+        values.put("job.dir", dir.path().toString());
+        values.put("inputs.dir", dir.inputs().toString());
+        values.put("models.dir", dir.models().toString());
+        values.put("outputs.dir", dir.outputs().toString());
+        values.put("logs.dir", dir.logs().toString());
+        request.inputs().forEach(i -> values.put("input." + i.name(), dir.inputs().resolve(i.name()).toString()));
+        request.models().forEach(m -> values.put("model." + m.name(), dir.models().resolve(m.name()).toString()));
+        request.args().forEach((k, v) -> values.put("arg." + k, v));
+        return values;
+    }
+
+    private static List<String> expand(Task task, Map<String, String> values) throws PermanentFailure {
+        try {
+            return ArgvTemplate.expand(task.argv(), values);
+        } catch (ArgvTemplate.MissingValueException e) {
+            String p = e.placeholder();
+            String what = p.startsWith("arg.") ? "argument '" + p.substring(4) + "'"
+                    : p.startsWith("input.") ? "input named '" + p.substring(6) + "'"
+                    : "model named '" + p.substring(6) + "'";
+            throw new PermanentFailure(p.startsWith("arg.") ? "missing_argument" : "missing_input",
+                    "task '" + task.name() + "' uses ${" + p + "} and the message has no " + what);
+        }
+    }
+
+    private Map<String, String> environment(Job job, JobDirectory dir, Task task, JobRequest request,
+                                            GpuLease lease) throws PermanentFailure {
+        Map<String, String> env = new LinkedHashMap<>(inheritedEnv);
+        env.putAll(task.env());
+        Map<String, String> argNames = new HashMap<>();
+        for (Map.Entry<String, String> a : request.args().entrySet()) {
+            String name = "ARG_" + a.getKey().toUpperCase(Locale.ROOT);
+            String other = argNames.put(name, a.getKey());
+            if (other != null) {
+                throw new PermanentFailure("invalid_payload", "arguments '" + other + "' and '" + a.getKey()
+                        + "' both become " + name);
+            }
+            env.put(name, a.getValue());
+        }
+        env.put("JOB_ID", job.id());
+        env.put("JOB_DIR", dir.path().toString());
+        env.put("INPUT_DIR", dir.inputs().toString());
+        env.put("MODEL_DIR", dir.models().toString());
+        env.put("OUTPUT_DIR", dir.outputs().toString());
+        env.put("LOG_DIR", dir.logs().toString());
+        // Always set, also to "" for no GPU: an unset variable would let CUDA see every GPU on the machine.
+        env.put("CUDA_VISIBLE_DEVICES", lease.cudaVisibleDevices());
+        return env;
+    }
+
+    private void acknowledgeDuplicate(JobDirectory dir) throws RetryableFailure {
+        duplicates.increment();
+        log.info("Job {} already succeeded (SUCCESS marker in {}); acknowledging the redelivery without running "
+                + "it again", dir.jobId(), dir.path());
+        JobResult result;
+        try {
+            result = JobResult.fromJson(dir.readManifest().orElseThrow(
+                    () -> new IllegalArgumentException("no readable " + JobDirectory.MANIFEST)));
+        } catch (IllegalArgumentException e) {
+            log.warn("Manifest of job {} is unreadable, result not re-sent: {}", dir.jobId(), e.getMessage());
+            return;
+        }
+        // The result may not have reached the queue before the crash that caused this redelivery: send it again.
+        publishSuccess(result);
+    }
+
+    /** A success whose result was not delivered is retried: the redelivery finds the marker and re-sends. */
+    private void publishSuccess(JobResult result) throws RetryableFailure {
+        try {
+            results.publish(result);
+        } catch (Exception e) {
+            throw new RetryableFailure("result_not_sent", "job " + result.jobId() + " succeeded but its result "
+                    + "could not be sent: " + e.getMessage(), e);
+        }
+    }
+
+    private void recordFailure(JobDirectory dir, String taskName, JobFailure failure, Instant started) {
+        if (NO_FAILED_MARKER.contains(failure.code())) {
+            return;
+        }
+        // Marker files are written with NIO, which refuses on an interrupted thread (drain cancellation).
+        boolean interrupted = Thread.interrupted();
+        try {
+            Instant now = clock.instant();
+            boolean retryable = failure instanceof RetryableFailure;
+            try {
+                dir.writeFailed(failure.code(), failure.reason(), retryable, now.toString());
+            } catch (IOException e) {
+                log.warn("Could not write the FAILED marker of job {}: {}", dir.jobId(), e.toString());
+            }
+            if (!retryable) {
+                JobResult result = new JobResult(dir.jobId(), taskName, JobResult.Status.FAILED, OptionalInt.empty(),
+                        Optional.of(failure.code()), Optional.of(failure.reason()), List.of(),
+                        Duration.between(started, now), dir.path().toString(), now);
+                try {
+                    results.publish(result);
+                } catch (Exception e) {
+                    log.warn("Result of failed job {} could not be sent: {}", dir.jobId(), e.toString());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static RetryableFailure cancelled(Task task, String when) {
+        return new RetryableFailure("cancelled", "task '" + task.name() + "' was cancelled by the drain deadline "
+                + when);
+    }
+
+    /** The last lines the task wrote on stderr: usually the one that says what went wrong. */
+    private static String stderrTail(JobDirectory dir) {
+        Path f = dir.stderr();
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r")) {
+            long len = raf.length();
+            if (len == 0) {
+                return "";
+            }
+            int n = (int) Math.min(len, STDERR_TAIL_BYTES);
+            byte[] buf = new byte[n];
+            raf.seek(len - n);
+            raf.readFully(buf);
+            String tail = new String(buf, StandardCharsets.UTF_8).strip().replaceAll("\\s*\\R\\s*", " | ");
+            return "; stderr: " + (len > n ? "..." : "") + tail;
+        } catch (IOException e) {
+            return Files.exists(f) ? "; stderr unreadable: " + e.getMessage() : "";
+        }
+    }
+
+    @Override
+    public void close() {
+        results.close();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.longshore.ai;
+
+import dev.longshore.ai.gpu.GpuAllocator;
+import dev.longshore.ai.gpu.GpuGate;
+import dev.longshore.ai.gpu.GpuHealth;
+import dev.longshore.ai.gpu.InstanceHealthReporter;
+import dev.longshore.ai.gpu.Sleeper;
+import dev.longshore.ai.gpu.TopologyWatcher;
+import dev.longshore.ai.nvml.Nvml;
+import dev.longshore.ai.nvml.XidWatcher;
+import dev.longshore.ai.result.ResultPublisher;
+import dev.longshore.ai.result.SqsResultPublisher;
+import dev.longshore.ai.runner.InputFetcher;
+import dev.longshore.ai.runner.JobsDirectory;
+import dev.longshore.ai.runner.ProcessRunner;
+import dev.longshore.ai.task.TaskFileException;
+import dev.longshore.ai.task.TaskRegistry;
+import dev.longshore.core.WorkerControl;
+import dev.longshore.core.WorkerDefinition;
+import dev.longshore.core.WorkerExtension;
+import dev.longshore.core.WorkerPlugin;
+import dev.longshore.core.config.ConfigException;
+import dev.longshore.core.config.WorkerConfig;
+import dev.longshore.core.gate.ReceiveGate;
+import dev.longshore.core.metrics.Metrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The AI worker: runs registered tasks ({@code ai.run}) on a GPU chosen by the GPU gate, restarts itself when
+ * the GPU topology changes, and drains and exits 1 when a GPU is lost. With WORKER_GPU_REQUIRED=false (the CPU
+ * flavour) nothing of NVML is loaded.
+ */
+public final class AiWorker implements WorkerDefinition {
+    public static final String NAME = "ai";
+    /** One task per GPU is the usual fit; operators with several GPUs or MIG instances raise it. */
+    public static final int DEFAULT_CONCURRENCY = 1;
+
+    private static final Logger log = LoggerFactory.getLogger(AiWorker.class);
+
+    private final InstanceHealthReporter healthReporter;
+    private final Clock clock;
+
+    public AiWorker() {
+        this(InstanceHealthReporter.LOGGING, Clock.systemUTC());
+    }
+
+    /** @param healthReporter how a lost GPU is reported to the fleet (SetInstanceHealth, once that exists) */
+    public AiWorker(InstanceHealthReporter healthReporter, Clock clock) {
+        this.healthReporter = healthReporter;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int defaultConcurrency() {
+        return DEFAULT_CONCURRENCY;
+    }
+
+    @Override
+    public WorkerPlugin create(WorkerConfig config, Metrics metrics) {
+        AiConfig ai = AiConfig.from(config.env());
+        TaskRegistry tasks = tasks(ai);
+        JobsDirectory jobs = jobs(ai);
+        log.info("AI worker configuration {}, tasks {}", ai.describe(), tasks.names());
+        ResultPublisher results = ai.resultQueueUrl().map(AiWorker::results).orElse(ResultPublisher.NONE);
+        String tasksSource = ai.tasksFile().map(p -> "WORKER_AI_TASKS " + p + " registers " + tasks.names())
+                .orElse("WORKER_AI_TASKS is not set, so no task is registered");
+
+        if (!ai.gpuRequired()) {
+            log.info("CPU flavour (WORKER_GPU_REQUIRED=false): NVML is not loaded, tasks run without a GPU");
+            return WorkerPlugin.of(handler(tasks, tasksSource, jobs, Optional.empty(), results, config, metrics));
+        }
+
+        Nvml nvml = Nvml.load(ai.nvmlLibrary());
+        nvml.unavailableReason().ifPresent(r -> log.warn("GPU not usable, the worker stays PAUSED: {}", r));
+        GpuHealth health = new GpuHealth(healthReporter);
+        GpuGate gate = new GpuGate(nvml::snapshot, ai.requirements(), health, clock);
+        metrics.gauge("longshore_gpu_usable_units", "GPUs or MIG instances that qualified at the last check.",
+                () -> gate.usableUnits().size());
+        String prefix = "worker-" + config.workerName() + "-";
+        List<WorkerExtension> extensions = new ArrayList<>();
+        extensions.add(health);
+        extensions.add(new XidWatcher(nvml, health, prefix + "xid-watcher"));
+        if (ai.topologyWatch()) {
+            extensions.add(new TopologyWatcher(nvml::topology, ai.topologyInterval(), ai.topologyCooldown(),
+                    ai.failureThreshold(), clock, Sleeper.SYSTEM, prefix + "gpu-topology"));
+        } else {
+            log.info("GPU topology watch is off (WORKER_GPU_TOPOLOGY_WATCH=false)");
+        }
+        extensions.add(new NvmlShutdown(nvml));
+        AiJobHandler handler = handler(tasks, tasksSource, jobs, Optional.of(gate), results, config, metrics);
+        return new WorkerPlugin(handler, List.<ReceiveGate>of(gate), extensions);
+    }
+
+    private AiJobHandler handler(TaskRegistry tasks, String tasksSource, JobsDirectory jobs,
+                                 Optional<GpuAllocator> gpus, ResultPublisher results, WorkerConfig config,
+                                 Metrics metrics) {
+        return new AiJobHandler(tasks, tasksSource, jobs, InputFetcher.withDefaults(), new ProcessRunner(), gpus,
+                results, config.env().asMap(), clock, metrics.duplicatesSkipped);
+    }
+
+    private static TaskRegistry tasks(AiConfig ai) {
+        if (ai.tasksFile().isEmpty()) {
+            log.warn("WORKER_AI_TASKS is not set: every ai.run job names an unknown task and is dead-lettered");
+            return TaskRegistry.empty();
+        }
+        Path file = ai.tasksFile().get();
+        try {
+            return TaskRegistry.load(file);
+        } catch (TaskFileException e) {
+            throw ConfigException.invalid("WORKER_AI_TASKS", file.toString(), "a JSON task file: " + e.getMessage());
+        }
+    }
+
+    private static JobsDirectory jobs(AiConfig ai) {
+        try {
+            JobsDirectory jobs = new JobsDirectory(ai.jobsDir());
+            if (!Files.isWritable(jobs.root())) {
+                throw new IOException("not writable by this user");
+            }
+            return jobs;
+        } catch (IOException e) {
+            throw ConfigException.invalid("WORKER_JOBS_DIR", ai.jobsDir().toString(),
+                    "a directory the worker can create and write (" + e.getMessage() + ")");
+        }
+    }
+
+    private static ResultPublisher results(String queueUrl) {
+        try {
+            SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+            return new SqsResultPublisher(sqs, queueUrl, true);
+        } catch (SdkClientException e) {
+            throw ConfigException.invalid("WORKER_RESULT_QUEUE_URL", queueUrl,
+                    "a queue reachable with the worker's AWS settings (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Shuts NVML down when the worker stops; watchers that still ask see a closed session and stop quietly. */
+    private record NvmlShutdown(Nvml nvml) implements WorkerExtension {
+        @Override
+        public void start(WorkerControl control) {
+        }
+
+        @Override
+        public void close() {
+            nvml.close();
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.longshore.ai.nvml;
+
+/** A critical Xid reported by the driver for one GPU. */
+public record XidEvent(String gpuUuid, long xid) {
+}

@@ -1,0 +1,71 @@
+package dev.longshore.ai.result;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longshore.ai.runner.OutputFile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What the result queue is told when a job ends: SUCCESS with its outputs, or FAILED with the error code and
+ * reason (for failures that will not be retried). The same JSON is the job's {@code manifest.json} on success,
+ * so a redelivered job can re-send its result without running again.
+ */
+public record JobResult(String jobId, String task, Status status, OptionalInt exitCode, Optional<String> error,
+                        Optional<String> reason, List<OutputFile> outputs, Duration duration, String jobDir,
+                        Instant finishedAt) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public enum Status { SUCCESS, FAILED }
+
+    public JobResult {
+        outputs = List.copyOf(outputs);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("jobId", jobId);
+        n.put("task", task);
+        n.put("status", status.name());
+        exitCode.ifPresent(c -> n.put("exitCode", c));
+        error.ifPresent(e -> n.put("error", e));
+        reason.ifPresent(r -> n.put("reason", r));
+        ArrayNode out = n.putArray("outputs");
+        for (OutputFile f : outputs) {
+            out.addObject().put("path", f.path()).put("size", f.size()).put("sha256", f.sha256());
+        }
+        n.put("durationMs", duration.toMillis());
+        n.put("jobDir", jobDir);
+        n.put("finishedAt", finishedAt.toString());
+        return n;
+    }
+
+    public String toJsonText() {
+        return toJson().toString();
+    }
+
+    /** Reads back what {@link #toJson()} wrote (a manifest); throws IllegalArgumentException if it is not one. */
+    public static JobResult fromJson(JsonNode n) {
+        try {
+            List<OutputFile> outputs = new ArrayList<>();
+            for (JsonNode f : n.path("outputs")) {
+                outputs.add(new OutputFile(f.path("path").asText(), f.path("size").asLong(), f.path("sha256").asText()));
+            }
+            return new JobResult(n.get("jobId").asText(), n.get("task").asText(),
+                    Status.valueOf(n.get("status").asText()),
+                    n.has("exitCode") ? OptionalInt.of(n.get("exitCode").asInt()) : OptionalInt.empty(),
+                    Optional.ofNullable(n.get("error")).map(JsonNode::asText),
+                    Optional.ofNullable(n.get("reason")).map(JsonNode::asText),
+                    outputs, Duration.ofMillis(n.path("durationMs").asLong()), n.path("jobDir").asText(),
+                    Instant.parse(n.get("finishedAt").asText()));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a job result: " + e.getMessage(), e);
+        }
+    }
+}

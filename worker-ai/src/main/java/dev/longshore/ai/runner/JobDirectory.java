@@ -1,0 +1,181 @@
+package dev.longshore.ai.runner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code WORKER_JOBS_DIR/<jobId>/}:
+ *
+ * <pre>
+ *   inputs/        downloaded inputs
+ *   models/        downloaded models
+ *   outputs/       what the task writes (OUTPUT_DIR)
+ *   logs/          stdout.log and stderr.log of the task (LOG_DIR)
+ *   manifest.json  outputs with size and sha256, written on success
+ *   SUCCESS        marker: the job is done; a redelivery is acknowledged without running again
+ *   FAILED         marker: the last attempt failed, with the reason
+ * </pre>
+ */
+public final class JobDirectory {
+    public static final String SUCCESS = "SUCCESS";
+    public static final String FAILED = "FAILED";
+    public static final String MANIFEST = "manifest.json";
+    private static final String LOCK = ".lock";
+    private static final Set<String> KEEP = Set.of(LOCK);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String jobId;
+    private final Path dir;
+
+    JobDirectory(String jobId, Path dir) {
+        this.jobId = jobId;
+        this.dir = dir;
+    }
+
+    public String jobId() { return jobId; }
+    public Path path() { return dir; }
+    public Path inputs() { return dir.resolve("inputs"); }
+    public Path models() { return dir.resolve("models"); }
+    public Path outputs() { return dir.resolve("outputs"); }
+    public Path logs() { return dir.resolve("logs"); }
+    public Path stdout() { return logs().resolve("stdout.log"); }
+    public Path stderr() { return logs().resolve("stderr.log"); }
+    public Path manifest() { return dir.resolve(MANIFEST); }
+
+    public boolean succeeded() {
+        return Files.isRegularFile(dir.resolve(SUCCESS), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** The manifest of a finished job, if it has one. */
+    public Optional<ObjectNode> readManifest() {
+        try {
+            return Optional.of((ObjectNode) JSON.readTree(manifest().toFile()));
+        } catch (IOException | ClassCastException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Takes the job's lock, so two deliveries of one job (a visibility timeout that ran out, two workers on one
+     * disk) never run it at the same time.
+     *
+     * @return empty when someone else holds it
+     */
+    public Optional<Lock> tryLock() throws IOException {
+        Files.createDirectories(dir);
+        FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                return Optional.empty();
+            }
+            return Optional.of(new Lock(channel, lock));
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Removes what an earlier, unfinished attempt left and creates the empty layout. */
+    public void prepare() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                if (!KEEP.contains(p.getFileName().toString())) {
+                    deleteTree(p);
+                }
+            }
+        }
+        for (Path p : new Path[] {inputs(), models(), outputs(), logs()}) {
+            Files.createDirectories(p);
+        }
+    }
+
+    /** Writes the manifest, then the SUCCESS marker: a marker is never there without its manifest. */
+    public void writeSuccess(ObjectNode manifest) throws IOException {
+        Files.deleteIfExists(dir.resolve(FAILED));
+        writeAtomically(manifest(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        ObjectNode marker = JSON.createObjectNode();
+        marker.put("jobId", jobId);
+        marker.put("finishedAt", manifest.path("finishedAt").asText());
+        writeAtomically(dir.resolve(SUCCESS), JSON.writeValueAsBytes(marker));
+    }
+
+    public void writeFailed(String code, String reason, boolean retryable, String finishedAt) throws IOException {
+        Files.createDirectories(dir);
+        ObjectNode marker = JSON.createObjectNode();
+        marker.put("jobId", jobId);
+        marker.put("error", code);
+        marker.put("reason", reason);
+        marker.put("retryable", retryable);
+        marker.put("finishedAt", finishedAt);
+        writeAtomically(dir.resolve(FAILED), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(marker));
+    }
+
+    /** Written whole or not at all: a crash never leaves a half SUCCESS marker a redelivery would trust. */
+    private static void writeAtomically(Path target, byte[] content) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.write(tmp, content);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(p, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Held while the job runs. */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        Lock(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                lock.release();
+            } finally {
+                channel.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.longshore.ai.runner;
+
+import dev.longshore.core.job.PermanentFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/** WORKER_JOBS_DIR: one directory per job id, never anything outside it. */
+public final class JobsDirectory {
+    /** The contract's job id pattern; "." and ".." match it and are refused separately. */
+    public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    private final Path root;
+
+    public JobsDirectory(Path root) throws IOException {
+        Files.createDirectories(root);
+        this.root = root.toRealPath();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * The job's directory (not created yet).
+     *
+     * @throws PermanentFailure {@code invalid_job_id} for an id that is not a single safe path segment
+     */
+    public JobDirectory resolve(String jobId) throws PermanentFailure {
+        if (jobId == null || !JOB_ID.matcher(jobId).matches() || jobId.equals(".") || jobId.equals("..")) {
+            throw new PermanentFailure("invalid_job_id", "job id \"" + jobId + "\" is not usable as a directory name "
+                    + "(expected " + JOB_ID.pattern() + ", not '.' or '..')");
+        }
+        Path dir = root.resolve(jobId).normalize();
+        if (!root.equals(dir.getParent())) {
+            throw new PermanentFailure("invalid_job_id", "job id \"" + jobId + "\" points outside " + root);
+        }
+        return new JobDirectory(jobId, dir);
+    }
+}

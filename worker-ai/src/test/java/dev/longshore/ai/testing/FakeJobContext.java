@@ -1,0 +1,63 @@
+package dev.longshore.ai.testing;
+
+import dev.longshore.core.job.JobContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A job context whose cancellation the test triggers, as the drain deadline would. */
+public final class FakeJobContext implements JobContext {
+    private final List<Runnable> onCancel = new ArrayList<>();
+    private volatile boolean cancelled;
+    private volatile Thread jobThread;
+
+    /** Remembers the calling thread so {@link #cancel()} can interrupt it like the runtime does. */
+    public FakeJobContext bindToCurrentThread() {
+        jobThread = Thread.currentThread();
+        return this;
+    }
+
+    public void cancel() {
+        List<Runnable> callbacks;
+        synchronized (this) {
+            cancelled = true;
+            callbacks = List.copyOf(onCancel);
+        }
+        if (jobThread != null) {
+            jobThread.interrupt();
+        }
+        callbacks.forEach(Runnable::run);
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public void onCancel(Runnable action) {
+        boolean now;
+        synchronized (this) {
+            now = cancelled;
+            if (!now) {
+                onCancel.add(action);
+            }
+        }
+        if (now) {
+            action.run();
+        }
+    }
+
+    @Override
+    public void progress(double fraction) {
+    }
+
+    @Override
+    public void extendVisibility(Duration duration) {
+    }
+
+    @Override
+    public String workerName() {
+        return "ai";
+    }
+}
