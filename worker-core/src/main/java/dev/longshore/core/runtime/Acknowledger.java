@@ -23,6 +23,7 @@ final class Acknowledger implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Acknowledger.class);
     /** Short enough not to delay the permit, long enough to gather a batch under load. */
     private static final long LINGER_MS = 5;
+    private static final long IDLE_WAIT_SECONDS = 60;
     private static final Duration RETRY_DELAY_MIN = Duration.ofMillis(200);
     private static final Duration RETRY_DELAY_MAX = Duration.ofSeconds(5);
 
@@ -52,7 +53,8 @@ final class Acknowledger implements Runnable {
         while (running || !pending.isEmpty()) {
             List<InFlightMessage> batch = new ArrayList<>(VisibilityHeartbeat.BATCH);
             try {
-                InFlightMessage first = pending.poll(200, TimeUnit.MILLISECONDS);
+                // Blocks while idle (no periodic wake-ups: an idle worker should cost nothing); stop() interrupts.
+                InFlightMessage first = pending.poll(IDLE_WAIT_SECONDS, TimeUnit.SECONDS);
                 if (first == null) {
                     continue;
                 }
