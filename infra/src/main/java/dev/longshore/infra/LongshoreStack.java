@@ -46,9 +46,9 @@ public final class LongshoreStack extends Stack {
                 .build();
 
         // scripts/deploy reads the stack name back from a template file: the names inside depend on it.
-        getTemplateOptions().setMetadata(Map.of("Longshore", Map.of(
+        addMetadata("Longshore", Map.of(
                 "StackName", fleet.stackName(),
-                "Workers", fleet.enabledWorkers().stream().map(WorkerSpec::name).toList())));
+                "Workers", fleet.enabledWorkers().stream().map(WorkerSpec::name).toList()));
         for (WorkerSpec worker : fleet.enabledWorkers()) {
             new WorkerFleet(this, fleetId(worker), fleet, worker, vpc, workers);
         }
