@@ -2,6 +2,8 @@ package dev.longshore.video.storage;
 
 import dev.longshore.video.config.S3Settings;
 import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -17,7 +19,12 @@ public final class S3Clients {
     }
 
     public static S3Client create(S3Settings settings) {
+        return create(settings, DefaultCredentialsProvider.builder().build());
+    }
+
+    public static S3Client create(S3Settings settings, AwsCredentialsProvider credentials) {
         S3ClientBuilder b = S3Client.builder()
+                .credentialsProvider(credentials)
                 .httpClient(UrlConnectionHttpClient.builder()
                         .socketTimeout(SOCKET_TIMEOUT)
                         .connectionTimeout(CONNECT_TIMEOUT)

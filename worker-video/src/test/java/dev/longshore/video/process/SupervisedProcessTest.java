@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class SupervisedProcessTest {
@@ -44,6 +45,7 @@ class SupervisedProcessTest {
     }
 
     @Test
+    @Timeout(30)
     void stalledProcessIsKilledWithItsChildren() throws Exception {
         StallWatchdog watchdog = new StallWatchdog(Clock.systemUTC(), Duration.ofMillis(600));
         ProgressParser parser = new ProgressParser();
@@ -62,6 +64,7 @@ class SupervisedProcessTest {
     }
 
     @Test
+    @Timeout(30)
     void processRunningPastItsTimeLimitIsKilled() throws Exception {
         ProcessOutcome outcome = SupervisedProcess.builder(List.of(hangingFfmpeg().toString()))
                 .stdoutTo(tmp.resolve("out.txt"))
@@ -74,6 +77,7 @@ class SupervisedProcessTest {
     }
 
     @Test
+    @Timeout(30)
     void cancellingTheJobKillsTheProcessTree() throws Exception {
         RecordingJobContext ctx = new RecordingJobContext();
         CompletableFuture<ProcessOutcome> running = CompletableFuture.supplyAsync(() -> {

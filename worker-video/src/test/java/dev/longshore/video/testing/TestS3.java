@@ -1,0 +1,24 @@
+package dev.longshore.video.testing;
+
+import dev.longshore.video.config.S3Settings;
+import dev.longshore.video.storage.S3Clients;
+import dev.longshore.video.storage.S3Storage;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/** S3 storage pointed at a {@link FakeS3Server} the way an operator points it at MinIO or R2. */
+public final class TestS3 {
+    private TestS3() {
+    }
+
+    public static S3Settings settings(FakeS3Server server, long threshold, long partSize) {
+        return new S3Settings(Optional.of(server.endpoint()), Optional.of("us-east-1"), true, threshold, partSize);
+    }
+
+    public static S3Storage storage(FakeS3Server server, long threshold, long partSize) {
+        S3Settings settings = settings(server, threshold, partSize);
+        return new S3Storage(() -> S3Clients.create(settings,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))), settings);
+    }
+}
