@@ -1,0 +1,334 @@
+package dev.longshore.infra;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The operator scripts (push-images, build-images, put-env, deploy, destroy, synth) run against stand-ins for
+ * the aws CLI and docker: help, early and clear failures when a prerequisite is missing, and the calls they make.
+ */
+class DeployScriptsTest {
+    static final Path SCRIPTS = Sandbox.REPO_ROOT.resolve("scripts");
+    static final Path COMMITTED = Sandbox.REPO_ROOT.resolve("infra/cloudformation/longshore.template.json");
+    static final String SECRET = "smtp-pass-91ab77";
+
+    @TempDir
+    Path tmp;
+    Sandbox sandbox;
+
+    @BeforeEach
+    void sandbox() throws IOException {
+        sandbox = new Sandbox(tmp, "aws", "docker");
+        sandbox.set("AWS_REGION", "eu-west-1");
+    }
+
+    Sandbox.Result run(String script, String... args) throws Exception {
+        return sandbox.run(SCRIPTS.resolve(script), args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"build-images", "push-images", "put-env", "deploy", "destroy", "synth"})
+    void everyScriptExplainsItselfWithHelp(String script) throws Exception {
+        Sandbox.Result r = run(script, "--help");
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.stdout().startsWith("Usage: scripts/" + script), r.stdout());
+        assertTrue(sandbox.calls("aws").isEmpty() && sandbox.calls("docker").isEmpty(), "help calls nothing");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"build-images", "push-images", "put-env", "deploy", "destroy", "synth"})
+    void unknownOptionIsAUsageError(String script) throws Exception {
+        Sandbox.Result r = run(script, "--frobnicate");
+
+        assertEquals(2, r.exitCode(), r.output());
+        assertEquals("error: unknown option --frobnicate\nrun with --help for usage\n",
+                r.stderr().replace("unknown argument", "unknown option"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"push-images", "deploy", "destroy"})
+    void missingAwsCliFailsBeforeAnythingElse(String script) throws Exception {
+        sandbox.removeTool("aws");
+
+        Sandbox.Result real = script.equals("destroy") ? run(script, "--yes") : run(script);
+
+        assertEquals(1, real.exitCode(), real.output());
+        assertTrue(real.stderr().startsWith("error: aws is not installed: install the AWS CLI v2"), real.stderr());
+        assertTrue(sandbox.calls("docker").stream().noneMatch(c -> c.startsWith("buildx build")));
+    }
+
+    @Test
+    void putEnvWithoutTheAwsCliFailsAfterCheckingTheFileOnly() throws Exception {
+        sandbox.removeTool("aws");
+        Path env = Files.writeString(tmp.resolve("m.env"), "WORKER_SMTP_PASSWORD=" + SECRET + "\n");
+
+        Sandbox.Result r = run("put-env", "messaging", env.toString());
+
+        assertEquals(1, r.exitCode());
+        assertTrue(r.stderr().startsWith("error: aws is not installed"), r.stderr());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"push-images", "deploy", "destroy", "put-env"})
+    void missingCredentialsFailEarlyWithTheFix(String script) throws Exception {
+        sandbox.set("SANDBOX_NO_CREDENTIALS", "1");
+        Path env = Files.writeString(tmp.resolve("m.env"), "A=1\n");
+
+        Sandbox.Result r = switch (script) {
+            case "put-env" -> run(script, "messaging", env.toString());
+            case "destroy" -> run(script, "--yes");
+            default -> run(script);
+        };
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("error: no usable AWS credentials: run 'aws configure'"), r.stderr());
+        assertTrue(sandbox.calls("aws").stream().noneMatch(c -> c.startsWith("cloudformation") || c.startsWith("ssm")
+                || c.startsWith("ecr")), sandbox.calls("aws").toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"push-images", "deploy", "destroy"})
+    void missingRegionFailsEarlyWithTheFix(String script) throws Exception {
+        sandbox.env.remove("AWS_REGION");
+
+        Sandbox.Result r = script.equals("destroy") ? run(script, "--yes") : run(script);
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("error: no AWS region: pass --region, set AWS_REGION"), r.stderr());
+    }
+
+    @Test
+    void regionComesFromTheAwsProfileWhenNotGiven() throws Exception {
+        sandbox.env.remove("AWS_REGION");
+        sandbox.set("SANDBOX_PROFILE_REGION", "ap-southeast-2");
+
+        Sandbox.Result r = run("destroy", "--yes");
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(sandbox.calls("aws").contains("cloudformation delete-stack --region ap-southeast-2 --stack-name Longshore"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"push-images", "build-images"})
+    void missingDockerFailsEarly(String script) throws Exception {
+        sandbox.removeTool("docker");
+
+        Sandbox.Result r = run(script);
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().startsWith("error: docker is not installed: install Docker"), r.stderr());
+    }
+
+    @Test
+    void stoppedDockerDaemonIsNamed() throws Exception {
+        sandbox.set("SANDBOX_DOCKER_DOWN", "1");
+
+        Sandbox.Result r = run("build-images");
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().startsWith("error: docker is installed but its daemon is not reachable"), r.stderr());
+    }
+
+    @Test
+    void putEnvStoresTheFileAsSecureStringWithoutPassingItOnTheCommandLine() throws Exception {
+        Path env = Files.writeString(tmp.resolve("messaging.env"),
+                "# messaging\nWORKER_SMTP_PASSWORD=" + SECRET + "\nexport WORKER_SMTP_HOST=smtp.example.com\n\n");
+
+        Sandbox.Result r = run("put-env", "--refresh", "messaging", env.toString());
+
+        assertEquals(0, r.exitCode(), r.output());
+        List<String> aws = sandbox.calls("aws");
+        String put = aws.stream().filter(c -> c.startsWith("ssm put-parameter")).findFirst().orElseThrow();
+        assertEquals("ssm put-parameter --region eu-west-1 --name /Longshore/messaging/env --type SecureString "
+                + "--tier Standard --overwrite --value file://" + env + " --query Version --output text", put);
+        assertArrayEquals(Files.readAllBytes(env), Files.readAllBytes(tmp.resolve("put-parameter-value")));
+        assertTrue(aws.stream().anyMatch(c -> c.startsWith(
+                "autoscaling start-instance-refresh --region eu-west-1 --auto-scaling-group-name Longshore-messaging")));
+        assertFalse(String.join("\n", aws).contains(SECRET), "the secret never reaches a command line");
+        assertFalse(r.output().contains(SECRET));
+        assertTrue(r.stdout().contains("stored 2 variables in /Longshore/messaging/env"), r.stdout());
+    }
+
+    @Test
+    void putEnvRefusesAMalformedFileNamingLinesButNotTheirContent() throws Exception {
+        Path env = Files.writeString(tmp.resolve("bad.env"), "A=1\nnot a pair " + SECRET + "\n# fine\n=x\n");
+
+        Sandbox.Result r = run("put-env", "video", env.toString());
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertEquals("error: " + env + ": line(s) 2, 4 are not KEY=VALUE (comments start with #)\n", r.stderr());
+        assertTrue(sandbox.calls("aws").isEmpty(), "nothing leaves the machine");
+    }
+
+    @Test
+    void putEnvWarnsThatTheStacksOwnValuesWin() throws Exception {
+        Path env = Files.writeString(tmp.resolve("ai.env"), "WORKER_QUEUE_URL=https://elsewhere\nAWS_REGION=x\n");
+
+        Sandbox.Result r = run("put-env", "ai", env.toString());
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("warning: " + env + " sets WORKER_QUEUE_URL,AWS_REGION; the stack's values win"),
+                r.stderr());
+    }
+
+    @Test
+    void putEnvUsesTheAdvancedTierOnlyWhenTheFileNeedsIt() throws Exception {
+        Path big = Files.writeString(tmp.resolve("big.env"), "A=" + "x".repeat(5000) + "\n");
+        Path huge = Files.writeString(tmp.resolve("huge.env"), "A=" + "x".repeat(9000) + "\n");
+
+        Sandbox.Result advanced = run("put-env", "ai", big.toString());
+        Sandbox.Result refused = run("put-env", "ai", huge.toString());
+
+        assertEquals(0, advanced.exitCode(), advanced.output());
+        assertTrue(sandbox.calls("aws").stream().anyMatch(c -> c.contains("--tier Advanced")));
+        assertEquals(1, refused.exitCode());
+        assertTrue(refused.stderr().contains("an SSM parameter holds at most 8192"), refused.stderr());
+    }
+
+    @Test
+    void putEnvNamesAnUnknownWorker() throws Exception {
+        Path env = Files.writeString(tmp.resolve("x.env"), "A=1\n");
+
+        Sandbox.Result r = run("put-env", "audio", env.toString());
+
+        assertEquals(2, r.exitCode());
+        assertTrue(r.stderr().startsWith("error: unknown worker 'audio': expected one of messaging video ai"));
+    }
+
+    @Test
+    void deployDryRunWorksOfflineWithTheCommittedTemplate() throws Exception {
+        sandbox.removeTool("aws");
+        sandbox.env.remove("AWS_REGION");
+
+        Sandbox.Result r = run("deploy", "--dry-run", "--refresh", "--template", COMMITTED.toString());
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.stdout().contains("stack Longshore, workers messaging video ai, images :latest"), r.stdout());
+        assertTrue(r.stdout().contains("+ aws cloudformation deploy --region \\<region\\> --stack-name Longshore "
+                + "--template-file " + COMMITTED + " --s3-bucket longshore-cfn-\\<account\\>-\\<region\\> "
+                + "--s3-prefix longshore --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset"), r.stdout());
+        assertTrue(r.stdout().contains("+ aws autoscaling start-instance-refresh --region \\<region\\> "
+                + "--auto-scaling-group-name Longshore-video"), r.stdout());
+    }
+
+    @Test
+    void deployCreatesAPrivateTemplateBucketAndDeploysTheTemplate() throws Exception {
+        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString());
+
+        assertEquals(0, r.exitCode(), r.output());
+        List<String> aws = sandbox.calls("aws");
+        assertEquals("sts get-caller-identity --query Account --output text", aws.get(0));
+        assertTrue(aws.contains("s3api create-bucket --bucket longshore-cfn-123456789012-eu-west-1 --region eu-west-1 "
+                + "--create-bucket-configuration LocationConstraint=eu-west-1"), aws.toString());
+        assertTrue(aws.stream().anyMatch(c -> c.startsWith("s3api put-public-access-block --bucket "
+                + "longshore-cfn-123456789012-eu-west-1 --public-access-block-configuration BlockPublicAcls=true")));
+        assertTrue(aws.contains("cloudformation deploy --region eu-west-1 --stack-name Longshore --template-file "
+                + COMMITTED + " --s3-bucket longshore-cfn-123456789012-eu-west-1 --s3-prefix longshore "
+                + "--capabilities CAPABILITY_IAM --no-fail-on-empty-changeset"), aws.toString());
+        assertArrayEquals(Files.readAllBytes(COMMITTED), Files.readAllBytes(tmp.resolve("deployed-template.json")));
+        assertTrue(r.stderr().contains("warning: no image longshore/video:latest in ECR yet"), r.stderr());
+    }
+
+    @Test
+    void deployUsesAnExistingBucketAndDoesNotWarnWhenImagesArePushed() throws Exception {
+        sandbox.set("SANDBOX_BUCKET_EXISTS", "1").set("SANDBOX_IMAGES_EXIST", "1");
+
+        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString(), "--s3-bucket", "my-bucket");
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(sandbox.calls("aws").stream().noneMatch(c -> c.startsWith("s3api create-bucket")));
+        assertTrue(sandbox.calls("aws").stream().anyMatch(c -> c.contains("--s3-bucket my-bucket")));
+        assertFalse(r.stderr().contains("warning"), r.stderr());
+    }
+
+    @Test
+    void deployRefusesSettingsItCannotApplyToAFixedTemplate() throws Exception {
+        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString(), "video.max=40");
+
+        assertEquals(2, r.exitCode());
+        assertTrue(r.stderr().startsWith("error: settings (video.max=40) need a synthesis"), r.stderr());
+    }
+
+    @Test
+    void destroyWithoutATerminalNeedsYes() throws Exception {
+        Sandbox.Result r = run("destroy");
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("no terminal to confirm on: pass --yes"), r.stderr());
+        assertTrue(sandbox.calls("aws").stream().noneMatch(c -> c.startsWith("cloudformation")));
+    }
+
+    @Test
+    void destroyDeletesTheStackAndOnRequestTheParametersAndRepositories() throws Exception {
+        Sandbox.Result r = run("destroy", "--yes", "--stack", "Staging", "--delete-env", "--delete-images");
+
+        assertEquals(0, r.exitCode(), r.output());
+        List<String> aws = sandbox.calls("aws");
+        assertTrue(aws.contains("cloudformation delete-stack --region eu-west-1 --stack-name Staging"));
+        assertTrue(aws.contains("cloudformation wait stack-delete-complete --region eu-west-1 --stack-name Staging"));
+        assertTrue(aws.contains("ssm delete-parameters --region eu-west-1 --names /Staging/messaging/env "
+                + "/Staging/video/env /Staging/ai/env --query DeletedParameters --output text"), aws.toString());
+        assertTrue(aws.contains("ecr delete-repository --region eu-west-1 --repository-name longshore/ai --force"));
+    }
+
+    @Test
+    void pushImagesCreatesMissingRepositoriesAndPushesArmAndAmdImages() throws Exception {
+        Files.createDirectories(tmp.resolve("repos"));
+        Files.writeString(tmp.resolve("repos/longshore_messaging"), "");
+        sandbox.set("SANDBOX_ECR_PASSWORD", "ecr-token-xyz");
+
+        Sandbox.Result r = run("push-images", "--tag", "t1", "messaging", "video");
+
+        assertEquals(0, r.exitCode(), r.output());
+        List<String> aws = sandbox.calls("aws");
+        assertTrue(aws.stream().noneMatch(c -> c.startsWith("ecr create-repository --region eu-west-1 "
+                + "--repository-name longshore/messaging")), "an existing repository is kept");
+        assertTrue(aws.stream().anyMatch(c -> c.startsWith("ecr create-repository --region eu-west-1 "
+                + "--repository-name longshore/video --image-scanning-configuration scanOnPush=true")), aws.toString());
+        List<String> docker = sandbox.calls("docker");
+        assertTrue(docker.contains("buildx create --name longshore --driver docker-container"), docker.toString());
+        assertTrue(docker.contains("login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com"));
+        assertEquals(List.of("stdin-password-ok"), sandbox.calls("docker-login-stdin"));
+        String registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/longshore/video";
+        assertTrue(docker.contains("buildx build --builder longshore --platform linux/arm64,linux/amd64 --file "
+                + Sandbox.REPO_ROOT.resolve("worker-video/Dockerfile") + " --tag " + registry + ":t1 --tag "
+                + registry + ":latest --push " + Sandbox.REPO_ROOT), docker.toString());
+        assertEquals(2, docker.stream().filter(c -> c.startsWith("buildx build")).count());
+        assertFalse(String.join("\n", docker).contains("ecr-token-xyz"));
+    }
+
+    @Test
+    void pushImagesExplainsHowToBuildArm64OnAnAmd64Machine() throws Exception {
+        sandbox.set("SANDBOX_PLATFORMS", "linux/amd64, linux/amd64/v2, linux/386");
+
+        Sandbox.Result r = run("push-images", "--tag", "t1");
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("builder longshore cannot build linux/arm64")
+                && r.stderr().contains("tonistiigi/binfmt --install arm64"), r.stderr());
+        assertTrue(sandbox.calls("docker").stream().noneMatch(c -> c.startsWith("buildx build")));
+    }
+
+    @Test
+    void buildImagesLoadsOneImagePerWorkerForThisMachine() throws Exception {
+        Sandbox.Result r = run("build-images", "--tag", "local", "ai");
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(List.of("buildx build --load --file " + Sandbox.REPO_ROOT.resolve("worker-ai/Dockerfile")
+                + " --tag longshore/ai:local " + Sandbox.REPO_ROOT), sandbox.calls("docker").stream()
+                .filter(c -> c.startsWith("buildx build")).toList());
+    }
+}
