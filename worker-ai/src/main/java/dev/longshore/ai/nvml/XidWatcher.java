@@ -19,7 +19,7 @@ public final class XidWatcher implements WorkerExtension {
     /** Application-caused Xids (bad kernel, page fault in user code...): the GPU itself is fine. */
     public static final Set<Long> APPLICATION_XIDS = Set.of(13L, 31L, 43L, 45L, 68L, 109L);
     /** Bounds how long close() waits for the thread: the wait returns at least this often. */
-    static final int WAIT_TIMEOUT_MS = 500;
+    static final int WAIT_TIMEOUT_MS = 250;
     /** After an NVML error the event set is rebuilt after this pause, so a broken driver is not spun on. */
     static final Duration RETRY_DELAY = Duration.ofSeconds(10);
 
@@ -36,6 +36,8 @@ public final class XidWatcher implements WorkerExtension {
     private final Duration retryDelay;
     private final CountDownLatch stop = new CountDownLatch(1);
     private Thread thread;
+    /** The last error logged, so a driver that stays missing is reported once, not every retry. */
+    private String lastProblem;
 
     public XidWatcher(Nvml nvml, Listener listener, String threadName) {
         this(nvml, listener, threadName, RETRY_DELAY);
@@ -109,14 +111,20 @@ public final class XidWatcher implements WorkerExtension {
                 log.info("GPUs without Xid event support (not watched): {}", events.unsupported());
             }
             log.info("Watching critical Xid events on {}", events.watched());
+            lastProblem = null;
             return events;
         } catch (NvmlException e) {
             if (e.sessionClosed()) {
                 stop.countDown();
+            } else if (e.code() == NvmlException.NOT_LOADED) {
+                // No library in this process, and none will appear: the gate reports why; nothing to watch.
+                log.info("Xid events not watched: {}", e.getMessage());
+                stop.countDown();
             } else if (e.gpuLost()) {
                 listener.gpuFailed("unknown GPU", "NVML reports a GPU lost: " + e.getMessage());
-            } else {
-                log.warn("cannot watch Xid events yet, trying again in {}: {}", retryDelay, e.getMessage());
+            } else if (!e.getMessage().equals(lastProblem)) {
+                lastProblem = e.getMessage();
+                log.warn("cannot watch Xid events yet, trying every {}: {}", retryDelay, e.getMessage());
             }
             return null;
         }

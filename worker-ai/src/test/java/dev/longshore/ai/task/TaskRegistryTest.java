@@ -95,6 +95,14 @@ class TaskRegistryTest {
     }
 
     @Test
+    void theExampleTaskFileForTheLocalRunLoads() throws Exception {
+        TaskRegistry registry = TaskRegistry.load(Path.of("examples/local-tasks.json"));
+        assertEquals(Set.of("fail", "flaky", "sha256", "sleep"), registry.names());
+        assertTrue(registry.names().stream().allMatch(n -> registry.find(n).orElseThrow().gpus() == 0),
+                "the local run is the CPU flavour");
+    }
+
+    @Test
     void unreadableFileSaysSo() {
         TaskFileException e = assertThrows(TaskFileException.class, () -> TaskRegistry.load(dir.resolve("none.json")));
         assertTrue(e.getMessage().startsWith("cannot read"), e.getMessage());

@@ -1,0 +1,107 @@
+package dev.longshore.ai;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.longshore.ai.gpu.GpuGate;
+import dev.longshore.ai.gpu.GpuHealth;
+import dev.longshore.ai.gpu.TopologyWatcher;
+import dev.longshore.ai.nvml.XidWatcher;
+import dev.longshore.ai.testing.NvmlStub;
+import dev.longshore.core.WorkerExtension;
+import dev.longshore.core.WorkerPlugin;
+import dev.longshore.core.config.ConfigException;
+import dev.longshore.core.config.Env;
+import dev.longshore.core.config.WorkerConfig;
+import dev.longshore.core.metrics.Metrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AiWorkerTest {
+    @TempDir
+    Path dir;
+
+    private WorkerPlugin create(Map<String, String> vars) {
+        Map<String, String> env = new HashMap<>();
+        env.put("WORKER_QUEUE_URL", "http://127.0.0.1:9/000000000000/ai");
+        env.put("WORKER_JOBS_DIR", dir.resolve("jobs").toString());
+        env.putAll(vars);
+        AiWorker worker = new AiWorker();
+        return worker.create(WorkerConfig.fromEnv(worker.name(), new Env(env), worker.defaultConcurrency()),
+                new Metrics());
+    }
+
+    @Test
+    void theCpuFlavourHasNoGateAndNoGpuWatchers() {
+        WorkerPlugin plugin = create(Map.of("WORKER_GPU_REQUIRED", "false",
+                "WORKER_NVML_LIBRARY", dir.resolve("none.so").toString()));
+        assertEquals(0, plugin.gates().size());
+        assertEquals(0, plugin.extensions().size());
+        assertEquals(java.util.Set.of("ai.run"), plugin.handler().types());
+    }
+
+    @Test
+    void theGpuFlavourHasTheGateAndTheWatchers() {
+        WorkerPlugin plugin = create(Map.of("WORKER_NVML_LIBRARY", NvmlStub.library().toString()));
+        assertInstanceOf(GpuGate.class, plugin.gates().get(0));
+        assertEquals(java.util.List.of(GpuHealth.class, XidWatcher.class, TopologyWatcher.class),
+                plugin.extensions().stream().limit(3).map(Object::getClass).toList());
+        plugin.extensions().forEach(WorkerExtension::close);
+    }
+
+    @Test
+    void theTopologyWatchCanBeTurnedOff() {
+        WorkerPlugin plugin = create(Map.of("WORKER_NVML_LIBRARY", NvmlStub.library().toString(),
+                "WORKER_GPU_TOPOLOGY_WATCH", "false"));
+        assertTrue(plugin.extensions().stream().noneMatch(e -> e instanceof TopologyWatcher));
+        plugin.extensions().forEach(WorkerExtension::close);
+    }
+
+    @Test
+    void aBrokenTaskFileStopsTheWorkerAtStartNamingTheVariable() throws Exception {
+        Path tasks = dir.resolve("tasks.json");
+        Files.writeString(tasks, "{\"t\": {\"agrv\": [\"x\"]}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> create(Map.of("WORKER_GPU_REQUIRED", "false",
+                "WORKER_AI_TASKS", tasks.toString())));
+        assertEquals("WORKER_AI_TASKS", e.variable());
+        assertTrue(e.getMessage().contains("unknown field 'agrv'"), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void anUnusableJobsDirectoryNamesTheVariable() throws Exception {
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "");
+        ConfigException e = assertThrows(ConfigException.class, () -> create(Map.of("WORKER_GPU_REQUIRED", "false",
+                "WORKER_JOBS_DIR", file.resolve("jobs").toString())));
+        assertEquals("WORKER_JOBS_DIR", e.variable());
+    }
+
+    @Test
+    void settingsHaveTheContractDefaultsAndBadValuesNameTheVariable() {
+        AiConfig defaults = AiConfig.from(new Env(Map.of()));
+        assertTrue(defaults.gpuRequired());
+        assertTrue(defaults.topologyWatch());
+        assertEquals(Duration.ofSeconds(30), defaults.topologyInterval());
+        assertEquals(Duration.ofSeconds(60), defaults.topologyCooldown());
+        assertEquals(3, defaults.failureThreshold());
+        AiConfig set = AiConfig.from(new Env(Map.of("WORKER_GPU_MIN_FREE_MEMORY", "6GiB",
+                "WORKER_GPU_MAX_TEMPERATURE", "80", "WORKER_GPU_TOPOLOGY_INTERVAL", "1s")));
+        assertEquals(6L << 30, set.requirements().minFreeMemory());
+        assertEquals(80, set.requirements().maxTemperature());
+        assertEquals(Duration.ofSeconds(1), set.topologyInterval());
+        for (String[] bad : new String[][] {{"WORKER_GPU_REQUIRED", "maybe"}, {"WORKER_GPU_MIN_FREE_MEMORY", "lots"},
+                {"WORKER_GPU_TOPOLOGY_INTERVAL", "0s"}, {"WORKER_GPU_FAILURE_THRESHOLD", "0"},
+                {"WORKER_GPU_TOPOLOGY_COOLDOWN", "soon"}, {"WORKER_RESULT_QUEUE_URL", "results"}}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> AiConfig.from(new Env(Map.of(bad[0], bad[1]))));
+            assertEquals(bad[0], e.variable());
+        }
+    }
+}
