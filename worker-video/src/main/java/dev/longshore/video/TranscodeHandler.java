@@ -147,8 +147,9 @@ public final class TranscodeHandler implements JobHandler {
             store.publish(out, OutputLayout.publishingOrder(out), request.output());
             Duration took = Duration.between(started, clock.instant());
             metrics.mediaSeconds.add(Math.round(media.durationSeconds()));
-            log.info("published {} ({} bytes, {} renditions) in {}", request.output().display(),
-                    manifest.path("totalSizeBytes").asLong(), ladder.size(), Durations.format(took.withNanos(0)));
+            log.info("published {} ({} bytes, {} renditions) in {}s", request.output().display(),
+                    manifest.path("totalSizeBytes").asLong(), ladder.size(),
+                    String.format(Locale.ROOT, "%.1f", took.toMillis() / 1000.0));
             ctx.progress(1.0);
             reportSuccess(job, request, manifest, false);
         } finally {
