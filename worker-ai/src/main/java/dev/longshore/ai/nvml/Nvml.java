@@ -82,30 +82,44 @@ public final class Nvml implements AutoCloseable {
             Pointer set = setRef.getValue();
             Map<Pointer, String> registered = new LinkedHashMap<>();
             List<String> unsupported = new ArrayList<>();
-            int count = deviceCount();
-            for (int i = 0; i < count; i++) {
-                Pointer device = handle(i);
-                String uuid = uuid(device);
-                LongByReference types = new LongByReference();
-                int rc = call(() -> lib.nvmlDeviceGetSupportedEventTypes(device, types));
-                if (rc == NvmlReturn.NOT_SUPPORTED
-                        || rc == NvmlReturn.SUCCESS && (types.getValue() & NvmlLibrary.NVML_EVENT_TYPE_XID_CRITICAL_ERROR) == 0) {
-                    unsupported.add(uuid);
-                    continue;
+            try {
+                int count = deviceCount();
+                for (int i = 0; i < count; i++) {
+                    Pointer device = handle(i);
+                    String uuid = uuid(device);
+                    if (register(device, set)) {
+                        registered.put(device, uuid);
+                    } else {
+                        unsupported.add(uuid);
+                    }
                 }
-                check("nvmlDeviceGetSupportedEventTypes", rc);
-                rc = call(() -> lib.nvmlDeviceRegisterEvents(device, NvmlLibrary.NVML_EVENT_TYPE_XID_CRITICAL_ERROR, set));
-                if (rc == NvmlReturn.NOT_SUPPORTED) {
-                    unsupported.add(uuid);
-                    continue;
-                }
-                check("nvmlDeviceRegisterEvents", rc);
-                registered.put(device, uuid);
+            } catch (NvmlException | RuntimeException e) {
+                call(() -> lib.nvmlEventSetFree(set));
+                throw e;
             }
             return new XidEvents(this, set, registered, unsupported);
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** False when the device cannot report critical Xid events (some consumer boards). */
+    private boolean register(Pointer device, Pointer set) throws NvmlException {
+        LongByReference types = new LongByReference();
+        int rc = call(() -> lib.nvmlDeviceGetSupportedEventTypes(device, types));
+        if (rc == NvmlReturn.NOT_SUPPORTED) {
+            return false;
+        }
+        check("nvmlDeviceGetSupportedEventTypes", rc);
+        if ((types.getValue() & NvmlLibrary.NVML_EVENT_TYPE_XID_CRITICAL_ERROR) == 0) {
+            return false;
+        }
+        rc = call(() -> lib.nvmlDeviceRegisterEvents(device, NvmlLibrary.NVML_EVENT_TYPE_XID_CRITICAL_ERROR, set));
+        if (rc == NvmlReturn.NOT_SUPPORTED) {
+            return false;
+        }
+        check("nvmlDeviceRegisterEvents", rc);
+        return true;
     }
 
     /** Waits up to {@code timeoutMs} for the next event; empty on timeout or for event types other than Xid. */
@@ -295,13 +309,16 @@ public final class Nvml implements AutoCloseable {
         }
     }
 
-    /** True on success, false where the device does not support the reading; throws for real errors. */
+    /**
+     * For readings the gate can do without (temperature, utilisation, ECC): true on success, false when the device
+     * cannot give it (NOT_SUPPORTED, NO_PERMISSION on some boards...). Only a lost GPU is an error here, so an
+     * unreadable statistic never closes the gate by itself.
+     */
     private boolean optional(String function, int rc) throws NvmlException {
-        if (rc == NvmlReturn.NOT_SUPPORTED) {
-            return false;
+        if (rc == NvmlReturn.GPU_IS_LOST) {
+            check(function, rc);
         }
-        check(function, rc);
-        return true;
+        return rc == NvmlReturn.SUCCESS;
     }
 
     private void check(String function, int rc) throws NvmlException {

@@ -128,6 +128,20 @@ class NvmlBindingTest {
     }
 
     @Test
+    void anUnreadableStatisticIsLeftOutWithoutFailingTheSnapshot() throws Exception {
+        NvmlStub stub = NvmlStub.in(dir);
+        stub.write("gpu GPU-a free=" + GIB + " ecc=1", "fail nvmlDeviceGetTotalEccErrors 4",
+                "fail nvmlDeviceGetTemperature 999", "fail nvmlDeviceGetUtilizationRates 3");
+        try (Nvml nvml = load()) {
+            GpuInfo gpu = nvml.snapshot().gpus().get(0);
+            assertEquals(GIB, gpu.memoryFree());
+            assertEquals(OptionalInt.empty(), gpu.temperatureC());
+            assertEquals(OptionalInt.empty(), gpu.utilization());
+            assertEquals(OptionalLong.empty(), gpu.eccUncorrected());
+        }
+    }
+
+    @Test
     void gpuIsLostIsRecognised() throws Exception {
         NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a", "fail nvmlDeviceGetMemoryInfo 15");
