@@ -259,9 +259,9 @@ class AiJobHandlerTest {
     void aChecksumMismatchIsPermanentAndTheTaskNeverRuns() throws Exception {
         Path data = tmp.resolve("data.txt");
         Files.writeString(data, "payload");
-        AiJobHandler h = handler(tasks(shTask("use", "cat \"$1\" > \"$OUTPUT_DIR/copy\"",
-                "\"argv\": [\"/bin/sh\", \"-c\", \"cat \\\"$1\\\" > \\\"$OUTPUT_DIR/copy\\\"\", \"sh\", \"${input.data.txt}\"]")
-                .replace("\"argv\": [\"/bin/sh\", \"-c\", \"cat \\\"$1\\\" > \\\"$OUTPUT_DIR/copy\\\"\", \"sh\", \"${arg.a}\"], ", "")));
+        AiJobHandler h = handler("""
+                {"use": {"argv": ["/bin/sh", "-c", "cat \\"$1\\" > \\"$OUTPUT_DIR/copy\\"", "sh", "${input.data.txt}"],
+                         "gpus": 0}}""");
         String wrong = "0".repeat(64);
         PermanentFailure f = assertThrows(PermanentFailure.class, () -> h.handle(job("sum-1",
                 "{\"task\": \"use\", \"inputs\": [{\"uri\": \"" + data.toUri() + "\", \"sha256\": \"" + wrong + "\"}]}",

@@ -127,13 +127,16 @@ public final class GpuGate implements ReceiveGate, GpuAllocator {
                 next = GateStatus.closed("GPU not usable: " + e.getMessage());
             }
         }
-        if (status == null || status.isOpen() != next.isOpen() || !status.reason().equals(next.reason())) {
+        // Log transitions only: while closed the reason's free-memory figures move with every read.
+        if (status == null || status.isOpen() != next.isOpen()) {
             if (next.isOpen()) {
                 log.info("GPU gate open: {} usable ({})", selection.usable().size(),
                         selection.usable().stream().map(GpuUnit::uuid).toList());
             } else {
                 log.info("GPU gate closed: {}", next.reason());
             }
+        } else if (!next.isOpen() && !status.reason().equals(next.reason())) {
+            log.debug("GPU gate still closed: {}", next.reason());
         }
         status = next;
     }

@@ -35,7 +35,8 @@ public final class GpuHealth implements WorkerExtension, XidWatcher.Listener {
         if (!failure.compareAndSet(null, "GPU lost: " + reason)) {
             return;
         }
-        log.error("GPU {} is lost ({}): pausing, draining and exiting 1 for a restart", gpuUuid, reason);
+        log.error("GPU failure on {} ({}): the gate stays closed; draining and exiting 1 for a restart", gpuUuid,
+                reason);
         try {
             reporter.reportUnhealthy("GPU lost: " + reason);
         } catch (RuntimeException e) {

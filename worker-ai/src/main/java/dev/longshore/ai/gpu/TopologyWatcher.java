@@ -4,6 +4,7 @@ import dev.longshore.ai.nvml.NvmlException;
 import dev.longshore.ai.nvml.Topology;
 import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
+import dev.longshore.core.config.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +78,7 @@ public final class TopologyWatcher implements WorkerExtension {
         try {
             Topology t = source.read();
             log.info("GPU topology at start: {} GPU(s), UUIDs {}; checking every {} after {}", t.gpuCount(),
-                    t.uuidList(), interval, cooldown);
+                    t.uuidList(), Durations.format(interval), Durations.format(cooldown));
             return t;
         } catch (NvmlException e) {
             log.warn("GPU topology unreadable at start, will record it once NVML answers: {}", e.getMessage());

@@ -2,6 +2,7 @@ package dev.longshore.ai.nvml;
 
 import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
+import dev.longshore.core.config.Durations;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -90,7 +91,8 @@ public final class XidWatcher implements WorkerExtension {
                         listener.gpuFailed("unknown GPU", "NVML reports a GPU lost while waiting for events: "
                                 + e.getMessage());
                     } else {
-                        log.warn("Xid event wait failed, watching again in {}: {}", retryDelay, e.getMessage());
+                        log.warn("Xid event wait failed, watching again in {}: {}", Durations.format(retryDelay),
+                                e.getMessage());
                     }
                     events.close();
                     events = null;
@@ -124,7 +126,8 @@ public final class XidWatcher implements WorkerExtension {
                 listener.gpuFailed("unknown GPU", "NVML reports a GPU lost: " + e.getMessage());
             } else if (!e.getMessage().equals(lastProblem)) {
                 lastProblem = e.getMessage();
-                log.warn("cannot watch Xid events yet, trying every {}: {}", retryDelay, e.getMessage());
+                log.warn("cannot watch Xid events yet, trying every {}: {}", Durations.format(retryDelay),
+                        e.getMessage());
             }
             return null;
         }
