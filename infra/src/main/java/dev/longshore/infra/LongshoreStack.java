@@ -1,5 +1,6 @@
 package dev.longshore.infra;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.DefaultStackSynthesizer;
@@ -46,9 +47,11 @@ public final class LongshoreStack extends Stack {
                 .build();
 
         // scripts/deploy reads the stack name back from a template file: the names inside depend on it.
-        addMetadata("Longshore", Map.of(
-                "StackName", fleet.stackName(),
-                "Workers", fleet.enabledWorkers().stream().map(WorkerSpec::name).toList()));
+        // In a fixed order: the committed template must not change from one synthesis to the next.
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("StackName", fleet.stackName());
+        metadata.put("Workers", fleet.enabledWorkers().stream().map(WorkerSpec::name).toList());
+        addMetadata("Longshore", metadata);
         for (WorkerSpec worker : fleet.enabledWorkers()) {
             new WorkerFleet(this, fleetId(worker), fleet, worker, vpc, workers);
         }
