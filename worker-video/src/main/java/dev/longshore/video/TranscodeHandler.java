@@ -32,6 +32,7 @@ import dev.longshore.video.request.TranscodeRequest;
 import dev.longshore.video.request.TranscodeRequestParser;
 import dev.longshore.video.result.ResultSink;
 import dev.longshore.video.storage.FileLocation;
+import dev.longshore.video.storage.FileRoots;
 import dev.longshore.video.storage.HttpFetcher;
 import dev.longshore.video.storage.InputFetcher;
 import dev.longshore.video.storage.Location;
@@ -111,6 +112,8 @@ public final class TranscodeHandler implements JobHandler {
     }
 
     private void transcode(Job job, JobContext ctx, TranscodeRequest request) throws Exception {
+        checkFileRoots("input", request.input());
+        checkFileRoots("output", request.output());
         OutputStore store = storeFor(request.output());
         Optional<byte[]> existing = store.readManifest(request.output());
         if (existing.isPresent()) {
@@ -239,6 +242,13 @@ public final class TranscodeHandler implements JobHandler {
         log.info("output {} is already published by this job; acknowledging without transcoding again",
                 request.output().display());
         reportSuccess(job, request, (ObjectNode) JSON.readTree(manifest), true);
+    }
+
+    private void checkFileRoots(String role, Location location) throws PermanentFailure {
+        if (location instanceof FileLocation f && !settings.fileRoots().allows(f.path())) {
+            throw new PermanentFailure(role + "_forbidden", role + " " + f.display() + " is outside "
+                    + FileRoots.VARIABLE);
+        }
     }
 
     private OutputStore storeFor(Location output) {

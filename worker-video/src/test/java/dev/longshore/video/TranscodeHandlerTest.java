@@ -192,6 +192,22 @@ class TranscodeHandlerTest {
     }
 
     @Test
+    void fileLocationsOutsideTheConfiguredRootsAreRefused() throws Exception {
+        Path media = Files.createDirectories(tmp.resolve("media"));
+        Path inside = Files.copy(TestClips.clip(426, 240, 2, true), media.resolve("clip.mp4"));
+        TranscodeHandler h = handler("WORKER_VIDEO_FILE_ROOTS", media.toString());
+        PermanentFailure in = assertThrows(PermanentFailure.class, () -> h.handle(Jobs.transcode("out-of-root",
+                "{\"input\":\"" + uri(TestClips.clip(426, 240, 2, true)) + "\",\"output\":\"" + uri(media.resolve("o1"))
+                        + "\"}"), new RecordingJobContext()));
+        assertEquals("input_forbidden", in.code());
+        PermanentFailure out = assertThrows(PermanentFailure.class, () -> h.handle(Jobs.transcode("out-of-root",
+                "{\"input\":\"" + uri(inside) + "\",\"output\":\"" + uri(tmp.resolve("elsewhere")) + "\"}"),
+                new RecordingJobContext()));
+        assertEquals("output_forbidden", out.code());
+        assertTrue(out.reason().contains("WORKER_VIDEO_FILE_ROOTS"), out.reason());
+    }
+
+    @Test
     void invalidPayloadIsPermanentAndNamesTheField() {
         PermanentFailure f = assertThrows(PermanentFailure.class, () -> handler().handle(
                 Jobs.transcode("bad", "{\"input\":\"-i\",\"output\":\"file:///tmp/x\"}"), new RecordingJobContext()));

@@ -174,11 +174,15 @@ class VideoWorkerProcessTest {
             QueuePair q = sqs.createQueueWithDeadLetter("video-drain", 5, Duration.ofSeconds(60));
             sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl())
                     .messageBody(transcodeJob("interrupted", input, tmp.resolve("out/drain"))));
+            // The JVM is told it has one CPU, as in a container limited to one; the host here has more.
             try (ChildWorker w = ChildWorker.start(Main.class.getName(), env(sqs, q.queueUrl(),
-                    "WORKER_DRAIN_TIMEOUT", "1s", "WORKER_VIDEO_PRESET", "veryslow", "WORKER_VIDEO_THREADS", "1"))) {
+                    "WORKER_DRAIN_TIMEOUT", "1s", "WORKER_VIDEO_PRESET", "veryslow",
+                    "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=1"))) {
                 try {
                     assertTrue(eventually(Duration.ofSeconds(30), () -> !transcodes(w).isEmpty()), "ffmpeg started\n" + w.stdout());
                     List<ProcessHandle> ffmpeg = transcodes(w);
+                    List<String> args = List.of(ffmpeg.getFirst().info().arguments().orElseThrow());
+                    assertEquals("1", args.get(args.indexOf("-threads") + 1), "ffmpeg follows the JVM's CPU allowance: " + args);
                     long sent = System.nanoTime();
                     w.sigterm();
                     assertEquals(0, w.awaitExit(Duration.ofSeconds(20)), w.stderr());
@@ -193,7 +197,8 @@ class VideoWorkerProcessTest {
                     List<Message> again = receive(sqs, q.queueUrl(), 5);
                     assertEquals(1, again.size(), "the message is back in the queue\n" + w.stdout());
                     assertEquals("2", again.getFirst().attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
-                    assertEquals("", w.stderr());
+                    assertEquals("Picked up JAVA_TOOL_OPTIONS: -XX:ActiveProcessorCount=1", w.stderr().strip(),
+                            "nothing on stderr but the JVM's note about the CPU flag");
                     assertFalse(Files.exists(tmp.resolve("out/drain")), "nothing half-written is published");
                 } finally {
                     killDescendants(w);

@@ -3,6 +3,7 @@ package dev.longshore.video.config;
 import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Durations;
 import dev.longshore.core.config.Env;
+import dev.longshore.video.storage.FileRoots;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -32,11 +33,12 @@ import java.util.Set;
  * @param httpTimeout        connect and read timeout for http(s) inputs
  * @param s3                 how to reach S3 or an S3-compatible store
  * @param resultQueueUrl     WORKER_RESULT_QUEUE_URL: where a result message goes when a job ends
+ * @param fileRoots          WORKER_VIDEO_FILE_ROOTS: where file:// inputs and outputs may be
  */
 public record VideoSettings(Path ffmpeg, Path ffprobe, Path workDir, Duration stallTimeout, Duration maxMediaDuration,
                             Duration maxRuntime, Duration probeTimeout, int threads, String preset, int segmentSeconds,
                             long maxInputBytes, Duration httpTimeout, S3Settings s3,
-                            Optional<String> resultQueueUrl) {
+                            Optional<String> resultQueueUrl, FileRoots fileRoots) {
 
     /** Long enough for a slow first frame of a 4K source on a busy host, short enough to free a wedged slot. */
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(2);
@@ -101,7 +103,8 @@ public record VideoSettings(Path ffmpeg, Path ffprobe, Path workDir, Duration st
             }
         });
         return new VideoSettings(ffmpeg, ffprobe, workDir, stall, maxMedia, maxRuntime, probe, threads, preset, segment,
-                maxInput, http, S3Settings.fromEnv(env), resultQueue);
+                maxInput, http, S3Settings.fromEnv(env), resultQueue,
+                env.string(FileRoots.VARIABLE).map(FileRoots::parse).orElse(FileRoots.any()));
     }
 
     /**
@@ -152,6 +155,7 @@ public record VideoSettings(Path ffmpeg, Path ffprobe, Path workDir, Duration st
         m.put("s3Endpoint", s3.endpoint().map(URI::toString).orElse("default"));
         m.put("s3PathStyle", s3.pathStyle());
         m.put("resultQueue", resultQueueUrl.orElse("off"));
+        m.put("fileRoots", fileRoots.restricted() ? fileRoots.roots().toString() : "any");
         return m;
     }
 }
