@@ -123,7 +123,7 @@ public final class AiWorker implements WorkerDefinition {
         try {
             return TaskRegistry.load(file);
         } catch (TaskFileException e) {
-            throw ConfigException.invalid("WORKER_AI_TASKS", file.toString(), "a JSON task file: " + e.getMessage());
+            throw ConfigException.invalid("WORKER_AI_TASKS", file.toString(), "a task file (JSON, or YAML when named .yaml/.yml): " + e.getMessage());
         }
     }
 

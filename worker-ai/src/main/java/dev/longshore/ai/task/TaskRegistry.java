@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Env;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +40,9 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * Every mistake (unknown field, bad duration, unknown placeholder, reserved variable) is reported with the task
- * and field, so a typo stops the worker at start rather than failing jobs later.
+ * A file ending in {@code .yaml} or {@code .yml} is read as YAML with the same structure. Every mistake (unknown
+ * field, bad duration, unknown placeholder, reserved variable) is reported with the task and field, so a typo
+ * stops the worker at start rather than failing jobs later.
  */
 public final class TaskRegistry {
     public static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -50,6 +53,8 @@ public final class TaskRegistry {
     private static final Set<String> FIELDS = Set.of("argv", "timeout", "gpus", "env", "retryableExitCodes",
             "description");
     private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML = new YAMLMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Map<String, Task> tasks;
@@ -77,16 +82,18 @@ public final class TaskRegistry {
         } catch (IOException e) {
             throw new TaskFileException("cannot read " + file + ": " + e);
         }
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
         JsonNode root;
         try {
-            root = JSON.readTree(text);
+            root = (yaml ? YAML : JSON).readTree(text);
         } catch (JsonProcessingException e) {
-            throw new TaskFileException("not valid JSON: " + e.getOriginalMessage()
+            throw new TaskFileException("not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr()));
         }
         if (root == null || !root.isObject()) {
-            throw new TaskFileException("the top level must be a JSON object from task name to task definition");
+            throw new TaskFileException("the top level must be an object (a mapping) from task name to task definition");
         }
         Map<String, Task> tasks = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {

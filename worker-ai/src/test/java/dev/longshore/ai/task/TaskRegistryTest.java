@@ -52,6 +52,33 @@ class TaskRegistryTest {
     }
 
     @Test
+    void aYamlFileDescribesTheSameTasks() throws Exception {
+        Path yaml = dir.resolve("tasks.yaml");
+        Files.writeString(yaml, """
+                upscale:
+                  argv: [/opt/upscale, --in, "${input.image}", --scale, "${arg.scale}"]
+                  timeout: 15m
+                  gpus: 2
+                  env:
+                    MODEL: esrgan
+                  retryableExitCodes: [75]
+                """);
+        Task t = TaskRegistry.load(yaml).find("upscale").orElseThrow();
+        assertEquals(List.of("/opt/upscale", "--in", "${input.image}", "--scale", "${arg.scale}"), t.argv());
+        assertEquals(Duration.ofMinutes(15), t.timeout());
+        assertEquals(2, t.gpus());
+        assertEquals(Map.of("MODEL", "esrgan"), t.env());
+        assertEquals(Set.of(75), t.retryableExitCodes());
+
+        Files.writeString(yaml, "upscale:\n  agrv: [x]\n");
+        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
+                .contains("unknown field 'agrv'"));
+        Files.writeString(yaml, "upscale:\n  argv: [x\n");
+        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
+                .startsWith("not valid YAML"));
+    }
+
+    @Test
     void timeoutAcceptsANumberOfSeconds() throws Exception {
         assertEquals(Duration.ofSeconds(90),
                 TaskRegistry.load(file("{\"t\": {\"argv\": [\"x\"], \"timeout\": 90}}")).find("t").orElseThrow().timeout());
@@ -91,7 +118,7 @@ class TaskRegistryTest {
                 .contains("unknown placeholder ${inptu.image}"));
         assertTrue(problem("{\"t\": {\"argv\": [\"x\", \"${arg.a b}\"]}}").contains("unknown placeholder"));
         assertTrue(problem("{\"../t\": {\"argv\": [\"x\"]}}").contains("task name '../t' is invalid"));
-        assertTrue(problem("[1]").contains("top level must be a JSON object"));
+        assertTrue(problem("[1]").contains("top level must be an object"));
     }
 
     @Test
