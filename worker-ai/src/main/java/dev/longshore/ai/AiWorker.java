@@ -123,7 +123,8 @@ public final class AiWorker implements WorkerDefinition {
         try {
             return TaskRegistry.load(file);
         } catch (TaskFileException e) {
-            throw ConfigException.invalid("WORKER_AI_TASKS", file.toString(), "a task file (JSON, or YAML when named .yaml/.yml): " + e.getMessage());
+            throw ConfigException.invalid("WORKER_AI_TASKS", file.toString(),
+                    "a task file (JSON, or YAML when named .yaml/.yml): " + e.getMessage());
         }
     }
 
