@@ -217,11 +217,42 @@ class DeployScriptsTest {
 
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.stdout().contains("stack Longshore, workers messaging video ai, images :latest"), r.stdout());
-        assertTrue(r.stdout().contains("+ aws cloudformation deploy --region \\<region\\> --stack-name Longshore "
-                + "--template-file " + COMMITTED + " --s3-bucket longshore-cfn-\\<account\\>-\\<region\\> "
+        assertTrue(r.stdout().contains("+ aws cloudformation deploy --region REGION --stack-name Longshore "
+                + "--template-file " + COMMITTED + " --s3-bucket longshore-cfn-ACCOUNT-REGION "
                 + "--s3-prefix longshore --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset"), r.stdout());
-        assertTrue(r.stdout().contains("+ aws autoscaling start-instance-refresh --region \\<region\\> "
+        assertTrue(r.stdout().contains("+ aws autoscaling start-instance-refresh --region REGION "
                 + "--auto-scaling-group-name Longshore-video"), r.stdout());
+    }
+
+    @Test
+    void deployDryRunSynthesizesTheSettingsOffline() throws Exception {
+        sandbox.removeTool("aws");
+        assertTrue(sandbox.addRealCommand("node"), "node is needed to synthesize");
+        sandbox.set("JAVA_HOME", System.getProperty("java.home"));
+
+        Sandbox.Result r = run("deploy", "--dry-run", "--region", "eu-west-1", "video.max=27", "imageTag=abc123");
+
+        assertEquals(0, r.exitCode(), r.output());
+        Path template = Sandbox.REPO_ROOT.resolve("infra/cdk.out/longshore-deploy.template.json");
+        assertTrue(r.stdout().contains("dry run: template " + template), r.stdout());
+        assertTrue(r.stdout().contains("images :abc123"), r.stdout());
+        assertTrue(r.stdout().contains("+ aws cloudformation deploy --region eu-west-1 --stack-name Longshore"));
+        String json = Files.readString(template);
+        assertTrue(json.contains("\"MaxSize\": \"27\""), "video.max reached the template");
+        assertTrue(json.contains("/longshore/video:abc123'"));
+    }
+
+    @Test
+    void synthRefusesABadSettingWithExitCodeTwoNamingIt() throws Exception {
+        assertTrue(sandbox.addRealCommand("node"), "node is needed to synthesize");
+        sandbox.set("JAVA_HOME", System.getProperty("java.home"));
+
+        Sandbox.Result r = run("synth", "--out", tmp.resolve("t.json").toString(), "video.max=lots");
+
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("error: setting video.max=\"lots\" is invalid: expected a whole number from 1 "
+                + "to 1000\n"), r.stderr());
+        assertFalse(Files.exists(tmp.resolve("t.json")));
     }
 
     @Test

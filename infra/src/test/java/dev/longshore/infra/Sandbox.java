@@ -63,6 +63,18 @@ final class Sandbox {
         Files.createSymbolicLink(link, STUBS.resolve(name));
     }
 
+    /** Puts a real command from this machine's PATH into the sandbox's PATH; false when there is none. */
+    boolean addRealCommand(String name) throws IOException {
+        for (String dir : System.getenv("PATH").split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                Files.createSymbolicLink(path.resolve(name), candidate);
+                return true;
+            }
+        }
+        return false;
+    }
+
     void removeTool(String name) throws IOException {
         Files.deleteIfExists(path.resolve(name));
     }
