@@ -14,6 +14,7 @@ need_buildx() {
 need_platforms() {
   local builder=$1 platforms=$2 supported p
   supported=$(docker buildx inspect --bootstrap "$builder" 2>/dev/null | awk -F': *' '/^Platforms:/ { print $2 }')
+  supported=${supported//\*/}  # buildx marks the platforms a node was configured with: linux/arm64*
   for p in ${platforms//,/ }; do
     case ", $supported," in
       *", $p,"* | *", $p/"*) ;;
