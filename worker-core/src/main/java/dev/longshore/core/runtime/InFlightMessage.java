@@ -24,6 +24,8 @@ final class InFlightMessage {
     final Instant receivedAt;
     final int visibilitySeconds;
     final AtomicReference<Phase> phase;
+    /** Whether this message still counts against the concurrency limit (until its job ends). */
+    final java.util.concurrent.atomic.AtomicBoolean holdsSlot = new java.util.concurrent.atomic.AtomicBoolean(true);
     private volatile Instant visibleUntil;
     volatile JobContextImpl context;
     volatile Thread thread;

@@ -51,10 +51,21 @@ final class InFlightRegistry {
         messages.put(m.id(), m);
     }
 
-    /** Forgets a message and returns its permit; safe to call twice. */
+    /**
+     * Returns a message's permit once its job has ended, before its delete is confirmed: the delete is batched
+     * and must not hold back the next receive. The message stays tracked (and its visibility extended) until
+     * {@link #remove}.
+     */
+    void releaseSlot(InFlightMessage m) {
+        if (m.holdsSlot.compareAndSet(true, false)) {
+            permits.release();
+        }
+    }
+
+    /** Forgets a message and returns its permit if it still holds one; safe to call twice. */
     void remove(InFlightMessage m) {
         if (messages.remove(m.id(), m)) {
-            permits.release();
+            releaseSlot(m);
             synchronized (changed) {
                 changed.notifyAll();
             }

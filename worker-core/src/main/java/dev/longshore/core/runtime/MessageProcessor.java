@@ -84,6 +84,7 @@ final class MessageProcessor {
                 if (m.phase.compareAndSet(InFlightMessage.Phase.RUNNING, InFlightMessage.Phase.FINISHING)) {
                     metrics.duplicatesSkipped.increment();
                     log.info("job {} already finished in this process; acknowledging the redelivery", job.id());
+                    registry.releaseSlot(m);
                     acks.delete(m);
                 }
                 return true;
@@ -110,6 +111,7 @@ final class MessageProcessor {
             metrics.processingSeconds.observe(took.toNanos() / 1e9);
             estimator.observe(took);
             log.info("job succeeded in {} ms", took.toMillis());
+            registry.releaseSlot(m);
             acks.delete(m);
             return true;
         } finally {
@@ -164,6 +166,7 @@ final class MessageProcessor {
         }
         metrics.deadLettered.increment();
         log.error("job failed permanently ({}: {}); moved to the dead-letter queue", failure.code(), failure.reason());
+        registry.releaseSlot(m);
         acks.delete(m);
         return true;
     }

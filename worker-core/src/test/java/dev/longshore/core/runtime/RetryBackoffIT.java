@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.longshore.core.Worker;
 import dev.longshore.core.WorkerPlugin;
 import dev.longshore.core.testing.RecordingHandler;
+import dev.longshore.core.testing.RecordingQueueClient;
 import dev.longshore.core.testing.TestWorkers;
 import dev.longshore.local.EmbeddedSqs;
 import dev.longshore.local.QueuePair;
@@ -25,7 +26,9 @@ class RetryBackoffIT {
             RecordingHandler handler = new RecordingHandler("a");
             Map<String, String> env = Map.of("WORKER_RETRY_BASE_DELAY", "1s", "WORKER_RETRY_MAX_DELAY", "1m",
                     "WORKER_RECEIVE_WAIT", "1s");
-            try (Worker w = TestWorkers.start(sqs, q.queueUrl(), WorkerPlugin.of(handler), env)) {
+            RecordingQueueClient[] recorded = new RecordingQueueClient[1];
+            try (Worker w = TestWorkers.start(sqs, q.queueUrl(), WorkerPlugin.of(handler), env,
+                    c -> recorded[0] = new RecordingQueueClient(c))) {
                 sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(job("flaky", "test.job", "{\"failTimes\":3}")));
                 assertTrue(eventually(Duration.ofSeconds(30), () -> handler.completed.size() == 1), "succeeds after retries");
                 List<RecordingHandler.Run> starts = handler.started;
@@ -33,12 +36,15 @@ class RetryBackoffIT {
                 for (int i = 0; i < 4; i++) {
                     assertEquals(i + 1, starts.get(i).receiveCount(), "receive count grows with each delivery");
                 }
-                long gap1 = Duration.between(starts.get(0).start(), starts.get(1).start()).toMillis();
+                // d = base x 2^(n-1), drawn from [d/2, d] and rounded up to whole seconds: 1, then 1-2, then 2-4 s.
+                List<Integer> delays = recorded[0].visibilityChanges.stream().map(RecordingQueueClient.VisibilityChange::seconds).toList();
+                assertEquals(3, delays.size(), "one visibility change per failure: " + delays);
+                assertEquals(1, delays.get(0));
+                assertTrue(delays.get(1) >= 1 && delays.get(1) <= 2, delays.toString());
+                assertTrue(delays.get(2) >= 2 && delays.get(2) <= 4, delays.toString());
+                assertTrue(delays.get(2) > delays.get(0), "delays grow: " + delays);
                 long gap3 = Duration.between(starts.get(2).start(), starts.get(3).start()).toMillis();
-                // d = base x 2^(n-1) with jitter in [d/2, d], rounded up to whole seconds: gap1 ~ 1 s, gap3 in 2-4 s.
-                assertTrue(gap1 >= 400 && gap1 < 2_500, "first retry after ~1 s, was " + gap1);
-                assertTrue(gap3 >= 1_900, "third retry waits at least 2 s, was " + gap3);
-                assertTrue(gap3 > gap1, "delays grow: " + gap1 + " then " + gap3);
+                assertTrue(gap3 >= 1_500, "the message stayed hidden for its delay, was visible again after " + gap3 + " ms");
                 assertEquals(3, w.metrics().retried.value());
                 assertEquals(1, w.metrics().succeeded.value());
             }

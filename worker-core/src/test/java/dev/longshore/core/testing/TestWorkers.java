@@ -22,6 +22,11 @@ public final class TestWorkers {
     }
 
     public static Worker start(EmbeddedSqs sqs, String queueUrl, WorkerPlugin plugin, Map<String, String> extraEnv) throws Exception {
+        return start(sqs, queueUrl, plugin, extraEnv, client -> client);
+    }
+
+    public static Worker start(EmbeddedSqs sqs, String queueUrl, WorkerPlugin plugin, Map<String, String> extraEnv,
+                               java.util.function.UnaryOperator<dev.longshore.core.queue.QueueClient> decorate) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("WORKER_QUEUE_URL", queueUrl);
         env.put("WORKER_HEALTH_PORT", "off");
@@ -32,7 +37,7 @@ public final class TestWorkers {
                 .region(Region.of(EmbeddedSqs.REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(EmbeddedSqs.ACCESS_KEY, EmbeddedSqs.SECRET_KEY))));
-        Worker worker = new Worker(config, plugin, client, new Metrics(), Clock.systemUTC());
+        Worker worker = new Worker(config, plugin, decorate.apply(client), new Metrics(), Clock.systemUTC());
         worker.start();
         return worker;
     }

@@ -1,0 +1,273 @@
+package dev.longshore.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * scripts/bench: Longshore side by side with sqs-consumer (handleMessage and handleMessageBatch) and a raw SDK
+ * loop, on one ElasticMQ server process on 127.0.0.1, in one run. Prints a table and ratios and writes
+ * bench/results/latest.md and a throughput plot.
+ */
+public final class BenchMain {
+    private final Settings s;
+    private final Figures figures = new Figures();
+    private final Path logs;
+
+    /** Run sizes; --quick shrinks them so the whole run stays under 5 minutes. */
+    record Settings(Path root, Path java, List<String> jvmFlags, boolean quick, int repeats, int messages,
+                    int sleepMessagesLowConcurrency, Duration idleSettle, Duration idleCpuWindow, List<String> only) {
+    }
+
+    BenchMain(Settings s) throws IOException {
+        this.s = s;
+        this.logs = Files.createDirectories(s.root().resolve("bench/target/logs"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(".").toAbsolutePath().normalize();
+        boolean quick = false;
+        List<String> only = List.of();
+        String flags = System.getenv().getOrDefault("LONGSHORE_JVM_FLAGS", "");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--only" -> only = Arrays.asList(args[++i].split(","));
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> jvmFlags = flags.isBlank() ? List.of() : Arrays.asList(flags.trim().split("\\s+"));
+        Settings settings = quick
+                ? new Settings(root, java, jvmFlags, true, 1, 5_000, 400, Duration.ofSeconds(10), Duration.ofSeconds(20), only)
+                : new Settings(root, java, jvmFlags, false, 3, 20_000, 2_000, Duration.ofSeconds(30), Duration.ofSeconds(60), only);
+        new BenchMain(settings).run();
+    }
+
+    void run() throws Exception {
+        List<Peer> peers = Peer.all(s.root(), s.java(), s.jvmFlags()).stream()
+                .filter(p -> s.only().isEmpty() || s.only().contains(p.name())).toList();
+        int port = freePort();
+        Path serverLog = logs.resolve("sqs-server.log");
+        Files.deleteIfExists(serverLog);
+        List<String> serverCmd = new ArrayList<>(List.of(s.java().toString(), "-XX:+UseParallelGC", "-Xmx1g"));
+        if (Runtime.version().feature() >= 24) {
+            serverCmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        serverCmd.addAll(List.of("-cp", s.root().resolve("scripts/local/target/longshore-local.jar").toString(),
+                "dev.longshore.local.SqsServerMain", String.valueOf(port)));
+        try (Proc server = Proc.start(serverCmd, Map.of(), serverLog)) {
+            waitFor(() -> Files.readString(serverLog).contains("ready"), Duration.ofSeconds(60), "SQS server start");
+            URI endpoint = URI.create("http://127.0.0.1:" + port);
+            System.out.printf("SQS server (ElasticMQ) pid %d on %s; peers: %s; %s run%n", server.pid(), endpoint,
+                    peers.stream().map(Peer::name).toList(), s.quick() ? "quick" : "full");
+            try (QueueOps ops = new QueueOps(endpoint); ReceiveSpy spy = new ReceiveSpy(endpoint)) {
+                startup(peers, ops, spy);
+                idle(peers, ops, endpoint);
+                throughput(peers, ops, endpoint, server);
+                sigtermBusy(peers, ops, endpoint);
+                duplicates(peers, ops, endpoint);
+            }
+        }
+        Report report = new Report(figures, peers.stream().map(Peer::name).toList(), s);
+        String markdown = report.markdown();
+        System.out.println();
+        System.out.println(markdown);
+        Path results = Files.createDirectories(s.root().resolve("bench/results"));
+        Files.writeString(results.resolve(s.quick() ? "latest-quick.md" : "latest.md"), markdown);
+        report.plot(results.resolve(s.quick() ? "throughput-quick.png" : "throughput.png"));
+        System.out.println("written: " + s.root().relativize(results.resolve(s.quick() ? "latest-quick.md" : "latest.md")));
+    }
+
+    private Map<String, String> env(URI endpoint, String queueUrl, int concurrency, long sleepMs) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "bench");
+        env.put("AWS_SECRET_ACCESS_KEY", "bench");
+        env.put("AWS_ENDPOINT_URL_SQS", endpoint.toString());
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("WORKER_QUEUE_URL", queueUrl);
+        env.put("WORKER_CONCURRENCY", String.valueOf(concurrency));
+        env.put("WORKER_HEALTH_PORT", "off");
+        env.put("WORKER_METRICS_NAMESPACE", "off");
+        env.put("BENCH_SLEEP_MS", String.valueOf(sleepMs));
+        return env;
+    }
+
+    private Proc start(Peer peer, Map<String, String> env, String phase) throws IOException {
+        return Proc.start(peer.command(), env, logs.resolve(peer.name() + "-" + phase + ".log"));
+    }
+
+    /** Process start to the first ReceiveMessage the server sees (through the spy). */
+    private void startup(List<Peer> peers, QueueOps ops, ReceiveSpy spy) throws Exception {
+        for (int rep = 0; rep < s.repeats(); rep++) {
+            for (Peer peer : peers) {
+                String q = ops.newQueue("startup", 30);
+                spy.reset();
+                try (Proc p = start(peer, env(spy.endpoint(), q, 4, 0), "startup")) {
+                    waitFor(() -> spy.firstReceiveNanos() != 0, Duration.ofSeconds(30), peer.name() + " first receive");
+                    double ms = (spy.firstReceiveNanos() - p.startedNanos) / 1e6;
+                    figures.add("start to first ReceiveMessage (ms)", peer.name(), ms);
+                    System.out.printf("startup  %-20s %.0f ms%n", peer.name(), ms);
+                }
+                ops.delete(q);
+            }
+        }
+    }
+
+    /** All peers idle at once on empty queues: RSS after settling, CPU over a window, then SIGTERM to exit. */
+    private void idle(List<Peer> peers, QueueOps ops, URI endpoint) throws Exception {
+        for (int rep = 0; rep < s.repeats(); rep++) {
+            List<Proc> procs = new ArrayList<>();
+            List<String> queues = new ArrayList<>();
+            try {
+                for (Peer peer : peers) {
+                    String q = ops.newQueue("idle", 30);
+                    queues.add(q);
+                    procs.add(start(peer, env(endpoint, q, 4, 0), "idle"));
+                }
+                Thread.sleep(s.idleSettle().toMillis());
+                double[] cpu0 = new double[peers.size()];
+                for (int i = 0; i < peers.size(); i++) {
+                    figures.add("idle RSS after " + s.idleSettle().toSeconds() + " s (MiB)", peers.get(i).name(), procs.get(i).rssMiB());
+                    cpu0[i] = procs.get(i).cpuSeconds();
+                }
+                Thread.sleep(s.idleCpuWindow().toMillis());
+                for (int i = 0; i < peers.size(); i++) {
+                    double perThirty = (procs.get(i).cpuSeconds() - cpu0[i]) * 30.0 / s.idleCpuWindow().toSeconds();
+                    figures.add("idle CPU (s per 30 s)", peers.get(i).name(), perThirty);
+                }
+                for (int i = 0; i < peers.size(); i++) {
+                    long ms = procs.get(i).sigtermAndTimeExit(15_000);
+                    figures.add("SIGTERM to exit, idle (ms)", peers.get(i).name(), ms < 0 ? Double.NaN : ms);
+                    System.out.printf("idle     %-20s RSS %.1f MiB, SIGTERM->exit %d ms%n", peers.get(i).name(),
+                            figures.get("idle RSS after " + s.idleSettle().toSeconds() + " s (MiB)", peers.get(i).name()).getLast(), ms);
+                }
+            } finally {
+                procs.forEach(Proc::close);
+                queues.forEach(ops::delete);
+            }
+        }
+    }
+
+    private void throughput(List<Peer> peers, QueueOps ops, URI endpoint, Proc server) throws Exception {
+        for (long sleepMs : new long[]{0, 50}) {
+            for (int concurrency : new int[]{4, 64}) {
+                int n = sleepMs > 0 && concurrency == 4 ? s.sleepMessagesLowConcurrency() : s.messages();
+                String label = (sleepMs == 0 ? "no-op" : "50 ms") + ", C=" + concurrency;
+                for (int rep = 0; rep < s.repeats(); rep++) {
+                    for (Peer peer : peers) {
+                        String q = ops.newQueue("drain", 30);
+                        ops.fill(q, n);
+                        try (Proc p = start(peer, env(endpoint, q, concurrency, sleepMs), "drain")) {
+                            waitFor(() -> {
+                                int[] d = ops.depth(q);
+                                return d[0] < n || d[1] > 0;
+                            }, Duration.ofSeconds(60), peer.name() + " first message");
+                            long t0 = System.nanoTime();
+                            double c0 = p.cpuSeconds();
+                            double sc0 = server.cpuSeconds();
+                            waitFor(() -> {
+                                int[] d = ops.depth(q);
+                                return d[0] == 0 && d[1] == 0;
+                            }, Duration.ofMinutes(10), peer.name() + " drain");
+                            double secs = (System.nanoTime() - t0) / 1e9;
+                            double rate = n / secs;
+                            figures.add("throughput " + label + " (msg/s)", peer.name(), rate);
+                            figures.add("CPU s per 1000 msgs " + label + " (consumer)", peer.name(), (p.cpuSeconds() - c0) * 1000 / n);
+                            figures.add("CPU s per 1000 msgs " + label + " (server)", peer.name(), (server.cpuSeconds() - sc0) * 1000 / n);
+                            figures.add("peak RSS " + label + " (MiB)", peer.name(), p.peakRssMiB());
+                            System.out.printf("drain    %-20s %-14s %,6d msgs %7.0f msg/s%n", peer.name(), label, n, rate);
+                        }
+                        ops.delete(q);
+                    }
+                }
+            }
+        }
+    }
+
+    /** 64 jobs of 2 s in flight, then SIGTERM: how long to exit, and how many jobs were left unfinished. */
+    private void sigtermBusy(List<Peer> peers, QueueOps ops, URI endpoint) throws Exception {
+        for (int rep = 0; rep < s.repeats(); rep++) {
+            for (Peer peer : peers) {
+                String q = ops.newQueue("busy", 30);
+                ops.fill(q, 64);
+                try (Proc p = start(peer, env(endpoint, q, 64, 2000), "busy")) {
+                    waitFor(() -> ops.depth(q)[1] == 64, Duration.ofSeconds(30), peer.name() + " 64 in flight");
+                    Thread.sleep(300);
+                    long ms = p.sigtermAndTimeExit(30_000);
+                    int[] d = ops.depth(q);
+                    figures.add("SIGTERM to exit, 64 x 2 s jobs in flight (ms)", peer.name(), ms < 0 ? Double.NaN : ms);
+                    figures.add("jobs left unfinished by that SIGTERM", peer.name(), d[0] + d[1]);
+                    System.out.printf("busy     %-20s SIGTERM->exit %d ms, unfinished %d%n", peer.name(), ms, d[0] + d[1]);
+                }
+                ops.delete(q);
+            }
+        }
+    }
+
+    /** Jobs of 10 s on a queue whose visibility timeout is 1 s: how many run twice. */
+    private void duplicates(List<Peer> peers, QueueOps ops, URI endpoint) throws Exception {
+        int jobs = 20;
+        for (int rep = 0; rep < s.repeats(); rep++) {
+            for (Peer peer : peers) {
+                String q = ops.newQueue("dups", 1);
+                ops.fill(q, jobs);
+                Path record = logs.resolve(peer.name() + "-dups-" + rep + ".txt");
+                Files.deleteIfExists(record);
+                Map<String, String> env = env(endpoint, q, 64, 10_000);
+                env.put("BENCH_RECORD", record.toString());
+                try (Proc p = start(peer, env, "dups")) {
+                    try {
+                        waitFor(() -> {
+                            int[] d = ops.depth(q);
+                            return d[0] == 0 && d[1] == 0;
+                        }, Duration.ofSeconds(25), peer.name() + " duplicate run");
+                    } catch (IllegalStateException timeout) {
+                        // a consumer that keeps re-running jobs never empties the queue; count what it did
+                    }
+                }
+                List<String> ids = Files.exists(record) ? Files.readAllLines(record) : List.of();
+                int dups = ids.size() - new HashSet<>(ids).size();
+                figures.add("duplicate runs, jobs 10x the visibility timeout", peer.name(), dups);
+                System.out.printf("dups     %-20s %d duplicate run(s) of %d jobs%n", peer.name(), dups, jobs);
+                ops.delete(q);
+            }
+        }
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void waitFor(Check check, Duration timeout, String what) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (check.ok()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("timed out waiting for " + what);
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static String today() {
+        return LocalDate.now().toString();
+    }
+}

@@ -1,0 +1,187 @@
+package dev.longshore.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/** The table, the ratios against the targets, and the throughput-vs-concurrency plot. */
+final class Report {
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e)};
+
+    private final Figures figures;
+    private final List<String> peers;
+    private final BenchMain.Settings settings;
+
+    Report(Figures figures, List<String> peers, BenchMain.Settings settings) {
+        this.figures = figures;
+        this.peers = peers;
+        this.settings = settings;
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("Measured ").append(BenchMain.today()).append(" by `scripts/bench").append(settings.quick() ? " --quick" : "")
+                .append("` on ").append(machine()).append("; Java ").append(Runtime.version()).append(", ")
+                .append(command("node", "--version")).append(", ElasticMQ 1.7.1 (one server process shared by all), ")
+                .append("AWS SDK for Java 2.31.78, sqs-consumer 15.0.3 with @aws-sdk/client-sqs 3.1169.0. ")
+                .append(settings.repeats()).append(" run(s) per figure, shown as median (min")
+                .append(settings.repeats() > 1 ? ", max" : "").append("). Drains: ").append(settings.messages())
+                .append(" messages (50 ms handler at C=4: ").append(settings.sleepMessagesLowConcurrency()).append("). JVM flags: `")
+                .append(settings.jvmFlags().isEmpty() ? "(defaults)" : String.join(" ", settings.jvmFlags())).append("`.\n\n");
+        md.append("| figure |");
+        peers.forEach(p -> md.append(' ').append(p).append(" |"));
+        md.append("\n|---|");
+        peers.forEach(p -> md.append("---:|"));
+        md.append('\n');
+        for (String f : figures.figures()) {
+            md.append("| ").append(f).append(" |");
+            for (String p : peers) {
+                List<Double> v = figures.get(f, p);
+                md.append(' ').append(cell(v)).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append("\nRatios (medians):\n\n");
+        for (String f : figures.figures()) {
+            if (!f.startsWith("throughput")) {
+                continue;
+            }
+            double ours = Figures.median(figures.get(f, "longshore"));
+            double consumer = Math.max(Figures.median(figures.get(f, "sqs-consumer")), Figures.median(figures.get(f, "sqs-consumer-batch")));
+            double raw = Figures.median(figures.get(f, "raw-sdk-loop"));
+            md.append(String.format(Locale.ROOT, "- %s: longshore / best sqs-consumer = %.2fx (target >= 1.5x), longshore / raw loop = %.2fx (target >= 0.9x)%n",
+                    f, ours / consumer, ours / raw));
+        }
+        return md.toString();
+    }
+
+    private String cell(List<Double> v) {
+        if (v.isEmpty()) {
+            return "-";
+        }
+        double med = Figures.median(v);
+        if (v.size() == 1) {
+            return fmt(med);
+        }
+        return fmt(med) + " (" + fmt(Figures.min(v)) + ", " + fmt(Figures.max(v)) + ")";
+    }
+
+    private static String fmt(double d) {
+        if (Double.isNaN(d)) {
+            return "n/a";
+        }
+        if (Math.abs(d) >= 100 || d == Math.rint(d)) {
+            return String.format(Locale.ROOT, "%,.0f", d);
+        }
+        if (Math.abs(d) >= 1) {
+            return String.format(Locale.ROOT, "%.1f", d);
+        }
+        return String.format(Locale.ROOT, "%.3f", d);
+    }
+
+    /** Throughput against concurrency, one line per peer, for each handler. */
+    void plot(Path png) throws IOException {
+        int w = 900;
+        int h = 420;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        String[] handlers = {"no-op", "50 ms"};
+        int[] conc = {4, 64};
+        for (int panel = 0; panel < 2; panel++) {
+            int x0 = 70 + panel * 430;
+            int y0 = 360;
+            int pw = 330;
+            int ph = 290;
+            double max = 1;
+            for (String p : peers) {
+                for (int c : conc) {
+                    max = Math.max(max, Figures.median(figures.get("throughput " + handlers[panel] + ", C=" + c + " (msg/s)", p)));
+                }
+            }
+            max *= 1.1;
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+            g.drawString("throughput, " + handlers[panel] + " handler (msg/s)", x0, 40);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            g.drawLine(x0, y0, x0 + pw, y0);
+            g.drawLine(x0, y0, x0, y0 - ph);
+            for (int t = 0; t <= 4; t++) {
+                int y = y0 - ph * t / 4;
+                g.setColor(new Color(0xdddddd));
+                g.drawLine(x0 + 1, y, x0 + pw, y);
+                g.setColor(Color.BLACK);
+                g.drawString(String.format(Locale.ROOT, "%,.0f", max * t / 4), x0 - 60, y + 4);
+            }
+            for (int i = 0; i < conc.length; i++) {
+                int x = x0 + 30 + i * (pw - 60);
+                g.drawString("C=" + conc[i], x - 12, y0 + 18);
+            }
+            for (int k = 0; k < peers.size(); k++) {
+                String p = peers.get(k);
+                g.setColor(COLORS[k % COLORS.length]);
+                g.setStroke(new BasicStroke(2.5f));
+                int px = -1;
+                int py = -1;
+                for (int i = 0; i < conc.length; i++) {
+                    double v = Figures.median(figures.get("throughput " + handlers[panel] + ", C=" + conc[i] + " (msg/s)", p));
+                    if (Double.isNaN(v)) {
+                        continue;
+                    }
+                    int x = x0 + 30 + i * (pw - 60);
+                    int y = y0 - (int) (ph * v / max);
+                    g.fillOval(x - 4, y - 4, 8, 8);
+                    if (px >= 0) {
+                        g.drawLine(px, py, x, y);
+                    }
+                    px = x;
+                    py = y;
+                }
+                if (panel == 0) {
+                    g.drawString(p, x0 + 10, 60 + 14 * k);
+                }
+            }
+        }
+        g.dispose();
+        ImageIO.write(img, "png", png.toFile());
+    }
+
+    private static String machine() {
+        String model = "unknown CPU";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    model = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        long memGiB = Math.round(((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize() / (1024.0 * 1024 * 1024));
+        return Runtime.getRuntime().availableProcessors() + " cores (" + model + "), " + memGiB + " GiB";
+    }
+
+    private static String command(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return "Node " + out;
+        } catch (Exception e) {
+            return "Node (not found)";
+        }
+    }
+}
