@@ -9,6 +9,6 @@ final class Demos {
     }
 
     static List<Demo> all(Path root, int jobs) {
-        return List.of(new MessagingDemo(root, jobs));
+        return List.of(new MessagingDemo(root, jobs), new VideoDemo(root), new AiDemo(root));
     }
 }
