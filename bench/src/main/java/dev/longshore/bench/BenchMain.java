@@ -25,7 +25,8 @@ public final class BenchMain {
 
     /** Run sizes; --quick shrinks them so the whole run stays under 5 minutes. */
     record Settings(Path root, Path java, List<String> jvmFlags, boolean quick, int repeats, int messages,
-                    int sleepMessagesLowConcurrency, Duration idleSettle, Duration idleCpuWindow, List<String> only) {
+                    int sleepMessagesLowConcurrency, Duration idleSettle, Duration idleCpuWindow, List<String> only,
+                    String profile) {
     }
 
     BenchMain(Settings s) throws IOException {
@@ -37,20 +38,22 @@ public final class BenchMain {
         Path root = Path.of(".").toAbsolutePath().normalize();
         boolean quick = false;
         List<String> only = List.of();
+        String profile = null;
         String flags = System.getenv().getOrDefault("LONGSHORE_JVM_FLAGS", "");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
+                case "--profile" -> profile = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> jvmFlags = flags.isBlank() ? List.of() : Arrays.asList(flags.trim().split("\\s+"));
         Settings settings = quick
-                ? new Settings(root, java, jvmFlags, true, 1, 5_000, 400, Duration.ofSeconds(10), Duration.ofSeconds(20), only)
-                : new Settings(root, java, jvmFlags, false, 3, 20_000, 2_000, Duration.ofSeconds(30), Duration.ofSeconds(60), only);
+                ? new Settings(root, java, jvmFlags, true, 1, 5_000, 400, Duration.ofSeconds(10), Duration.ofSeconds(20), only, profile)
+                : new Settings(root, java, jvmFlags, false, 3, 20_000, 2_000, Duration.ofSeconds(30), Duration.ofSeconds(60), only, profile);
         new BenchMain(settings).run();
     }
 
@@ -72,6 +75,10 @@ public final class BenchMain {
             System.out.printf("SQS server (ElasticMQ) pid %d on %s; peers: %s; %s run%n", server.pid(), endpoint,
                     peers.stream().map(Peer::name).toList(), s.quick() ? "quick" : "full");
             try (QueueOps ops = new QueueOps(endpoint); ReceiveSpy spy = new ReceiveSpy(endpoint)) {
+                if (s.profile() != null) {
+                    profile(peers, ops, endpoint);
+                    return;
+                }
                 startup(peers, ops, spy);
                 idle(peers, ops, endpoint);
                 throughput(peers, ops, endpoint, server);
@@ -194,6 +201,29 @@ public final class BenchMain {
                 }
             }
         }
+    }
+
+    /** One no-op drain at C=64 of the named peer under JFR, summarised. */
+    private void profile(List<Peer> peers, QueueOps ops, URI endpoint) throws Exception {
+        Peer peer = peers.stream().filter(p -> p.name().equals(s.profile())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no peer " + s.profile()));
+        Path jfr = logs.resolve("profile-" + peer.name() + ".jfr");
+        java.util.List<String> cmd = new ArrayList<>(peer.command());
+        cmd.add(1, "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        String q = ops.newQueue("profile", 30);
+        ops.fill(q, s.messages());
+        long t0 = System.nanoTime();
+        try (Proc p = Proc.start(cmd, env(endpoint, q, 64, 0), logs.resolve(peer.name() + "-profile.log"))) {
+            waitFor(() -> {
+                int[] d = ops.depth(q);
+                return d[0] == 0 && d[1] == 0;
+            }, Duration.ofMinutes(10), "profiled drain");
+            System.out.printf("profiled drain of %d messages (start included): %.1f s, CPU %.2f s%n", s.messages(),
+                    (System.nanoTime() - t0) / 1e9, p.cpuSeconds());
+            p.sigtermAndTimeExit(15_000);
+        }
+        System.out.println(Profile.summary(jfr, 25));
+        System.out.println("recording: " + jfr + " (jfr print --events jdk.ExecutionSample " + jfr + ")");
     }
 
     /** 64 jobs of 2 s in flight, then SIGTERM: how long to exit, and how many jobs were left unfinished. */

@@ -33,6 +33,11 @@ public final class WorkerLauncher {
 
     /** Runs the worker until it terminates and exits the JVM with the contract's exit code. Never returns. */
     public static void launch(WorkerDefinition definition) {
+        // The JDK keeps only 5 idle HTTP connections per host by default; with several receives and delete
+        // batches in flight, the rest were closed after each call and reopened, costing a connect per request.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "64");
+        }
         WorkerLauncher launcher = new WorkerLauncher(System.getenv(), System.err, env -> SqsQueueClient.fromEnvironment());
         int code = launcher.run(definition);
         System.out.flush();

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes finished messages in batches of up to 10. A delete that fails as a whole (SQS unreachable) is tried
+ * Deletes finished messages in batches of up to 10, from one or more threads running {@link #run()}. A delete that fails as a whole (SQS unreachable) is tried
  * again, so a job that succeeded is never redelivered because of one lost call; at shutdown the queue is
  * flushed before the worker reports TERMINATED.
  */
@@ -34,6 +34,7 @@ final class Acknowledger implements Runnable {
     private final LinkedBlockingQueue<InFlightMessage> pending = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
     private final Object idle = new Object();
+    private final java.util.concurrent.locks.ReentrantLock gatherLock = new java.util.concurrent.locks.ReentrantLock();
     private int busy;
 
     Acknowledger(QueueClient sqs, String queueUrl, Metrics metrics, Consumer<InFlightMessage> onDeleted) {
@@ -51,32 +52,23 @@ final class Acknowledger implements Runnable {
     public void run() {
         Duration retryDelay = RETRY_DELAY_MIN;
         while (running || !pending.isEmpty()) {
-            List<InFlightMessage> batch = new ArrayList<>(VisibilityHeartbeat.BATCH);
+            List<InFlightMessage> batch;
             try {
-                // Blocks while idle (no periodic wake-ups: an idle worker should cost nothing); stop() interrupts.
-                InFlightMessage first = pending.poll(IDLE_WAIT_SECONDS, TimeUnit.SECONDS);
-                if (first == null) {
-                    continue;
-                }
-                markBusy(1);
-                batch.add(first);
-                long lingerUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
-                while (batch.size() < VisibilityHeartbeat.BATCH) {
-                    long left = lingerUntil - System.nanoTime();
-                    InFlightMessage next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : pending.poll();
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
+                // One thread gathers at a time, so batches fill up to 10 under load; sending happens outside the
+                // lock, so several batches can be in flight at once.
+                gatherLock.lockInterruptibly();
+                try {
+                    batch = gather();
+                } finally {
+                    gatherLock.unlock();
                 }
             } catch (InterruptedException e) {
-                if (!batch.isEmpty()) {
-                    pending.addAll(batch);
-                }
-                markBusy(-Math.min(1, batch.size()));
                 if (!running) {
                     break;
                 }
+                continue;
+            }
+            if (batch.isEmpty()) {
                 continue;
             }
             boolean ok = deleteBatch(batch);
@@ -88,6 +80,32 @@ final class Acknowledger implements Runnable {
                 retryDelay = retryDelay.multipliedBy(2).compareTo(RETRY_DELAY_MAX) > 0 ? RETRY_DELAY_MAX : retryDelay.multipliedBy(2);
             }
         }
+    }
+
+    /** Waits for a first delete (blocking while idle: no periodic wake-ups), then lingers briefly for up to 10. */
+    private List<InFlightMessage> gather() throws InterruptedException {
+        List<InFlightMessage> batch = new ArrayList<>(VisibilityHeartbeat.BATCH);
+        InFlightMessage first = pending.poll(IDLE_WAIT_SECONDS, TimeUnit.SECONDS);
+        if (first == null) {
+            return batch;
+        }
+        markBusy(1);
+        batch.add(first);
+        try {
+            long lingerUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
+            while (batch.size() < VisibilityHeartbeat.BATCH) {
+                long left = lingerUntil - System.nanoTime();
+                InFlightMessage next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : pending.poll();
+                if (next == null) {
+                    break;
+                }
+                batch.add(next);
+            }
+        } catch (InterruptedException e) {
+            // Stopping: send what was gathered rather than dropping it.
+            Thread.currentThread().interrupt();
+        }
+        return batch;
     }
 
     /** Returns false when the batch was put back because SQS could not be reached. */

@@ -68,7 +68,6 @@ final class MessageProcessor {
         QueueMessage msg = m.message;
         MDC.put("messageId", msg.messageId());
         MDC.put("attempt", String.valueOf(msg.receiveCount()));
-        JobEnvelope.peekJobId(msg.body()).ifPresent(id -> MDC.put("jobId", id));
         m.thread = Thread.currentThread();
         JobContextImpl context = new JobContextImpl(workerName, m, heartbeat::extendNow);
         m.context = context;
@@ -78,8 +77,10 @@ final class MessageProcessor {
             try {
                 job = JobEnvelope.parse(msg.body(), handler.types(), msg.receiveCount(), msg.messageId(), msg.groupId());
             } catch (PermanentFailure bad) {
+                JobEnvelope.peekJobId(msg.body()).ifPresent(id -> MDC.put("jobId", id));
                 return deadLetter(m, bad, start);
             }
+            MDC.put("jobId", job.id());
             if (recent.contains(job.id())) {
                 if (m.phase.compareAndSet(InFlightMessage.Phase.RUNNING, InFlightMessage.Phase.FINISHING)) {
                     metrics.duplicatesSkipped.increment();

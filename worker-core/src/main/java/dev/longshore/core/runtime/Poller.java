@@ -27,6 +27,10 @@ final class Poller implements Runnable {
     static final Duration GATE_RECHECK = Duration.ofSeconds(1);
     /** How long to wait for a free slot before looking at gates and drain again. */
     private static final Duration PERMIT_WAIT = Duration.ofSeconds(1);
+    /** How long to wait for slots about to free up, to receive a fuller batch (see InFlightRegistry). */
+    static final Duration GATHER = Duration.ofMillis(5);
+    /** Extra pollers poll briefly: when the queue empties they go back to sleep within a second. */
+    private static final int BURST_WAIT_SECONDS = 1;
     static final Duration BACKOFF_MIN = Duration.ofMillis(500);
     static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
 
@@ -42,12 +46,14 @@ final class Poller implements Runnable {
     private final VisibilityEstimator visibility;
     private final int waitSeconds;
     private final BooleanSupplier draining;
+    private final boolean primary;
+    private final BurstSignal burst;
     private final Object wake = new Object();
     private volatile Instant lastLoop;
 
     Poller(QueueClient sqs, String queueUrl, InFlightRegistry registry, Dispatcher dispatcher,
            MessageProcessor processor, List<ReceiveGate> gates, StateMachine state, Metrics metrics, Clock clock,
-           VisibilityEstimator visibility, int waitSeconds, BooleanSupplier draining) {
+           VisibilityEstimator visibility, int waitSeconds, BooleanSupplier draining, boolean primary, BurstSignal burst) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.registry = registry;
@@ -60,6 +66,8 @@ final class Poller implements Runnable {
         this.visibility = visibility;
         this.waitSeconds = waitSeconds;
         this.draining = draining;
+        this.primary = primary;
+        this.burst = burst;
         this.lastLoop = clock.instant();
     }
 
@@ -80,18 +88,23 @@ final class Poller implements Runnable {
         boolean sqsDown = false;
         while (!draining.getAsBoolean()) {
             lastLoop = clock.instant();
+            if (!primary && !awaitBurst()) {
+                continue;
+            }
             GateStatus gate = checkGates();
             if (!gate.isOpen()) {
-                state.moveTo(WorkerState.PAUSED, gate.reason());
+                if (primary) {
+                    state.moveTo(WorkerState.PAUSED, gate.reason());
+                }
                 pause(GATE_RECHECK);
                 continue;
             }
-            if (!sqsDown) {
+            if (!sqsDown && primary) {
                 state.moveTo(WorkerState.READY, "");
             }
             int permits;
             try {
-                permits = registry.acquireUpTo(10, PERMIT_WAIT);
+                permits = registry.acquireUpTo(10, PERMIT_WAIT, GATHER);
             } catch (InterruptedException e) {
                 continue;
             }
@@ -100,13 +113,19 @@ final class Poller implements Runnable {
             }
             List<QueueMessage> received;
             try {
-                received = sqs.receive(queueUrl, permits, waitSeconds, visibility.seconds());
+                received = sqs.receive(queueUrl, permits, primary ? waitSeconds : Math.min(waitSeconds, BURST_WAIT_SECONDS),
+                        visibility.seconds());
             } catch (QueueUnavailableException e) {
                 registry.releasePermits(permits);
                 if (draining.getAsBoolean()) {
                     break;
                 }
                 metrics.receiveErrors.increment();
+                if (!primary) {
+                    // The primary poller reports and probes the outage; extra pollers just stand down.
+                    burst.quiet();
+                    continue;
+                }
                 if (!sqsDown) {
                     log.warn("SQS unreachable, backing off: {}", e.getMessage());
                 }
@@ -124,7 +143,11 @@ final class Poller implements Runnable {
             }
             registry.releasePermits(permits - received.size());
             if (received.isEmpty()) {
+                burst.quiet();
                 continue;
+            }
+            if (received.size() == permits && permits == 10) {
+                burst.busy();
             }
             metrics.received.add(received.size());
             Instant receivedAt = clock.instant();
@@ -135,6 +158,15 @@ final class Poller implements Runnable {
             dispatcher.dispatch(received, visibility.seconds(), receivedAt);
         }
         log.debug("poller stopped");
+    }
+
+    /** Extra pollers sleep until a full receive says the queue is busy. */
+    private boolean awaitBurst() {
+        try {
+            return burst.awaitBusy(GATE_RECHECK.toMillis()) && !draining.getAsBoolean();
+        } catch (InterruptedException e) {
+            return false;
+        }
     }
 
     /** A receive that was in flight when the drain began returned messages: give them straight back. */

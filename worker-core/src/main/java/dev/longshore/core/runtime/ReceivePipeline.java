@@ -54,8 +54,13 @@ public final class ReceivePipeline {
     private volatile Acknowledger acks;
     private volatile VisibilityHeartbeat heartbeat;
     private Thread pollerThread;
-    private Thread ackThread;
+    private final List<Thread> ackThreads = new java.util.ArrayList<>();
     private Thread heartbeatThread;
+    private final List<Thread> extraPollers = new java.util.ArrayList<>();
+    private final List<Poller> extraPollerTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final BurstSignal burst = new BurstSignal();
+    /** Receives in flight at once under load: one per 10 slots, so a batch of 10 can be fetched for each. */
+    static final int MAX_POLLERS = 8;
     private final Object warmUpWake = new Object();
 
     public ReceivePipeline(WorkerConfig config, WorkerPlugin plugin, QueueClient sqs, Metrics metrics, Clock clock,
@@ -127,15 +132,26 @@ public final class ReceivePipeline {
                 retry, registry, metrics, clock, estimator, heartbeat);
         Dispatcher dispatcher = new Dispatcher(jobs, processor, registry, () -> draining, attributes.fifo());
         poller = new Poller(sqs, queueUrl, registry, dispatcher, processor, plugin.gates(), states, metrics, clock,
-                estimator, (int) config.receiveWait().toSeconds(), () -> draining);
+                estimator, (int) config.receiveWait().toSeconds(), () -> draining, true, burst);
+        for (int i = 1; i < pollerCount(config.concurrency()); i++) {
+            Poller extra = new Poller(sqs, queueUrl, registry, dispatcher, processor, plugin.gates(), states, metrics,
+                    clock, estimator, (int) config.receiveWait().toSeconds(), () -> draining, false, burst);
+            extraPollerTasks.add(extra);
+            extraPollers.add(namedThread("poller-" + i, extra));
+        }
         heartbeatThread = namedThread("visibility", heartbeat);
-        ackThread = namedThread("acks", acks);
+        // As many delete batches in flight as receives: one acknowledger thread would cap throughput at one
+        // DeleteMessageBatch round trip per 10 messages.
+        for (int i = 0; i < pollerCount(config.concurrency()); i++) {
+            ackThreads.add(namedThread(i == 0 ? "acks" : "acks-" + i, acks));
+        }
         synchronized (this) {
             if (draining) {
                 return;
             }
             heartbeatThread.start();
-            ackThread.start();
+            ackThreads.forEach(Thread::start);
+            extraPollers.forEach(Thread::start);
         }
         poller.run();
     }
@@ -148,6 +164,10 @@ public final class ReceivePipeline {
             MDC.put("queue", queue);
             body.run();
         }, "worker-" + worker + "-" + role);
+    }
+
+    static int pollerCount(int concurrency) {
+        return Math.max(1, Math.min(MAX_POLLERS, (concurrency + 9) / 10));
     }
 
     public int inflight() {
@@ -181,6 +201,8 @@ public final class ReceivePipeline {
         if (p != null) {
             p.wake();
         }
+        extraPollerTasks.forEach(Poller::wake);
+        burst.wakeAll();
         MessageProcessor proc = processor;
         int released = 0;
         if (proc != null) {
@@ -193,8 +215,11 @@ public final class ReceivePipeline {
                             stillRunning.size());
                     released += proc.release(stillRunning, "drain deadline passed; job cancelled");
                 }
-                // Messages a late receive returns are released by the poller; wait for it to stop.
+                // Messages a late receive returns are released by the pollers; wait for them to stop.
                 joinQuietly(pollerThread, Duration.ofSeconds(2));
+                for (Thread t : extraPollers) {
+                    joinQuietly(t, Duration.ofSeconds(2));
+                }
                 if (!acks.flush(FLUSH_GRACE)) {
                     log.warn("{} delete(s) still pending after {} s; those messages will be delivered again",
                             acks.pendingCount(), FLUSH_GRACE.toSeconds());
@@ -224,8 +249,8 @@ public final class ReceivePipeline {
         }
         if (acks != null) {
             acks.stop();
-            ackThread.interrupt();
-            joinQuietly(ackThread, Duration.ofSeconds(2));
+            ackThreads.forEach(Thread::interrupt);
+            ackThreads.forEach(t -> joinQuietly(t, Duration.ofSeconds(2)));
         }
         jobs.shutdownNow();
         try {
