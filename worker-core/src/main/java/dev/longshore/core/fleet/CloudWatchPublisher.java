@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,7 @@ final class CloudWatchPublisher implements WorkerExtension {
     private Metrics metrics;
     private MetricSample published;
     private Thread thread;
-    private long publishes;
+    private final AtomicLong publishes = new AtomicLong();
 
     CloudWatchPublisher(String namespace, String workerName, Supplier<Optional<String>> groupName, Sink sink,
                         Duration interval, Clock clock) {
@@ -108,12 +109,16 @@ final class CloudWatchPublisher implements WorkerExtension {
             datums = CloudWatchDatums.between(published, now, dimensions(), clock.instant());
             sink.put(namespace, datums);
         } catch (RuntimeException e) {
+            if (closed) {
+                // cut short by close(): the worker is stopping, nothing to report
+                return false;
+            }
             failures.failure("publishing metrics to CloudWatch namespace " + namespace,
                     ImdsInstanceMetadata.oneLine(e.getMessage()) + " (counts carried into the next publish)");
             return false;
         }
         published = now;
-        publishes++;
+        publishes.incrementAndGet();
         failures.success("publishing metrics to CloudWatch");
         return true;
     }
@@ -125,8 +130,9 @@ final class CloudWatchPublisher implements WorkerExtension {
         return dims;
     }
 
-    synchronized long publishes() {
-        return publishes;
+    /** Successful publishes so far (readable while a publish is under way). */
+    long publishes() {
+        return publishes.get();
     }
 
     @Override
@@ -137,6 +143,8 @@ final class CloudWatchPublisher implements WorkerExtension {
         }
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
+            // A publish stuck on an unreachable endpoint is abandoned: the SDK stops between attempts when interrupted.
+            t.interrupt();
             try {
                 t.join(LifecycleWatcher.CLOSE_WAIT.toMillis());
             } catch (InterruptedException e) {

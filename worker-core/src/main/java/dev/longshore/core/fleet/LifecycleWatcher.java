@@ -41,8 +41,11 @@ public final class LifecycleWatcher implements WorkerExtension {
     static final Duration FIRST_HEARTBEAT_AFTER = Duration.ofSeconds(2);
     /** Polling failures (IMDS throttled or restarting) are logged at most this often. */
     static final Duration FAILURE_LOG_PERIOD = Duration.ofMinutes(5);
-    /** The watcher thread gets this long to finish a metadata read or heartbeat when the worker closes it. */
-    static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+    /**
+     * How long close() waits for a fleet thread to finish what it is doing (a metadata read, a call). Short: the
+     * threads are daemons that hold nothing worth waiting for, and every second here delays the process exit.
+     */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
 
     private final FleetContext fleet;
     private final String hookName;

@@ -49,13 +49,16 @@ final class ScaleInProtection implements WorkerExtension {
 
     @Override
     public void start(WorkerControl control) {
-        this.control = control;
-        synchronized (this) {
-            lastBusy = clock.instant();
-        }
+        bind(control);
         thread = new Thread(this::run, "worker-" + control.workerName() + "-protection");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Takes the worker to watch; the idle hold starts now. {@link #start} does this, tests call it to tick by hand. */
+    synchronized void bind(WorkerControl control) {
+        this.control = control;
+        lastBusy = clock.instant();
     }
 
     private void run() {

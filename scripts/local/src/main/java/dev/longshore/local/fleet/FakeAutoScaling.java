@@ -62,6 +62,11 @@ public final class FakeAutoScaling {
         return Optional.ofNullable(actionResult);
     }
 
+    /** As a group with NewInstancesProtectedFromScaleIn would have set it at launch. */
+    public synchronized void setProtectedFromScaleIn(boolean value) {
+        protectedFromScaleIn = value;
+    }
+
     public synchronized boolean isProtectedFromScaleIn() {
         return protectedFromScaleIn;
     }

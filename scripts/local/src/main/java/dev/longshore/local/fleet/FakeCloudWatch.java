@@ -43,6 +43,11 @@ public final class FakeCloudWatch {
         failuresToInject.set(n);
     }
 
+    /** Every PutMetricData call answers 500 until this is called with false (an outage, whatever the SDK retries). */
+    public void failing(boolean on) {
+        failuresToInject.set(on ? Integer.MAX_VALUE : 0);
+    }
+
     /** Calls that succeeded. */
     public List<AwsCall> calls() {
         return List.copyOf(calls);
@@ -87,7 +92,7 @@ public final class FakeCloudWatch {
             Http.queryError(exchange, 400, NAMESPACE, "InvalidAction", "unsupported action " + action);
             return;
         }
-        if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (failuresToInject.getAndUpdate(n -> n == Integer.MAX_VALUE ? n : Math.max(0, n - 1)) > 0) {
             failedCalls.incrementAndGet();
             Http.queryError(exchange, 500, NAMESPACE, "InternalServiceError", "injected failure");
             return;
