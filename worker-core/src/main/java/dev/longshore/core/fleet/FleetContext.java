@@ -25,6 +25,7 @@ final class FleetContext implements WorkerExtension {
     private final AutoCloseable clients;
     private final Clock clock;
     private Optional<String> instanceId;
+    private boolean answeredErrorLogged;
     private String group;
     private boolean inNoGroup;
     private Instant nextGroupLookup = Instant.MIN;
@@ -54,8 +55,9 @@ final class FleetContext implements WorkerExtension {
     }
 
     /**
-     * The instance id; the first call probes instance metadata (bounded by {@link ImdsInstanceMetadata#TIMEOUT}
-     * per request) and an empty answer means "not on EC2", remembered for the life of the process.
+     * The instance id. The first call probes instance metadata (bounded by {@link ImdsInstanceMetadata#TIMEOUT}
+     * per request): no answer at all means "not on EC2", remembered for the life of the process. An HTTP error
+     * (throttled, restarting) is not remembered: the next call asks again.
      */
     synchronized Optional<String> instanceId() {
         if (instanceId == null) {
@@ -66,6 +68,13 @@ final class FleetContext implements WorkerExtension {
                             metadata.endpoint());
                 }
             } catch (MetadataUnavailableException e) {
+                if (e.answered()) {
+                    if (!answeredErrorLogged) {
+                        answeredErrorLogged = true;
+                        log.warn("instance metadata answered with an error ({}); asking again later", e.getMessage());
+                    }
+                    return Optional.empty();
+                }
                 instanceId = Optional.empty();
                 log.info("no instance metadata ({}): not on EC2, or in a container on EC2 whose launch template "
                         + "has HttpPutResponseHopLimit 1; lifecycle handling, scale-in protection and instance "
@@ -73,6 +82,11 @@ final class FleetContext implements WorkerExtension {
             }
         }
         return instanceId;
+    }
+
+    /** True once the probe found no instance metadata at all (or one without an instance id). */
+    synchronized boolean offEc2() {
+        return instanceId != null && instanceId.isEmpty();
     }
 
     /** The group for metrics dimensions: a failed lookup is retried after {@link #GROUP_LOOKUP_RETRY}. */

@@ -3,6 +3,7 @@ package dev.longshore.core.fleet;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.RetryableException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -96,7 +97,17 @@ final class ImdsInstanceMetadata implements InstanceMetadata {
 
     private MetadataUnavailableException unavailable(String path, Exception e) {
         return new MetadataUnavailableException("instance metadata " + path + " at " + endpoint() + ": "
-                + oneLine(e.getMessage()), e);
+                + oneLine(e.getMessage()), e, answeredWithStatus(e));
+    }
+
+    /** An HTTP status came back (4xx as Ec2MetadataClientException, 5xx as RetryableException), not silence. */
+    private static boolean answeredWithStatus(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Ec2MetadataClientException || t instanceof RetryableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String oneLine(String message) {

@@ -96,8 +96,12 @@ public final class LifecycleWatcher implements WorkerExtension {
     private void run() {
         MDC.put("worker", control.workerName());
         Optional<String> id = fleet.instanceId();
-        if (id.isEmpty()) {
-            return;
+        while (id.isEmpty()) {
+            if (fleet.offEc2() || closed) {
+                return;
+            }
+            sleepUntil(clock.instant().plus(pollInterval));
+            id = fleet.instanceId();
         }
         instanceId = id.get();
         log.info("lifecycle watcher on: hook {}, instance {}, target-lifecycle-state read every {}, heartbeat every {}",

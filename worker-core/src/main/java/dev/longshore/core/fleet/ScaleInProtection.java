@@ -63,22 +63,32 @@ final class ScaleInProtection implements WorkerExtension {
 
     private void run() {
         MDC.put("worker", control.workerName());
-        if (fleet.instanceId().isEmpty()) {
-            return;
+        while (fleet.instanceId().isEmpty()) {
+            if (fleet.offEc2() || !pause()) {
+                return;
+            }
         }
         log.info("scale-in protection on: protected while jobs run, lifted after {} idle", Durations.format(idleHold));
         while (!closed) {
             tick();
-            synchronized (wake) {
-                if (closed) {
-                    break;
-                }
-                try {
-                    wake.wait(TICK.toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                }
+            if (!pause()) {
+                return;
             }
+        }
+    }
+
+    /** Waits one tick; false when closed meanwhile. */
+    private boolean pause() {
+        synchronized (wake) {
+            if (closed) {
+                return false;
+            }
+            try {
+                wake.wait(TICK.toMillis());
+            } catch (InterruptedException e) {
+                return false;
+            }
+            return !closed;
         }
     }
 

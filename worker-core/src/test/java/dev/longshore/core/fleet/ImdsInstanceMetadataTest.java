@@ -96,7 +96,18 @@ class ImdsInstanceMetadataTest {
             long millis = (System.nanoTime() - started) / 1_000_000;
             assertTrue(millis >= 900 && millis < 2500, "gave up after " + millis + " ms");
             assertTrue(e.getMessage().contains(hole.endpoint().toString()), e.getMessage());
+            assertTrue(!e.answered(), "silence is not an answer");
         }
+    }
+
+    @Test
+    void serverErrorIsUnavailableButCountsAsAnAnswer() throws Exception {
+        aws.metadata().serviceErrors(true);
+        MetadataUnavailableException e = assertThrows(MetadataUnavailableException.class,
+                () -> imds(ImdsInstanceMetadata.DEFAULT_TOKEN_TTL).read(InstanceMetadata.INSTANCE_ID));
+        assertTrue(e.answered(), e.getMessage());
+        aws.metadata().serviceErrors(false);
+        assertEquals(Optional.of("i-0123456789abcdef0"), imds.read(InstanceMetadata.INSTANCE_ID));
     }
 
     @Test

@@ -156,6 +156,17 @@ class LifecycleWatcherTest {
     }
 
     @Test
+    void metadataAnsweringWithErrorsAtStartIsAskedAgainNotTakenForOffEc2() throws Exception {
+        aws.metadata().serviceErrors(true);
+        startWatcher(Duration.ofMinutes(15));
+        Thread.sleep(300);
+        assertTrue(!fleet.offEc2());
+        aws.metadata().serviceErrors(false);
+        aws.scaleIn();
+        assertTrue(InJvmWorker.eventually(Duration.ofSeconds(5), () -> !control.drains.isEmpty()));
+    }
+
+    @Test
     void watcherKeepsPollingAfterTheServiceRefusesItsTokens() throws Exception {
         startWatcher(Duration.ofMinutes(15));
         Thread.sleep(200);

@@ -29,6 +29,7 @@ public final class FakeInstanceMetadata {
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger unauthorized = new AtomicInteger();
     private volatile Duration ttlCap;
+    private volatile boolean serviceErrors;
 
     FakeInstanceMetadata(String instanceId) {
         values.put("instance-id", instanceId);
@@ -69,6 +70,11 @@ public final class FakeInstanceMetadata {
         this.ttlCap = cap;
     }
 
+    /** While on, every request answers 503, as the service does while it restarts or throttles hard. */
+    public void serviceErrors(boolean on) {
+        serviceErrors = on;
+    }
+
     public int tokensIssued() {
         return tokensIssued.get();
     }
@@ -87,7 +93,9 @@ public final class FakeInstanceMetadata {
     void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
-        if (exchange.getRequestHeaders().getFirst("X-Forwarded-For") != null) {
+        if (serviceErrors) {
+            Http.send(exchange, 503, "text/plain", "Service Unavailable\n");
+        } else if (exchange.getRequestHeaders().getFirst("X-Forwarded-For") != null) {
             Http.send(exchange, 403, "text/plain", "Forbidden\n");
         } else if (path.equals("/latest/api/token")) {
             if (!method.equals("PUT")) {
