@@ -22,6 +22,9 @@ public final class Fleet {
      */
     public static WorkerPlugin attach(WorkerPlugin plugin, WorkerConfig config) {
         FleetSettings settings = FleetSettings.from(config.env());
+        if (config.lifecycleHookName().isEmpty() && !settings.scaleInProtection() && config.metricsNamespace().isEmpty()) {
+            return plugin;
+        }
         AwsClients clients = AwsClients.standard();
         FleetContext fleet = new FleetContext(ImdsInstanceMetadata.standard(), new SdkAutoScalingApi(clients::autoScaling),
                 config.asgName(), clients, Clock.systemUTC());
