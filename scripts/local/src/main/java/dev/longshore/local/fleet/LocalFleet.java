@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Stands in for EC2 instance metadata, Auto Scaling and CloudWatch so a local worker can be scaled in:
- * {@code java -cp scripts/local/target/longshore-local-all.jar dev.longshore.local.fleet.LocalFleet [port]}
+ * {@code java -cp scripts/local/target/longshore-local.jar dev.longshore.local.fleet.LocalFleet [port]}
  * prints the variables to start a worker with, then {@code scripts/scale-in <port>} flips the lifecycle state.
  * Every Auto Scaling and CloudWatch call the worker makes is printed as it arrives.
  */
