@@ -120,7 +120,7 @@ public final class LifecycleWatcher implements WorkerExtension {
             if (heartbeat != null) {
                 sleepUntil(heartbeat);
             } else {
-                // After the action is completed there is nothing left to do but wait for close().
+                // Not terminating: until the next poll. Action completed: nothing left but to wait for close().
                 sleepUntil(isTerminating() ? clock.instant().plus(pollInterval) : nextPoll);
             }
         }
