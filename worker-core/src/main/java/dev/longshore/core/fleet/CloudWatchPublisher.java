@@ -130,6 +130,11 @@ final class CloudWatchPublisher implements WorkerExtension {
         return dims;
     }
 
+    /** Publishes that failed since the last one that worked. */
+    long failuresSinceLastSuccess() {
+        return failures.failures();
+    }
+
     /** Successful publishes so far (readable while a publish is under way). */
     long publishes() {
         return publishes.get();
