@@ -3,6 +3,8 @@ package dev.longshore.core;
 import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Env;
 import dev.longshore.core.config.WorkerConfig;
+import dev.longshore.core.fleet.Fleet;
+import dev.longshore.core.fleet.SsmEnvironment;
 import dev.longshore.core.metrics.Metrics;
 import dev.longshore.core.queue.QueueClient;
 import dev.longshore.core.queue.SqsQueueClient;
@@ -45,10 +47,11 @@ public final class WorkerLauncher {
     }
 
     int run(WorkerDefinition definition) {
-        Env env = new Env(environment);
+        Env env;
         WorkerConfig config;
         QueueClient sqs;
         try {
+            env = new Env(SsmEnvironment.overlay(environment));
             config = WorkerConfig.fromEnv(definition.name(), env, definition.defaultConcurrency());
             sqs = createClient(env);
         } catch (ConfigException e) {
@@ -59,7 +62,7 @@ public final class WorkerLauncher {
         Metrics metrics = new Metrics();
         WorkerPlugin plugin;
         try {
-            plugin = definition.create(config, metrics);
+            plugin = Fleet.attach(definition.create(config, metrics), config);
         } catch (ConfigException e) {
             sqs.close();
             stderr.println(e.getMessage());

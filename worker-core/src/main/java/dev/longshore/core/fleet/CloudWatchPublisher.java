@@ -1,0 +1,160 @@
+package dev.longshore.core.fleet;
+
+import dev.longshore.core.WorkerControl;
+import dev.longshore.core.WorkerExtension;
+import dev.longshore.core.config.Durations;
+import dev.longshore.core.metrics.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
+
+/**
+ * Publishes the worker's metrics to CloudWatch ({@code WORKER_METRICS_NAMESPACE}) once per interval, all datums
+ * in one PutMetricData call (see {@link CloudWatchDatums}), on its own thread ({@code worker-<name>-cloudwatch}).
+ * A failed publish is logged (rate-limited) and its counts are carried into the next one; it never touches the
+ * job threads. The client is built on the first publish, so a worker without region or credentials starts as
+ * before and only this thread complains.
+ */
+final class CloudWatchPublisher implements WorkerExtension {
+    private static final Logger log = LoggerFactory.getLogger(CloudWatchPublisher.class);
+    /** CloudWatch's standard resolution: a finer interval would cost more and add nothing to scaling. */
+    static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
+    /** During an outage, one log line per this period. */
+    static final Duration FAILURE_LOG_PERIOD = Duration.ofMinutes(10);
+
+    /** Where datums go; the SDK client in production. */
+    interface Sink {
+        void put(String namespace, List<MetricDatum> datums);
+    }
+
+    private final String namespace;
+    private final String workerName;
+    private final Supplier<Optional<String>> groupName;
+    private final Sink sink;
+    private final Duration interval;
+    private final Clock clock;
+    private final RateLimitedWarning failures;
+    private final Object wake = new Object();
+    private volatile boolean closed;
+    private Metrics metrics;
+    private MetricSample published;
+    private Thread thread;
+    private final AtomicLong publishes = new AtomicLong();
+
+    CloudWatchPublisher(String namespace, String workerName, Supplier<Optional<String>> groupName, Sink sink,
+                        Duration interval, Clock clock) {
+        this.namespace = namespace;
+        this.workerName = workerName;
+        this.groupName = groupName;
+        this.sink = sink;
+        this.interval = interval;
+        this.clock = clock;
+        this.failures = new RateLimitedWarning(log, FAILURE_LOG_PERIOD, clock);
+    }
+
+    static Sink sdkSink(AwsClients clients) {
+        return (namespace, datums) -> clients.cloudWatch().putMetricData(b -> b.namespace(namespace).metricData(datums));
+    }
+
+    @Override
+    public void start(WorkerControl control) {
+        this.metrics = control.metrics();
+        synchronized (this) {
+            published = MetricSample.zero(metrics);
+        }
+        thread = new Thread(this::run, "worker-" + control.workerName() + "-cloudwatch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        MDC.put("worker", workerName);
+        log.info("publishing metrics to CloudWatch namespace {} every {}", namespace, Durations.format(interval));
+        Instant next = clock.instant().plus(interval);
+        while (!closed) {
+            synchronized (wake) {
+                long millis = Duration.between(clock.instant(), next).toMillis();
+                if (millis > 0) {
+                    try {
+                        wake.wait(millis);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    continue;
+                }
+            }
+            publishOnce();
+            next = next.plus(interval);
+            if (next.isBefore(clock.instant())) {
+                next = clock.instant().plus(interval);
+            }
+        }
+    }
+
+    /** One PutMetricData with everything since the last successful publish; never throws. */
+    synchronized boolean publishOnce() {
+        MetricSample now = MetricSample.of(metrics);
+        List<MetricDatum> datums;
+        try {
+            datums = CloudWatchDatums.between(published, now, dimensions(), clock.instant());
+            sink.put(namespace, datums);
+        } catch (RuntimeException e) {
+            if (closed) {
+                // cut short by close(): the worker is stopping, nothing to report
+                return false;
+            }
+            failures.failure("publishing metrics to CloudWatch namespace " + namespace,
+                    ImdsInstanceMetadata.oneLine(e.getMessage()) + " (counts carried into the next publish)");
+            return false;
+        }
+        published = now;
+        publishes.incrementAndGet();
+        failures.success("publishing metrics to CloudWatch");
+        return true;
+    }
+
+    private List<Dimension> dimensions() {
+        List<Dimension> dims = new ArrayList<>(2);
+        groupName.get().ifPresent(g -> dims.add(Dimension.builder().name("AutoScalingGroupName").value(g).build()));
+        dims.add(Dimension.builder().name("WorkerName").value(workerName).build());
+        return dims;
+    }
+
+    /** Publishes that failed since the last one that worked. */
+    long failuresSinceLastSuccess() {
+        return failures.failures();
+    }
+
+    /** Successful publishes so far (readable while a publish is under way). */
+    long publishes() {
+        return publishes.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            // A publish stuck on an unreachable endpoint is abandoned: the SDK stops between attempts when interrupted.
+            t.interrupt();
+            try {
+                t.join(LifecycleWatcher.CLOSE_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
