@@ -52,10 +52,10 @@ public final class AiWorker implements WorkerDefinition {
     private final Clock clock;
 
     public AiWorker() {
-        this(InstanceHealthReporter.LOGGING, Clock.systemUTC());
+        this(new dev.longshore.ai.gpu.AutoScalingHealthReporter(), Clock.systemUTC());
     }
 
-    /** @param healthReporter how a lost GPU is reported to the fleet (SetInstanceHealth, once that exists) */
+    /** @param healthReporter how a lost GPU is reported to the fleet (SetInstanceHealth on an Auto Scaling group) */
     public AiWorker(InstanceHealthReporter healthReporter, Clock clock) {
         this.healthReporter = healthReporter;
         this.clock = clock;
