@@ -147,7 +147,7 @@ class AiWorkerProcessTest {
             assertEquals(1, worker.awaitExit(Duration.ofSeconds(30)));
             List<String> log = worker.messages();
             assertTrue(log.contains("Critical Xid 79 on GPU-1111: the GPU can no longer be trusted"), log.toString());
-            assertTrue(log.stream().anyMatch(m -> m.startsWith("Instance should be replaced: GPU lost: Xid 79")),
+            assertTrue(log.stream().anyMatch(m -> m.startsWith("declaring this instance unhealthy: GPU lost: Xid 79")),
                     log.toString());
             assertEquals("", worker.stderr());
         }

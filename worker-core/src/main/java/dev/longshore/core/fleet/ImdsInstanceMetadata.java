@@ -30,12 +30,16 @@ final class ImdsInstanceMetadata implements InstanceMetadata {
 
     private final Optional<URI> endpointOverride;
     private final Duration tokenTtl;
+    /** AWS_EC2_METADATA_DISABLED=true (the SDK's own switch) means: behave as off EC2, contact nothing. */
+    private final boolean disabled;
     private final SdkHttpClient http;
     private Ec2MetadataClient client;
 
     ImdsInstanceMetadata(Optional<URI> endpointOverride, Duration tokenTtl) {
         this.endpointOverride = endpointOverride;
         this.tokenTtl = tokenTtl;
+        this.disabled = "true".equalsIgnoreCase(System.getenv("AWS_EC2_METADATA_DISABLED"))
+                || "true".equalsIgnoreCase(System.getProperty("aws.disableEc2Metadata"));
         this.http = UrlConnectionHttpClient.builder().connectionTimeout(TIMEOUT).socketTimeout(TIMEOUT).build();
     }
 
@@ -46,6 +50,9 @@ final class ImdsInstanceMetadata implements InstanceMetadata {
 
     @Override
     public synchronized Optional<String> read(String path) throws MetadataUnavailableException {
+        if (disabled) {
+            throw new MetadataUnavailableException("instance metadata is disabled (AWS_EC2_METADATA_DISABLED=true)", null, false);
+        }
         try {
             return readOnce(path);
         } catch (Ec2MetadataClientException e) {

@@ -99,6 +99,8 @@ public final class FakeAws implements AutoCloseable {
     public Map<String, String> workerEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint().toString());
+        // EmbeddedSqs.workerEnvironment() turns instance metadata off; this stand-in is the metadata service.
+        env.put("AWS_EC2_METADATA_DISABLED", "false");
         env.put("AWS_ENDPOINT_URL_AUTO_SCALING", endpoint().toString());
         env.put("AWS_ENDPOINT_URL_CLOUDWATCH", endpoint().toString());
         env.put("AWS_ENDPOINT_URL_SSM", endpoint().toString());
