@@ -42,6 +42,22 @@ public final class TestWorkers {
         return worker;
     }
 
+    /** A worker against any SQS endpoint (LocalStack), with explicit region and credentials. */
+    public static Worker start(java.net.URI endpoint, String region, String accessKey, String secretKey, String queueUrl,
+                               WorkerPlugin plugin, Map<String, String> extraEnv) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("WORKER_QUEUE_URL", queueUrl);
+        env.put("WORKER_HEALTH_PORT", "off");
+        env.put("WORKER_METRICS_NAMESPACE", "off");
+        env.putAll(extraEnv);
+        WorkerConfig config = WorkerConfig.fromEnv("test", new Env(env), 4);
+        SqsQueueClient client = SqsQueueClient.create(b -> b.endpointOverride(endpoint).region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey))));
+        Worker worker = new Worker(config, plugin, client, new Metrics(), Clock.systemUTC());
+        worker.start();
+        return worker;
+    }
+
     /** Polls {@code condition} every 20 ms until it holds or {@code timeout} passes. */
     public static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
