@@ -1,0 +1,82 @@
+package dev.longshore.local.planner;
+
+import dev.longshore.local.autoscale.Durations;
+import dev.longshore.local.autoscale.RunRecord;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * The planner checked against a measured local fleet run: the same jobs as they were sent, the same policy and
+ * concurrency, and the boot and scale-in times the fleet measured. The time to drain must be within
+ * {@link #DRAIN_TOLERANCE} and the peak instance count within {@link #PEAK_TOLERANCE}; latencies, the first job's wait
+ * and instance time are shown for information.
+ */
+public final class FleetComparison {
+    /**
+     * 15%: the fleet's boot varies by instance (JVMs starting together share two cores), the planner uses the mean,
+     * and SQS receives add tens of milliseconds per job; what the planner is for (sizing max, choosing Min) needs
+     * no finer answer.
+     */
+    static final double DRAIN_TOLERANCE = 0.15;
+    /** One instance: a scale-out decided a period apart in the two runs can land one step differently. */
+    static final int PEAK_TOLERANCE = 1;
+
+    private final RunRecord run;
+    private final SimulationResult predicted;
+
+    public FleetComparison(RunRecord run, SimulationResult predicted) {
+        this.run = run;
+        this.predicted = predicted;
+    }
+
+    /** The planner inputs a run record implies. */
+    public static InstanceModel model(RunRecord run) {
+        double notice = Double.isNaN(run.measuredScaleInSeconds()) ? 0 : run.measuredScaleInSeconds();
+        return new InstanceModel(run.concurrency(), run.measuredBootSeconds(), notice, InstanceModel.DEFAULT_PRICE);
+    }
+
+    public static SimulationResult simulate(RunRecord run) {
+        return new Simulation(run.workload(), run.policy().toPolicy(), model(run), 0, run.firstEvaluationSeconds()).run();
+    }
+
+    public double drainDifference() {
+        return (predicted.timeToDrain() - run.measured().timeToDrain()) / run.measured().timeToDrain();
+    }
+
+    public int peakDifference() {
+        return predicted.peakDesired() - run.measured().peakDesired();
+    }
+
+    public boolean withinTolerance() {
+        return !Double.isNaN(predicted.timeToDrain()) && !Double.isNaN(run.measured().timeToDrain())
+                && Math.abs(drainDifference()) <= DRAIN_TOLERANCE && Math.abs(peakDifference()) <= PEAK_TOLERANCE;
+    }
+
+    public void print(PrintStream out) {
+        RunRecord.Measured m = run.measured();
+        out.printf(Locale.ROOT, "planner vs local fleet: %d jobs as sent (%s, %s), concurrency %d, policy as run;%n",
+                run.jobs().size(), run.load(), run.processing(), run.concurrency());
+        out.printf(Locale.ROOT, "  boot %s and scale-in %s as the fleet measured them (launch to READY, scale-in to exit)%n",
+                Durations.format(run.measuredBootSeconds()), Durations.format(run.measuredScaleInSeconds()));
+        out.printf(Locale.ROOT, "  %-18s %10s %10s %11s %10s%n", "", "measured", "planner", "difference", "tolerance");
+        out.printf(Locale.ROOT, "  %-18s %10s %10s %10.1f%% %9s  %s%n", "time to drain", Durations.format(m.timeToDrain()),
+                Durations.format(predicted.timeToDrain()), drainDifference() * 100,
+                "±" + Math.round(DRAIN_TOLERANCE * 100) + "%", Math.abs(drainDifference()) <= DRAIN_TOLERANCE ? "ok" : "OUT");
+        out.printf(Locale.ROOT, "  %-18s %10d %10d %11d %10s  %s%n", "peak instances", m.peakDesired(),
+                predicted.peakDesired(), peakDifference(), "±" + PEAK_TOLERANCE,
+                Math.abs(peakDifference()) <= PEAK_TOLERANCE ? "ok" : "OUT");
+        info(out, "first job wait", m.firstJobWait(), predicted.firstJobWait());
+        info(out, "latency p50", m.latencyP50(), predicted.latency().at(50));
+        info(out, "latency p90", m.latencyP90(), predicted.latency().at(90));
+        info(out, "latency p99", m.latencyP99(), predicted.latency().at(99));
+        info(out, "latency max", m.latencyMax(), predicted.latency().max());
+        info(out, "instance time", m.instanceSeconds(), predicted.instanceSeconds());
+        info(out, "settled at", m.settledAt(), predicted.end());
+    }
+
+    private static void info(PrintStream out, String name, double measured, double planned) {
+        String diff = measured > 0 ? String.format(Locale.ROOT, "%10.1f%%", (planned - measured) / measured * 100) : "";
+        out.printf(Locale.ROOT, "  %-18s %10s %10s %11s %10s%n", name, Durations.format(measured),
+                Durations.format(planned), diff, "(info)");
+    }
+}

@@ -1,0 +1,247 @@
+package dev.longshore.local.autoscale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The local group with fake workers and a hand-moved clock: what it starts, when, and how it scales in. */
+class FleetControllerTest {
+    private final AtomicLong nanos = new AtomicLong();
+    private final AtomicInteger visible = new AtomicInteger();
+    private final Map<String, FakeWorker> workers = new LinkedHashMap<>();
+    private final List<Activity> activities = new ArrayList<>();
+
+    /** A worker the test steers: ready, exit, hook completion. */
+    static final class FakeWorker implements WorkerHandle {
+        boolean ready;
+        boolean exited;
+        int exitCode;
+        boolean scaledIn;
+        boolean killed;
+        String lifecycleResult;
+
+        /** What a real worker does when it has drained: completes the hook, exits 0. */
+        void drainAndExit() {
+            lifecycleResult = "CONTINUE";
+            exited = true;
+        }
+
+        @Override
+        public boolean ready() {
+            return ready;
+        }
+
+        @Override
+        public boolean exited() {
+            return exited;
+        }
+
+        @Override
+        public int exitCode() {
+            return exitCode;
+        }
+
+        @Override
+        public void scaleIn() {
+            scaledIn = true;
+        }
+
+        @Override
+        public Optional<String> lifecycleResult() {
+            return Optional.ofNullable(lifecycleResult);
+        }
+
+        @Override
+        public int inFlight() {
+            return 0;
+        }
+
+        @Override
+        public void kill() {
+            killed = true;
+            exited = true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private FleetController controller(int min, int max, double target, double boot) {
+        ScalingPolicy policy = new ScalingPolicy(min, max, target, Duration.ofSeconds(1), 3, 5, 0.9, Duration.ofSeconds(4));
+        FleetClock clock = new FleetClock(nanos::get);
+        return new FleetController(policy, boot, id -> {
+            FakeWorker w = new FakeWorker();
+            workers.put(id, w);
+            return w;
+        }, visible::get, clock, activities::add);
+    }
+
+    private void advance(FleetController c, double seconds) {
+        // the real loop steps every 100 ms
+        long steps = Math.round(seconds * 10);
+        for (long i = 0; i < steps; i++) {
+            nanos.addAndGet(100_000_000L);
+            c.step();
+        }
+    }
+
+    private static FleetInstance instance(FleetController c, String id) {
+        return c.snapshot().instances().stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void startsTheWorkerOnlyAfterTheBootDelayAndCountsItInServiceWhenReady() {
+        FleetController c = controller(0, 5, 10, 3);
+        visible.set(8);
+        c.startEvaluating(0, 0);
+        c.step();
+        assertEquals(1, c.snapshot().booting(), "zero to one at the first evaluation");
+        advance(c, 2.9);
+        assertTrue(workers.isEmpty(), "no worker before the boot delay is over");
+        advance(c, 0.2);
+        assertNotNull(workers.get("i-01"));
+        assertEquals(InstanceState.STARTING, instance(c, "i-01").state());
+        assertEquals(1, c.snapshot().booting(), "a starting worker still counts as booting");
+        workers.get("i-01").ready = true;
+        advance(c, 0.1);
+        assertEquals(InstanceState.IN_SERVICE, instance(c, "i-01").state());
+        assertEquals(1, c.snapshot().inService());
+        assertEquals(3.2, instance(c, "i-01").bootSeconds(), 0.05);
+    }
+
+    @Test
+    void scalesOutByTheRuleOnlyOncePerPeriod() {
+        FleetController c = controller(1, 5, 10, 0);
+        c.launchMin();
+        c.step();
+        workers.get("i-01").ready = true;
+        c.step();
+        visible.set(45);
+        c.startEvaluating(0, 0.05);
+        advance(c, 2.0); // evaluations at 0.05, 1.05: two periods above
+        assertEquals(1, c.snapshot().desired());
+        advance(c, 1.0); // the third
+        assertEquals(5, c.snapshot().desired(), "ceil(45 / 10) = 5");
+        assertEquals(1, activities.size());
+        assertEquals(1, activities.get(0).from());
+        assertEquals(5, activities.get(0).to());
+    }
+
+    @Test
+    void scaleInFlipsTheLifecycleStateAndTheInstanceEndsOnlyAfterTheHookAndExit() {
+        FleetController c = controller(0, 5, 10, 0);
+        visible.set(1);
+        c.startEvaluating(0, 0);
+        advance(c, 0.2);
+        workers.get("i-01").ready = true;
+        visible.set(0);
+        advance(c, 4.0); // warmup 4 s must pass
+        advance(c, 5.0); // then 5 periods below
+        FakeWorker w = workers.get("i-01");
+        assertTrue(w.scaledIn, "scale-in goes through the lifecycle state");
+        assertEquals(InstanceState.DRAINING, instance(c, "i-01").state());
+        advance(c, 3.0);
+        assertEquals(InstanceState.DRAINING, instance(c, "i-01").state(), "still draining until the worker exits");
+        w.drainAndExit();
+        advance(c, 0.1);
+        assertEquals(InstanceState.TERMINATED, instance(c, "i-01").state());
+        assertEquals("CONTINUE", instance(c, "i-01").lifecycleResult());
+        assertFalse(w.killed, "never killed");
+    }
+
+    @Test
+    void scaleInPicksTheInstanceLaunchedLast() {
+        FleetController c = controller(0, 5, 10, 0);
+        visible.set(30);
+        c.startEvaluating(0, 0);
+        advance(c, 0.2);
+        workers.get("i-01").ready = true;
+        advance(c, 3.0);
+        assertEquals(3, c.snapshot().desired());
+        workers.values().forEach(w -> w.ready = true);
+        visible.set(12); // 12 / 3 = 4 < 9: ceil(12 / 10) = 2 wanted
+        advance(c, 10.0);
+        assertTrue(workers.get("i-03").scaledIn);
+        assertFalse(workers.get("i-01").scaledIn);
+        assertFalse(workers.get("i-02").scaledIn);
+    }
+
+    @Test
+    void workerExitingWithoutCompletingTheHookIsReportedAsFailed() {
+        FleetController c = controller(1, 1, 10, 0);
+        c.launchMin();
+        c.step();
+        workers.get("i-01").ready = true;
+        c.step();
+        c.retireAll();
+        FakeWorker w = workers.get("i-01");
+        assertTrue(w.scaledIn);
+        w.exited = true;
+        w.exitCode = 0;
+        c.step();
+        FleetInstance i = instance(c, "i-01");
+        assertEquals(InstanceState.FAILED, i.state());
+        assertTrue(i.problem().contains("without completing the lifecycle hook"), i.problem());
+    }
+
+    @Test
+    void workerExitingWhileInServiceIsReportedAsFailed() {
+        FleetController c = controller(1, 1, 10, 0);
+        c.launchMin();
+        c.step();
+        workers.get("i-01").ready = true;
+        c.step();
+        workers.get("i-01").exited = true;
+        workers.get("i-01").exitCode = 1;
+        c.step();
+        assertEquals(InstanceState.FAILED, instance(c, "i-01").state());
+        assertTrue(instance(c, "i-01").problem().contains("code 1"));
+    }
+
+    @Test
+    void retireAllScalesInInstancesStillBootingOnceTheyAreReady() {
+        FleetController c = controller(2, 2, 10, 1);
+        c.launchMin();
+        advance(c, 1.1);
+        workers.get("i-01").ready = true;
+        advance(c, 0.1);
+        c.retireAll();
+        assertTrue(workers.get("i-01").scaledIn);
+        assertFalse(workers.get("i-02").scaledIn, "not ready yet");
+        workers.get("i-02").ready = true;
+        advance(c, 0.1);
+        assertTrue(workers.get("i-02").scaledIn);
+        workers.values().forEach(FakeWorker::drainAndExit);
+        advance(c, 0.1);
+        assertTrue(c.allEnded());
+    }
+
+    @Test
+    void warmupCountsFromInServiceAndInitialInstancesAreWarm() {
+        FleetController c = controller(1, 5, 10, 0);
+        c.launchMin();
+        c.step();
+        workers.get("i-01").ready = true;
+        c.step();
+        visible.set(25);
+        c.startEvaluating(nanos.get() / 1e9, nanos.get() / 1e9);
+        advance(c, 3.0);
+        workers.values().forEach(w -> w.ready = true);
+        advance(c, 0.1);
+        FleetSnapshot s = c.snapshot();
+        assertEquals(3, s.inService());
+        assertEquals(2, s.warming(), "the two new ones warm up; the one at min does not");
+    }
+}
