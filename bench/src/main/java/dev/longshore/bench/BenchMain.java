@@ -58,8 +58,16 @@ public final class BenchMain {
     }
 
     void run() throws Exception {
-        List<Peer> peers = Peer.all(s.root(), s.java(), s.jvmFlags()).stream()
+        // Private copies: a rebuild of the tree while the bench runs must not pull jars from under its processes.
+        Path jars = Files.createDirectories(s.root().resolve("bench/target/run"));
+        for (String jar : List.of("bench/target/longshore-bench.jar", "scripts/local/target/longshore-local.jar",
+                "worker-messaging/target/worker-messaging.jar")) {
+            Path from = s.root().resolve(jar);
+            Files.copy(from, jars.resolve(from.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        List<Peer> peers = Peer.all(s.root(), jars, s.java(), s.jvmFlags()).stream()
                 .filter(p -> s.only().isEmpty() || s.only().contains(p.name())).toList();
+        List<Peer> drainPeers = peers.stream().filter(Peer::drains).toList();
         int port = freePort();
         Path serverLog = logs.resolve("sqs-server.log");
         Files.deleteIfExists(serverLog);
@@ -67,7 +75,7 @@ public final class BenchMain {
         if (Runtime.version().feature() >= 24) {
             serverCmd.add("--sun-misc-unsafe-memory-access=allow");
         }
-        serverCmd.addAll(List.of("-cp", s.root().resolve("scripts/local/target/longshore-local.jar").toString(),
+        serverCmd.addAll(List.of("-cp", jars.resolve("longshore-local.jar").toString(),
                 "dev.longshore.local.SqsServerMain", String.valueOf(port)));
         try (Proc server = Proc.start(serverCmd, Map.of(), serverLog)) {
             waitFor(() -> Files.readString(serverLog).contains("ready"), Duration.ofSeconds(60), "SQS server start");
@@ -79,11 +87,15 @@ public final class BenchMain {
                     profile(peers, ops, endpoint);
                     return;
                 }
+                if (Runtime.version().feature() >= 25 && System.getenv("BENCH_NO_AOT") == null) {
+                    peers = trainAotCaches(peers, ops, endpoint);
+                    drainPeers = peers.stream().filter(Peer::drains).toList();
+                }
                 startup(peers, ops, spy);
                 idle(peers, ops, endpoint);
-                throughput(peers, ops, endpoint, server);
-                sigtermBusy(peers, ops, endpoint);
-                duplicates(peers, ops, endpoint);
+                throughput(drainPeers, ops, endpoint, server);
+                sigtermBusy(drainPeers, ops, endpoint);
+                duplicates(drainPeers, ops, endpoint);
             }
         }
         Report report = new Report(figures, peers.stream().map(Peer::name).toList(), s);
@@ -113,6 +125,42 @@ public final class BenchMain {
 
     private Proc start(Peer peer, Map<String, String> env, String phase) throws IOException {
         return Proc.start(peer.command(), env, logs.resolve(peer.name() + "-" + phase + ".log"));
+    }
+
+    /**
+     * JDK 25's AOT cache (JEP 483/514), as the shipped image builds it: one short training run per Java peer
+     * (start, process a few messages, SIGTERM), then every measured run starts from the cache.
+     */
+    private List<Peer> trainAotCaches(List<Peer> peers, QueueOps ops, URI endpoint) throws Exception {
+        Path dir = Files.createDirectories(s.root().resolve("bench/target/aot"));
+        List<Peer> out = new ArrayList<>();
+        for (Peer peer : peers) {
+            if (!peer.java()) {
+                out.add(peer);
+                continue;
+            }
+            Path cache = dir.resolve(peer.name() + ".aot");
+            Files.deleteIfExists(cache);
+            String q = ops.newQueue("train", 30);
+            ops.fill(q, 200);
+            Map<String, String> env = env(endpoint, q, 4, 0);
+            if (peer.name().equals("worker-messaging")) {
+                env.put("WORKER_RECEIVE_WAIT", "1s");
+            }
+            try (Proc p = start(peer.withJvmOption("-XX:AOTCacheOutput=" + cache), env, "aot-train")) {
+                Thread.sleep(6000);
+                p.sigtermAndTimeExit(60_000);
+            }
+            ops.delete(q);
+            if (Files.exists(cache)) {
+                System.out.printf("aot      %-20s cache %,d KiB%n", peer.name(), Files.size(cache) / 1024);
+                out.add(peer.withJvmOption("-XX:AOTCache=" + cache));
+            } else {
+                System.out.printf("aot      %-20s no cache written; measured without%n", peer.name());
+                out.add(peer);
+            }
+        }
+        return out;
     }
 
     /** Process start to the first ReceiveMessage the server sees (through the spy). */
