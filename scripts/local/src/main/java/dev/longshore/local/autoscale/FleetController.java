@@ -123,6 +123,9 @@ public final class FleetController {
                 }
             }
             case DRAINING -> {
+                if (Double.isNaN(i.drainStartedAt)) {
+                    i.drainStartedAt = i.handle.drainStartedAt();
+                }
                 if (i.handle.exited()) {
                     i.exitCode = i.handle.exitCode();
                     i.lifecycleResult = i.handle.lifecycleResult().orElse(null);

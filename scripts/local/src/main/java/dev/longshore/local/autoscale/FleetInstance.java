@@ -13,6 +13,7 @@ public final class FleetInstance {
     double startedAt = Double.NaN;
     double readyAt = Double.NaN;
     double scaledInAt = Double.NaN;
+    double drainStartedAt = Double.NaN;
     double endedAt = Double.NaN;
     int exitCode = -1;
     String lifecycleResult;
@@ -30,6 +31,7 @@ public final class FleetInstance {
         c.startedAt = startedAt;
         c.readyAt = readyAt;
         c.scaledInAt = scaledInAt;
+        c.drainStartedAt = drainStartedAt;
         c.endedAt = endedAt;
         c.exitCode = exitCode;
         c.lifecycleResult = lifecycleResult;
@@ -90,6 +92,11 @@ public final class FleetInstance {
     /** Launch until the worker was READY: the boot the planner should assume. */
     public double bootSeconds() {
         return readyAt - launchedAt;
+    }
+
+    /** Scale-in until the worker saw Terminated and stopped taking jobs (the planner's scale-in notice). */
+    public double noticeSeconds() {
+        return drainStartedAt - scaledInAt;
     }
 
     /** Scale-in until the worker completed the hook and exited. */

@@ -27,6 +27,7 @@ import java.util.Map;
  * @param launched        instances launched after the load started
  * @param boot            launch to READY, per instance launched after the load started
  * @param scaledIn        instances scaled in through the lifecycle hook during the run
+ * @param notice          scale-in until the worker stopped taking jobs, per instance scaled in during the run
  * @param drain           scale-in to exit, per instance scaled in during the run
  * @param cleanScaleIns   instances (run and teardown) that completed the hook with CONTINUE and exited 0
  * @param instanceSeconds instance lifetime inside [load start, settled]
@@ -38,7 +39,7 @@ import java.util.Map;
 public record FleetSummary(int jobs, int sent, int done, int duplicates, int lost, int deadLettered,
                            int loggedDuplicates, double timeToDrain, Percentiles latency, Percentiles waits,
                            double firstJobWait, int peakDesired, int peakRunning, int launched, Percentiles boot,
-                           int scaledIn, Percentiles drain, int cleanScaleIns, double instanceSeconds, double settledAt,
+                           int scaledIn, Percentiles notice, Percentiles drain, int cleanScaleIns, double instanceSeconds, double settledAt,
                            List<String> failedInstances, List<String> workerErrors, List<String> workerWarnings) {
 
     /**
@@ -81,6 +82,7 @@ public record FleetSummary(int jobs, int sent, int done, int duplicates, int los
         int sentCount = sentAt.size();
         List<Double> boots = new ArrayList<>();
         List<Double> drains = new ArrayList<>();
+        List<Double> notices = new ArrayList<>();
         int launched = 0;
         int scaledIn = 0;
         int clean = 0;
@@ -97,6 +99,9 @@ public record FleetSummary(int jobs, int sent, int done, int duplicates, int los
             if (!Double.isNaN(i.scaledInAt()) && i.scaledInAt() <= settledOnClock && !Double.isNaN(i.endedAt())) {
                 scaledIn++;
                 drains.add(i.drainSeconds());
+                if (!Double.isNaN(i.noticeSeconds())) {
+                    notices.add(i.noticeSeconds());
+                }
             }
             if (i.state() == InstanceState.TERMINATED) {
                 clean++;
@@ -112,7 +117,7 @@ public record FleetSummary(int jobs, int sent, int done, int duplicates, int los
         return new FleetSummary(workload.size(), sentCount, done, duplicates, sentCount - done, deadLettered,
                 loggedDuplicates, allDone ? lastFinish - firstSent : Double.NaN, percentiles(latencies),
                 percentiles(waits), firstJobWait, end.peakDesired(), end.peakRunning(), launched, percentiles(boots),
-                scaledIn, percentiles(drains), clean, instanceSeconds, settledAt, List.copyOf(failed), tally.errors(),
+                scaledIn, percentiles(notices), percentiles(drains), clean, instanceSeconds, settledAt, List.copyOf(failed), tally.errors(),
                 tally.warnings());
     }
 
@@ -138,9 +143,10 @@ public record FleetSummary(int jobs, int sent, int done, int duplicates, int los
         out.printf(Locale.ROOT, "  instances      peak %d (%d with draining ones), %d launched, boot (launch to READY)"
                         + " mean %s [%s-%s]%n", peakDesired, peakRunning, launched, Durations.format(boot.mean()),
                 Durations.format(boot.min()), Durations.format(boot.max()));
-        out.printf(Locale.ROOT, "  scale-in       %d during the run, scale-in to exit mean %s [%s-%s]; %d instance(s)"
-                        + " ended with CONTINUE and exit 0, %d otherwise%n", scaledIn, Durations.format(drain.mean()),
-                Durations.format(drain.min()), Durations.format(drain.max()), cleanScaleIns, failedInstances.size());
+        out.printf(Locale.ROOT, "  scale-in       %d during the run: the worker stopped taking jobs after %s (mean), ended"
+                        + " after %s [%s-%s]; %d instance(s) ended with CONTINUE and exit 0, %d otherwise%n", scaledIn,
+                Durations.format(notice.mean()), Durations.format(drain.mean()), Durations.format(drain.min()),
+                Durations.format(drain.max()), cleanScaleIns, failedInstances.size());
         out.printf(Locale.ROOT, "  instance time  %s until settled at +%s%n", Durations.format(instanceSeconds),
                 Durations.format(settledAt));
         out.println("  scaling activity");

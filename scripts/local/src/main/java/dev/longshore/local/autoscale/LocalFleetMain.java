@@ -131,14 +131,12 @@ public final class LocalFleetMain {
             QueuePair queues = Queues.createWithDeadLetter(sqs.client(), "longshore-fleet", 5, Duration.ofSeconds(30));
             QueueGauge gauge = new QueueGauge(sqs.client(), queues);
             Map<String, String> env = workerEnvironment(sqs, queues, s);
-            List<Activity> printed = new ArrayList<>();
             FleetController controller = new FleetController(s.policy(), s.bootDelay(),
-                    id -> WorkerInstance.start(id, jar, env, s.out().resolve("logs"), tally), gauge::visible, clock,
+                    id -> WorkerInstance.start(id, jar, env, s.out().resolve("logs"), tally, clock), gauge::visible, clock,
                     a -> {
                         if (s.view() == FleetView.Mode.LINES) {
                             out.println("scaling  " + a);
                         }
-                        printed.add(a);
                     });
             AtomicBoolean running = new AtomicBoolean(true);
             Thread control = Thread.ofPlatform().name("local-fleet-control").start(() -> {
@@ -178,8 +176,9 @@ public final class LocalFleetMain {
                 sleep(STEP_MILLIS);
             }
         }
-        FleetView view = new FleetView(s.view(), out, String.format("longshore local fleet: %d jobs (%s), %s;"
-                + " target %s, min %d, max %d, boot %s, warmup %s", s.workload().size(), s.load(), s.processing(),
+        FleetView view = new FleetView(s.view(), out, String.format("longshore local fleet: %d jobs (%s), %s, concurrency"
+                + " %d; target %s, min %d, max %d, boot %s, warmup %s", s.workload().size(), s.load(), s.processing(),
+                s.concurrency(),
                 Durations.number(s.policy().target()), s.policy().min(), s.policy().max(), Durations.format(s.bootDelay()),
                 Durations.format(s.policy().warmup())));
         Timeline timeline = new Timeline(0.25);
@@ -289,9 +288,11 @@ public final class LocalFleetMain {
                                     Timeline timeline, double firstEvaluation) {
         List<RunRecord.Job> jobs = s.workload().jobs().stream()
                 .map(j -> new RunRecord.Job(j.id(), sentAt.getOrDefault(j.id(), j.at()), j.processing())).toList();
-        double scaleIn = summary.drain().count() == 0 ? Double.NaN : summary.drain().mean();
+        double notice = summary.notice().count() == 0 ? Double.NaN : summary.notice().mean();
+        List<Double> boots = end.instances().stream().filter(i -> !i.initial() && !Double.isNaN(i.readyAt()))
+                .map(FleetInstance::bootSeconds).toList();
         return new RunRecord(s.load(), s.processing(), s.seed(), s.concurrency(), s.bootDelay(),
-                RunRecord.Policy.of(s.policy()), firstEvaluation, summary.boot().mean(), scaleIn,
+                RunRecord.Policy.of(s.policy()), firstEvaluation, summary.boot().mean(), boots, notice,
                 RunRecord.Measured.of(summary), jobs,
                 timeline.points(), end.activities());
     }

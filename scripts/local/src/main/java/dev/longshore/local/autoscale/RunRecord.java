@@ -10,13 +10,23 @@ import java.util.List;
 /**
  * What a local fleet run leaves behind for the planner to check itself against ({@code scripts/plan --against}):
  * the jobs as they were sent, the policy and instance settings, the measured boot and scale-in times, the
- * measured results and the timeline. Times count from the load's start; {@code firstEvaluationSeconds} is when the
+ * measured results and the timeline ({@code measuredBoots}: launch to READY of each instance launched during the
+ * run, in launch order; {@code measuredBootSeconds} their mean; {@code measuredNoticeSeconds}: scale-in until the
+ * worker stopped taking jobs, mean). Times count from the load's start; {@code firstEvaluationSeconds} is when the
  * policy was first evaluated (the periods are counted from there).
  */
 public record RunRecord(String load, String processing, long seed, int concurrency, double bootDelaySeconds,
-                        Policy policy, double firstEvaluationSeconds, double measuredBootSeconds, double measuredScaleInSeconds, Measured measured,
+                        Policy policy, double firstEvaluationSeconds, double measuredBootSeconds, List<Double> measuredBoots, double measuredNoticeSeconds, Measured measured,
                         List<Job> jobs, List<Timeline.Point> timeline, List<Activity> activities) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public RunRecord {
+        // a record written before a list was added reads as empty, not null
+        measuredBoots = measuredBoots == null ? List.of() : List.copyOf(measuredBoots);
+        jobs = jobs == null ? List.of() : List.copyOf(jobs);
+        timeline = timeline == null ? List.of() : List.copyOf(timeline);
+        activities = activities == null ? List.of() : List.copyOf(activities);
+    }
 
     /** The {@link ScalingPolicy} with durations in seconds. */
     public record Policy(int min, int max, double target, double periodSeconds, int scaleOutPeriods, int scaleInPeriods,

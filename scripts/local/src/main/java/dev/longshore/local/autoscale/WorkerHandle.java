@@ -18,6 +18,9 @@ public interface WorkerHandle extends AutoCloseable {
     /** CONTINUE or ABANDON once the worker completed the lifecycle action. */
     Optional<String> lifecycleResult();
 
+    /** When (fleet clock) the worker began draining and stopped taking jobs after a scale-in; NaN before. */
+    double drainStartedAt();
+
     /** Jobs the worker has in flight now, or -1 when it cannot be read. */
     int inFlight();
 

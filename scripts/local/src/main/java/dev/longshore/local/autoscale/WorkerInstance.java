@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -32,17 +33,19 @@ final class WorkerInstance implements WorkerHandle {
     private final WorkerProcess process;
     private final int healthPort;
     private final AtomicBoolean ready;
+    private final AtomicLong drainStarted;
 
-    private WorkerInstance(FakeAws aws, WorkerProcess process, int healthPort, AtomicBoolean ready) {
+    private WorkerInstance(FakeAws aws, WorkerProcess process, int healthPort, AtomicBoolean ready, AtomicLong drainStarted) {
         this.aws = aws;
         this.process = process;
         this.healthPort = healthPort;
         this.ready = ready;
+        this.drainStarted = drainStarted;
     }
 
     /** Starts the worker of {@code instanceId} with {@code baseEnvironment} plus the instance's own variables. */
     static WorkerInstance start(String instanceId, Path jar, Map<String, String> baseEnvironment, Path logDir,
-                                WorkerLogTally tally) throws IOException {
+                                WorkerLogTally tally, FleetClock clock) throws IOException {
         FakeAws aws = FakeAws.start(0, instanceId, GROUP, HOOK);
         try {
             int healthPort = EmbeddedSqs.freePort();
@@ -54,6 +57,7 @@ final class WorkerInstance implements WorkerHandle {
             env.put("WORKER_ASG_NAME", GROUP);
             env.put("WORKER_HEALTH_PORT", String.valueOf(healthPort));
             AtomicBoolean ready = new AtomicBoolean();
+            AtomicLong drainStarted = new AtomicLong(Double.doubleToLongBits(Double.NaN));
             // WorkerProcess echoes stderr and non-JSON lines to this stream; a worker writes neither unless something
             // is wrong, so each such line becomes a problem in the summary.
             PrintStream stray = new PrintStream(new LineSink(text -> tally.accept(instanceId, strayLine(text))), true,
@@ -61,12 +65,16 @@ final class WorkerInstance implements WorkerHandle {
             WorkerProcess process = WorkerProcess.start(instanceId, jar, env, logDir.resolve(instanceId + ".log"), stray,
                     line -> {
                         tally.accept(instanceId, line);
-                        if (READY_LINE.matcher(line.path("msg").asText("")).matches()) {
+                        String msg = line.path("msg").asText("");
+                        if (READY_LINE.matcher(msg).matches()) {
                             ready.set(true);
+                        } else if (msg.startsWith("drain initiated")) {
+                            drainStarted.compareAndSet(Double.doubleToLongBits(Double.NaN),
+                                    Double.doubleToLongBits(clock.seconds()));
                         }
                         return false;
                     });
-            return new WorkerInstance(aws, process, healthPort, ready);
+            return new WorkerInstance(aws, process, healthPort, ready, drainStarted);
         } catch (IOException | RuntimeException e) {
             aws.close();
             throw e;
@@ -92,6 +100,9 @@ final class WorkerInstance implements WorkerHandle {
 
     @Override
     public int exitCode() {
+        if (process.isAlive()) {
+            return -1;
+        }
         try {
             return process.awaitExit(Duration.ofMillis(1));
         } catch (InterruptedException e) {
@@ -108,6 +119,11 @@ final class WorkerInstance implements WorkerHandle {
     @Override
     public Optional<String> lifecycleResult() {
         return aws.autoScaling().lifecycleActionResult();
+    }
+
+    @Override
+    public double drainStartedAt() {
+        return Double.longBitsToDouble(drainStarted.get());
     }
 
     @Override

@@ -3,11 +3,14 @@ package dev.longshore.local.planner;
 import dev.longshore.local.autoscale.Durations;
 import dev.longshore.local.autoscale.RunRecord;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The planner checked against a measured local fleet run: the same jobs as they were sent, the same policy and
- * concurrency, and the boot and scale-in times the fleet measured. The time to drain must be within
+ * concurrency, and the boot and scale-in times the fleet measured (each launched instance boots as long as the
+ * fleet's instance launched in that place did: the check is about the policy and queue model, not about guessing
+ * how long a JVM takes to start on a busy machine). The time to drain must be within
  * {@link #DRAIN_TOLERANCE} and the peak instance count within {@link #PEAK_TOLERANCE}; latencies, the first job's wait
  * and instance time are shown for information.
  */
@@ -31,11 +34,18 @@ public final class FleetComparison {
 
     /** The planner inputs a run record implies. */
     public static InstanceModel model(RunRecord run) {
-        double notice = Double.isNaN(run.measuredScaleInSeconds()) ? 0 : run.measuredScaleInSeconds();
+        double notice = Double.isNaN(run.measuredNoticeSeconds()) ? 0 : run.measuredNoticeSeconds();
         return new InstanceModel(run.concurrency(), run.measuredBootSeconds(), notice, InstanceModel.DEFAULT_PRICE);
     }
 
+    /** The run replayed: its jobs as sent, its policy, and each instance booting as long as the fleet's did. */
     public static SimulationResult simulate(RunRecord run) {
+        return new Simulation(run.workload(), run.policy().toPolicy(), model(run), 0, run.firstEvaluationSeconds())
+                .withBootSequence(run.measuredBoots().stream().mapToDouble(Double::doubleValue).toArray()).run();
+    }
+
+    /** The same with one boot time for every instance (the measured mean), as a planner user would give it. */
+    public static SimulationResult simulateWithMeanBoot(RunRecord run) {
         return new Simulation(run.workload(), run.policy().toPolicy(), model(run), 0, run.firstEvaluationSeconds()).run();
     }
 
@@ -56,8 +66,8 @@ public final class FleetComparison {
         RunRecord.Measured m = run.measured();
         out.printf(Locale.ROOT, "planner vs local fleet: %d jobs as sent (%s, %s), concurrency %d, policy as run;%n",
                 run.jobs().size(), run.load(), run.processing(), run.concurrency());
-        out.printf(Locale.ROOT, "  boot %s and scale-in %s as the fleet measured them (launch to READY, scale-in to exit)%n",
-                Durations.format(run.measuredBootSeconds()), Durations.format(run.measuredScaleInSeconds()));
+        out.printf(Locale.ROOT, "  boots as the fleet measured them (launch to READY, in launch order: %s),%n  scale-in notice %s (scale-in until the worker stopped taking jobs)%n",
+                boots(), Durations.format(run.measuredNoticeSeconds()));
         out.printf(Locale.ROOT, "  %-18s %10s %10s %11s %10s%n", "", "measured", "planner", "difference", "tolerance");
         out.printf(Locale.ROOT, "  %-18s %10s %10s %10.1f%% %9s  %s%n", "time to drain", Durations.format(m.timeToDrain()),
                 Durations.format(predicted.timeToDrain()), drainDifference() * 100,
@@ -72,6 +82,14 @@ public final class FleetComparison {
         info(out, "latency max", m.latencyMax(), predicted.latency().max());
         info(out, "instance time", m.instanceSeconds(), predicted.instanceSeconds());
         info(out, "settled at", m.settledAt(), predicted.end());
+        SimulationResult mean = simulateWithMeanBoot(run);
+        out.printf(Locale.ROOT, "  with one boot time for all instances (the mean, %s): time to drain %s, peak %d%n",
+                Durations.format(run.measuredBootSeconds()), Durations.format(mean.timeToDrain()), mean.peakDesired());
+    }
+
+    private String boots() {
+        List<String> b = run.measuredBoots().stream().map(Durations::format).toList();
+        return b.isEmpty() ? "none launched" : String.join(" ", b);
     }
 
     private static void info(PrintStream out, String name, double measured, double planned) {

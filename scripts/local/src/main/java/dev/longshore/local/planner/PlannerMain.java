@@ -39,7 +39,7 @@ public final class PlannerMain {
               --scale-in-periods N   periods below 90% of the target before a scale-in (15 on AWS)
               --notice D             scale-in until the worker stops taking jobs (half the lifecycle poll interval)
               --price USD            instance price per hour
-              --horizon D            simulate this long (e.g. 24h) instead of until the group settles
+              --horizon D            simulate at least this long (e.g. 24h): cost over a whole day, not just the burst
               --seed N               random seed for processing times and Poisson arrivals
               --chart FILE           where the PNG goes
               --no-options           skip the table of options
@@ -139,8 +139,9 @@ public final class PlannerMain {
     }
 
     private static void printResult(PrintStream out, SimulationResult r, ScalingPolicy policy, InstanceModel model) {
-        out.printf(Locale.ROOT, "  time to drain    %s%s%n", r.drained() ? Durations.format(r.timeToDrain())
-                : "not drained: " + r.completed() + " of " + r.jobs() + " done", r.drained() ? " (first arrival to last job done)" : "");
+        out.printf(Locale.ROOT, "  time to drain    %s%n", r.drained() ? Durations.format(r.timeToDrain())
+                + " (first arrival to last job done; " + Durations.format(r.drainAfterLast()) + " after the last arrival)"
+                : "not drained: " + r.completed() + " of " + r.jobs() + " done");
         out.printf(Locale.ROOT, "  first job waited %s%n", Durations.format(r.firstJobWait()));
         out.printf(Locale.ROOT, "  latency          %s (arrival to done)%n", r.latency().describe());
         out.printf(Locale.ROOT, "  wait             %s (arrival to start)%n", r.waits().describe());

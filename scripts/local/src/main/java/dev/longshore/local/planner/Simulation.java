@@ -24,7 +24,7 @@ import java.util.PriorityQueue;
  * (long polling); the oldest instance fills first. The instances at {@code min} are in service and warm at 0.
  *
  * <p>The simulation ends when every job has finished and the group is back at min with nothing booting or
- * draining, or at the horizon when one is given.
+ * draining, and not before the horizon when one is given (the group then idles at min until it).
  */
 public final class Simulation {
     /** Guards against a scenario that never settles (it cannot happen with max >= 1, but a model should not hang). */
@@ -73,6 +73,7 @@ public final class Simulation {
     private final double period;
     private final double warmup;
     private final double firstEvaluation;
+    private double[] boots = new double[0];
 
     private final PriorityQueue<Event> events = new PriorityQueue<>((a, b) -> a.t != b.t ? Double.compare(a.t, b.t)
             : a.kind != b.kind ? Integer.compare(a.kind, b.kind) : Long.compare(a.seq, b.seq));
@@ -98,7 +99,7 @@ public final class Simulation {
     private double lastFinish = Double.NaN;
 
     /**
-     * @param horizon seconds to simulate, or 0 to run until the work is done and the group has settled at min
+     * @param horizon simulate at least this long (seconds; 0: until the work is done and the group settled at min)
      */
     public Simulation(Workload workload, ScalingPolicy policy, InstanceModel model, double horizon) {
         this(workload, policy, model, horizon, 0);
@@ -134,6 +135,15 @@ public final class Simulation {
         this.timeline = new Timeline(Math.max(0.05, span / 2000));
     }
 
+    /**
+     * Boot times for the instances launched, in launch order (a measured run's); instances beyond the list boot in
+     * {@link InstanceModel#bootSeconds()}.
+     */
+    public Simulation withBootSequence(double[] bootSeconds) {
+        this.boots = bootSeconds.clone();
+        return this;
+    }
+
     public SimulationResult run() {
         for (int i = 0; i < policy.min(); i++) {
             Instance initial = new Instance(nextId++, 0, true);
@@ -151,8 +161,9 @@ public final class Simulation {
             boolean arrivalFirst = nextArrival < at.length && (next == null || at[nextArrival] < next.t
                     || (at[nextArrival] == next.t && next.kind > READY));
             double t = arrivalFirst ? at[nextArrival] : next.t;
-            if (horizon > 0 && t > horizon) {
-                now = horizon;
+            if (settled() && t > horizon) {
+                // done, and the window asked for is covered: the group idles at min until its end
+                now = Math.max(now, horizon);
                 break;
             }
             if (t > giveUp) {
@@ -177,9 +188,6 @@ public final class Simulation {
                 }
             }
             observe(now);
-            if (horizon == 0 && settled()) {
-                break;
-            }
         }
         for (Instance i : alive) {
             bill(i, now);
@@ -274,8 +282,9 @@ public final class Simulation {
             Instance i = new Instance(nextId++, now, false);
             alive.add(i);
             booting++;
+            double boot = launched < boots.length ? boots[launched] : model.bootSeconds();
             launched++;
-            schedule(now + model.bootSeconds(), READY, i, -1);
+            schedule(now + boot, READY, i, -1);
         }
         for (int n = 0; n < d.terminate(); n++) {
             Instance newest = null;
@@ -314,7 +323,8 @@ public final class Simulation {
         }
         double firstWait = at.length > 0 && !Double.isNaN(started[0]) ? started[0] - at[0] : Double.NaN;
         double drain = completed == at.length && at.length > 0 ? lastFinish - at[0] : Double.NaN;
-        return new SimulationResult(at.length, completed, drain, new Percentiles(latency),
+        double afterLast = completed == at.length && at.length > 0 ? lastFinish - at[at.length - 1] : Double.NaN;
+        return new SimulationResult(at.length, completed, drain, afterLast, new Percentiles(latency),
                 new Percentiles(Arrays.copyOf(waits, w)), firstWait, peakDesired, peakRunning, peakQueue, launched,
                 instanceSeconds, cost, end, List.copyOf(activities), timeline);
     }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param jobs             jobs in the workload
  * @param completed        jobs finished before the simulation ended
  * @param timeToDrain      first arrival until the last job finished (NaN when not all finished)
+ * @param drainAfterLast   last arrival until the last job finished (for a single burst, the same)
  * @param latency          arrival to finish, per finished job
  * @param waits            arrival to start, per started job
  * @param firstJobWait     how long the first job to arrive waited for an instance
@@ -20,11 +21,11 @@ import java.util.List;
  * @param launched         instances launched (the ones at {@code min} at the start not counted)
  * @param instanceSeconds  summed lifetime of all instances inside the simulated window
  * @param cost             what those instances cost (per second, 60 s minimum each)
- * @param end              end of the simulated window: when the group settled back at min, or the horizon
+ * @param end              end of the simulated window: when the group settled back at min, or the horizon if later
  * @param activities       every scaling action
  * @param timeline         queue depth and instances over time
  */
-public record SimulationResult(int jobs, int completed, double timeToDrain, Percentiles latency, Percentiles waits,
+public record SimulationResult(int jobs, int completed, double timeToDrain, double drainAfterLast, Percentiles latency, Percentiles waits,
                                double firstJobWait, int peakDesired, int peakRunning, int peakQueue, int launched,
                                double instanceSeconds, double cost, double end, List<Activity> activities,
                                Timeline timeline) {

@@ -30,6 +30,12 @@ class FleetControllerTest {
         boolean scaledIn;
         boolean killed;
         String lifecycleResult;
+        double drainStartedAt = Double.NaN;
+        private final FleetClock clock;
+
+        FakeWorker(FleetClock clock) {
+            this.clock = clock;
+        }
 
         /** What a real worker does when it has drained: completes the hook, exits 0. */
         void drainAndExit() {
@@ -55,11 +61,18 @@ class FleetControllerTest {
         @Override
         public void scaleIn() {
             scaledIn = true;
+            // a real worker sees Terminated at its next lifecycle poll
+            drainStartedAt = clock.seconds() + 0.25;
         }
 
         @Override
         public Optional<String> lifecycleResult() {
             return Optional.ofNullable(lifecycleResult);
+        }
+
+        @Override
+        public double drainStartedAt() {
+            return drainStartedAt;
         }
 
         @Override
@@ -82,7 +95,7 @@ class FleetControllerTest {
         ScalingPolicy policy = new ScalingPolicy(min, max, target, Duration.ofSeconds(1), 3, 5, 0.9, Duration.ofSeconds(4));
         FleetClock clock = new FleetClock(nanos::get);
         return new FleetController(policy, boot, id -> {
-            FakeWorker w = new FakeWorker();
+            FakeWorker w = new FakeWorker(clock);
             workers.put(id, w);
             return w;
         }, visible::get, clock, activities::add);
@@ -158,6 +171,7 @@ class FleetControllerTest {
         advance(c, 0.1);
         assertEquals(InstanceState.TERMINATED, instance(c, "i-01").state());
         assertEquals("CONTINUE", instance(c, "i-01").lifecycleResult());
+        assertEquals(0.25, instance(c, "i-01").noticeSeconds(), 1e-9);
         assertFalse(w.killed, "never killed");
     }
 

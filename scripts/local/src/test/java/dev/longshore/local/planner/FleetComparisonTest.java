@@ -19,7 +19,7 @@ class FleetComparisonTest {
             jobs.add(new RunRecord.Job("job-" + i, 0, 10));
         }
         ScalingPolicy p = new ScalingPolicy(1, 1, 20, Duration.ofSeconds(1), 3, 15, 0.9, Duration.ofSeconds(5));
-        return new RunRecord("10@0", "const:10s", 1, 1, 0, RunRecord.Policy.of(p), 0, 4, 0.5,
+        return new RunRecord("10@0", "const:10s", 1, 1, 0, RunRecord.Policy.of(p), 0, 4, List.of(), 0.5,
                 new RunRecord.Measured(10, 10, 0, 0, true, measuredDrain, measuredPeak, measuredPeak, 50, 90, 100, 100,
                         0, 100, 100), jobs, List.of(), List.of());
     }

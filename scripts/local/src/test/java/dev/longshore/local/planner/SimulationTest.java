@@ -75,15 +75,24 @@ class SimulationTest {
         // at 0, 600, ..., 5400 (10 jobs); the nine at 240, 840, ..., 5640 (90 jobs). Last job: 5640 + 600 = 6240.
         // (Scale-in is kept out of this one: 100000 periods.)
         SimulationResult r = new Simulation(jobs(100, 0, 600), policy(1, 10, 10, 100_000),
-                new InstanceModel(1, 120, 2.5, PRICE), 7000).run();
+                new InstanceModel(1, 120, 2.5, PRICE), 0).run();
         assertEquals(6240, r.timeToDrain(), 1e-9);
         assertEquals(10, r.peakDesired());
         assertEquals(9, r.launched());
         assertEquals(120, r.activities().get(0).t(), 1e-9);
         assertEquals(10, r.activities().get(0).to());
         assertEquals(1, r.activities().size());
-        // window of 7000 s: instance 1 for 7000, nine for 7000 - 120
-        assertEquals(7000 + 9 * 6880, r.instanceSeconds(), 1e-6);
+    }
+
+    @Test
+    void aHorizonKeepsTheGroupAtMinUntilItsEndAndBillsIt() {
+        // one 10 s job on the instance at min; a one-hour window bills that instance for the hour
+        SimulationResult r = new Simulation(jobs(1, 0, 10), policy(1, 5, 20, 15),
+                new InstanceModel(1, 120, 2.5, 0.36), 3600).run();
+        assertEquals(10, r.timeToDrain(), 1e-9);
+        assertEquals(3600, r.end(), 1e-9);
+        assertEquals(3600, r.instanceSeconds(), 1e-9);
+        assertEquals(0.36, r.cost(), 1e-12);
     }
 
     @Test
@@ -93,7 +102,7 @@ class SimulationTest {
         // 240, 840, ...: by start time 240 + 600k there were k+1 (instance 1, up to 600k) + 4(k+1) = 5(k+1) starts;
         // the 100th start is at k = 19: 240 + 11400 = 11640 (instance 1's 20th start is at 11400 < 11640, counted).
         SimulationResult r = new Simulation(jobs(100, 0, 600), policy(1, 5, 10, 100_000),
-                new InstanceModel(1, 120, 2.5, PRICE), 20_000).run();
+                new InstanceModel(1, 120, 2.5, PRICE), 0).run();
         assertEquals(5, r.peakDesired());
         assertEquals(11640 + 600, r.timeToDrain(), 1e-9);
     }
@@ -111,6 +120,15 @@ class SimulationTest {
         assertEquals(110 + 110, r.instanceSeconds(), 1e-9);
         assertEquals(2, r.peakRunning());
         assertEquals(1, r.timeline().points().stream().mapToInt(pt -> pt.draining()).max().orElseThrow());
+    }
+
+    @Test
+    void launchedInstancesTakeTheBootTimesGivenInLaunchOrder() {
+        // zero to one at 0 with the first given boot (30 s) instead of the model's 120 s
+        SimulationResult r = new Simulation(jobs(1, 0, 10), policy(0, 10, 20, 15), new InstanceModel(1, 120, 2.5, PRICE), 0)
+                .withBootSequence(new double[] {30}).run();
+        assertEquals(30, r.firstJobWait(), 1e-9);
+        assertEquals(40, r.timeToDrain(), 1e-9);
     }
 
     @Test
