@@ -189,6 +189,10 @@ public final class LocalFleetMain {
         double firstEvaluation = clock.seconds();
         controller.startEvaluating(loadStart, firstEvaluation);
         burst.start();
+        FleetSnapshot atStart = controller.snapshot();
+        QueueGauge.Depth depthAtStart = gauge.depth();
+        timeline.record(0, depthAtStart.visible(), depthAtStart.inFlight(), atStart.booting(), atStart.inService(),
+                atStart.draining());
         double settledAt = Double.NaN;
         FleetView.Frame frame;
         Set<String> ids = new java.util.HashSet<>(s.workload().jobs().stream().map(Workload.Job::id).toList());
@@ -237,8 +241,8 @@ public final class LocalFleetMain {
         Path file = s.out().resolve("run.json");
         record.write(file);
         out.printf("  run record     %s (compare with the planner: scripts/plan --against %s)%n",
-                s.root().relativize(file), s.root().relativize(file));
-        out.printf("  worker logs    %s%n", s.root().relativize(s.out().resolve("logs")));
+                shown(s.root(), file), shown(s.root(), file));
+        out.printf("  worker logs    %s%n", shown(s.root(), s.out().resolve("logs")));
         boolean ok = summary.ok() && !Double.isNaN(settledAt) && depth.visible() == 0 && depth.inFlight() == 0;
         out.println(ok ? "local fleet: OK" : "local fleet: FAILED");
         return ok ? 0 : 1;
@@ -295,6 +299,11 @@ public final class LocalFleetMain {
                 RunRecord.Policy.of(s.policy()), firstEvaluation, summary.boot().mean(), boots, notice,
                 RunRecord.Measured.of(summary), jobs,
                 timeline.points(), end.activities());
+    }
+
+    private static String shown(Path root, Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        return abs.startsWith(root) ? root.relativize(abs).toString() : abs.toString();
     }
 
     private static void sleep(long millis) {

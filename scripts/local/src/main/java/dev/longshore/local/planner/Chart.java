@@ -328,22 +328,27 @@ public final class Chart {
         return m % 60 == 0 ? m / 60 + "h" : m / 60 + "h " + m % 60 + "m";
     }
 
-    /** 1, 2, 5 x 10^k at or above {@code v}. */
+    /** The axis top: the first of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k at or above {@code v}. */
     static double niceCeiling(double v) {
+        return ceiling(v, new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10});
+    }
+
+    /** A grid step: the first of 1, 2, 2.5, 5 x 10^k that gives at most {@code ticks} steps. */
+    static double niceStep(double range, int ticks) {
+        return ceiling(range / ticks, new double[] {1, 2, 2.5, 5, 10});
+    }
+
+    private static double ceiling(double v, double[] factors) {
         if (v <= 1) {
             return 1;
         }
         double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double f : new double[] {1, 2, 2.5, 5, 10}) {
-            if (f * magnitude >= v) {
+        for (double f : factors) {
+            if (f * magnitude >= v - 1e-9) {
                 return f * magnitude;
             }
         }
         return 10 * magnitude;
-    }
-
-    static double niceStep(double range, int ticks) {
-        return niceCeiling(range / ticks);
     }
 
     /** A step of seconds, minutes or hours that gives at most {@code ticks} labels. */

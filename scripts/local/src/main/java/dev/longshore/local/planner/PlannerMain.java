@@ -93,7 +93,7 @@ public final class PlannerMain {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.UsageException("--arrivals " + e.getMessage());
             }
-            loadText = "arrival log " + root.relativize(log.toAbsolutePath());
+            loadText = "arrival log " + shown(root, log);
         } else {
             loadText = c.string("load", "500@0");
             workload = Workload.generate(c.load("load", loadText), c.flag("poisson"), processing, seed, "job-");
@@ -127,7 +127,7 @@ public final class PlannerMain {
         new Chart("Plan: " + workload.size() + " jobs (" + loadText + "), " + processing + ", concurrency "
                 + model.concurrency(), policy.describe() + "; boot " + Durations.format(model.bootSeconds()),
                 r.timeline(), null, policy.max(), r.end()).write(chartFile);
-        out.printf(Locale.ROOT, "%nchart: %s%n", root.relativize(chartFile.toAbsolutePath()));
+        out.printf(Locale.ROOT, "%nchart: %s%n", shown(root, chartFile));
         if (!c.flag("no-options")) {
             out.println();
             Map<String, ScalingPolicy> variants = Options.variants(policy, r.peakQueue());
@@ -187,10 +187,16 @@ public final class PlannerMain {
                 + run.processing() + ", concurrency " + run.concurrency(), run.policy().toPolicy().describe()
                 + "; boot " + Durations.format(run.measuredBootSeconds()) + " (measured)", predicted.timeline(),
                 measured, run.policy().max(), end).write(chartFile);
-        out.printf(Locale.ROOT, "chart: %s%n", root.relativize(chartFile.toAbsolutePath()));
+        out.printf(Locale.ROOT, "chart: %s%n", shown(root, chartFile));
         boolean ok = comparison.withinTolerance();
         out.println(ok ? "planner vs local fleet: within tolerance" : "planner vs local fleet: OUTSIDE tolerance");
         return ok ? 0 : 1;
+    }
+
+    /** A path as the user would type it from the repository root. */
+    static String shown(Path root, Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        return abs.startsWith(root) ? root.relativize(abs).toString() : abs.toString();
     }
 
     private static Path resolve(Path root, String path) {

@@ -56,5 +56,8 @@ class ChartTest {
         assertEquals("2h", Chart.axisTime(7200));
         assertEquals(900, Chart.niceTimeStep(7200, 10), 1e-9, "2 h: 12 ticks of 10 minutes are too many");
         assertEquals(10_800, Chart.niceTimeStep(86_400, 10), 1e-9, "a day: every 3 hours");
+        assertEquals(600, Chart.niceCeiling(540), 1e-9, "a 500-message peak gets a 600 axis");
+        assertEquals(100, Chart.niceStep(600, 6), 1e-9);
+        assertEquals(10, Chart.niceStep(40, 6), 1e-9, "instance grid lines at round numbers");
     }
 }
