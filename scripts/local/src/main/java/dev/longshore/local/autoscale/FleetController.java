@@ -1,6 +1,7 @@
 package dev.longshore.local.autoscale;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -258,7 +259,7 @@ public final class FleetController {
         return n;
     }
 
-    private static double seconds(java.time.Duration d) {
+    private static double seconds(Duration d) {
         return Durations.seconds(d);
     }
 }

@@ -7,7 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,13 +77,13 @@ public final class JobSink implements AutoCloseable {
             } finally {
                 running.decrementAndGet();
             }
-            byte[] reply = "{\"status\":\"done\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] reply = "{\"status\":\"done\"}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, reply.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(reply);
             }
-            executions.computeIfAbsent(jobId, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+            executions.computeIfAbsent(jobId, k -> Collections.synchronizedList(new ArrayList<>()))
                     .add(new Execution(started, clock.seconds()));
         }
     }
@@ -112,14 +115,14 @@ public final class JobSink implements AutoCloseable {
 
     /** Requests received per job id, finished or not (more than one is a duplicate). */
     public Map<String, Integer> starts() {
-        Map<String, Integer> copy = new java.util.HashMap<>();
+        Map<String, Integer> copy = new HashMap<>();
         starts.forEach((k, v) -> copy.put(k, v.get()));
         return copy;
     }
 
     /** Every finished execution by job id. */
     public Map<String, List<Execution>> executions() {
-        Map<String, List<Execution>> copy = new java.util.HashMap<>();
+        Map<String, List<Execution>> copy = new HashMap<>();
         executions.forEach((k, v) -> {
             synchronized (v) {
                 copy.put(k, List.copyOf(v));

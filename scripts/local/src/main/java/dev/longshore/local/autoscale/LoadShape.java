@@ -45,12 +45,12 @@ public final class LoadShape {
             try {
                 segments.add(segment(s));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("load segment \"" + raw.trim() + "\": " + e.getMessage()
+                throw new IllegalArgumentException("segment \"" + raw.trim() + "\": " + e.getMessage()
                         + " (expected N@T, N@T1-T2 or R/s@T1-T2, e.g. 120@0 or 2/s@0-10m)");
             }
         }
         if (segments.isEmpty()) {
-            throw new IllegalArgumentException("load \"" + text + "\" has no segment (expected e.g. 120@0 or 2/s@0-10m)");
+            throw new IllegalArgumentException("\"" + text + "\" has no segment (expected e.g. 120@0 or 2/s@0-10m)");
         }
         return new LoadShape(text.trim(), List.copyOf(segments));
     }

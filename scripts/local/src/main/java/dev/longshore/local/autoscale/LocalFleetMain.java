@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -195,7 +196,7 @@ public final class LocalFleetMain {
                 atStart.draining());
         double settledAt = Double.NaN;
         FleetView.Frame frame;
-        Set<String> ids = new java.util.HashSet<>(s.workload().jobs().stream().map(Workload.Job::id).toList());
+        Set<String> ids = new HashSet<>(s.workload().jobs().stream().map(Workload.Job::id).toList());
         try {
             while (true) {
                 frame = frame(controller, gauge, sink, burst, s.workload().size(), ids);

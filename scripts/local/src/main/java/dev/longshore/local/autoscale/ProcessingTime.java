@@ -63,7 +63,7 @@ public final class ProcessingTime {
                 default -> throw new IllegalArgumentException("unknown distribution " + kind);
             };
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("processing time \"" + raw + "\": " + e.getMessage()
+            throw new IllegalArgumentException("\"" + raw + "\": " + e.getMessage()
                     + " (expected const:3s, uniform:2s-4s, exp:3s or lognormal:3s,1s)");
         }
     }

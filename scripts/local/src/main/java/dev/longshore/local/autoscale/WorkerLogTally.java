@@ -1,6 +1,7 @@
 package dev.longshore.local.autoscale;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +35,7 @@ public final class WorkerLogTally {
 
     /** Times each job was reported delivered. */
     public Map<String, Integer> deliveries() {
-        Map<String, Integer> out = new java.util.HashMap<>();
+        Map<String, Integer> out = new HashMap<>();
         delivered.forEach((k, v) -> out.put(k, v.get()));
         return out;
     }
