@@ -46,6 +46,15 @@ public final class BenchMain {
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
                 case "--profile" -> profile = args[++i];
+                case "--replot" -> {
+                    Path table = Path.of(args[++i]);
+                    List<String> names = new ArrayList<>();
+                    Figures f = Report.fromMarkdown(Files.readAllLines(table), names);
+                    Path png = Path.of(args[++i]);
+                    new Report(f, names, null).plot(png);
+                    System.out.println("plotted " + png);
+                    return;
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }

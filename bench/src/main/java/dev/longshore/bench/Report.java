@@ -101,15 +101,19 @@ final class Report {
         g.fillRect(0, 0, w, h);
         String[] handlers = {"no-op", "50 ms"};
         int[] conc = {4, 64};
+        List<String> drawn = peers.stream().filter(p -> !figures.get("throughput no-op, C=4 (msg/s)", p).isEmpty()).toList();
         for (int panel = 0; panel < 2; panel++) {
             int x0 = 70 + panel * 430;
             int y0 = 360;
             int pw = 330;
             int ph = 290;
             double max = 1;
-            for (String p : peers) {
+            for (String p : drawn) {
                 for (int c : conc) {
-                    max = Math.max(max, Figures.median(figures.get("throughput " + handlers[panel] + ", C=" + c + " (msg/s)", p)));
+                    double v = Figures.median(figures.get("throughput " + handlers[panel] + ", C=" + c + " (msg/s)", p));
+                    if (!Double.isNaN(v)) {
+                        max = Math.max(max, v);
+                    }
                 }
             }
             max *= 1.1;
@@ -131,8 +135,8 @@ final class Report {
                 int x = x0 + 30 + i * (pw - 60);
                 g.drawString("C=" + conc[i], x - 12, y0 + 18);
             }
-            for (int k = 0; k < peers.size(); k++) {
-                String p = peers.get(k);
+            for (int k = 0; k < drawn.size(); k++) {
+                String p = drawn.get(k);
                 g.setColor(COLORS[k % COLORS.length]);
                 g.setStroke(new BasicStroke(2.5f));
                 int px = -1;
@@ -160,6 +164,35 @@ final class Report {
         }
         g.dispose();
         ImageIO.write(img, "png", png.toFile());
+    }
+
+    /** Reads the medians back from a results table written by {@link #markdown()}, to redraw its plot. */
+    static Figures fromMarkdown(List<String> lines, List<String> peersOut) {
+        Figures f = new Figures();
+        for (String line : lines) {
+            if (line.startsWith("| figure |")) {
+                String[] cells = line.split("\\|");
+                for (int i = 2; i < cells.length; i++) {
+                    peersOut.add(cells[i].trim());
+                }
+            } else if (line.startsWith("| ") && !line.startsWith("|---") && !peersOut.isEmpty()) {
+                String[] cells = line.split("\\|");
+                String figure = cells[1].trim();
+                for (int i = 2; i < cells.length && i - 2 < peersOut.size(); i++) {
+                    String cell = cells[i].trim();
+                    if (cell.equals("-") || cell.isEmpty()) {
+                        continue;
+                    }
+                    String median = cell.split(" ")[0].replace(",", "");
+                    try {
+                        f.add(figure, peersOut.get(i - 2), Double.parseDouble(median));
+                    } catch (NumberFormatException ignored) {
+                        // n/a
+                    }
+                }
+            }
+        }
+        return f;
     }
 
     private static String machine() {
