@@ -69,7 +69,7 @@ public final class BenchMain {
     void run() throws Exception {
         // Private copies: a rebuild of the tree while the bench runs must not pull jars from under its processes.
         Path jars = Files.createDirectories(s.root().resolve("bench/target/run"));
-        for (String jar : List.of("bench/target/longshore-bench.jar", "scripts/local/target/longshore-local.jar",
+        for (String jar : List.of("bench/target/longshore-bench.jar", "local/target/longshore-local.jar",
                 "worker-messaging/target/worker-messaging.jar")) {
             Path from = s.root().resolve(jar);
             Files.copy(from, jars.resolve(from.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -1,10 +1,10 @@
 package dev.longshore.infra;
 
+import dev.longshore.core.config.Durations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
  * synthesis with one message that names the key, the value given and what is expected.
  */
 public final class Settings {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
     private final Function<String, Object> lookup;
 
@@ -81,38 +80,12 @@ public final class Settings {
     }
 
     static Optional<Duration> parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        long amount;
-        try {
-            amount = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return Optional.of(switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
-        });
+        return Durations.parse(text);
     }
 
     /** The shortest exact text for a duration, in the workers' format. */
     static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms != 0 && ms % 3_600_000 == 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms != 0 && ms % 60_000 == 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
+        return Durations.format(d);
     }
 
     static SettingsException invalid(String key, String value, String expected) {

@@ -20,7 +20,7 @@ import dev.longshore.ai.runner.InputFetcher;
 import dev.longshore.ai.runner.JobsDirectory;
 import dev.longshore.ai.runner.ProcessRunner;
 import dev.longshore.ai.task.TaskRegistry;
-import dev.longshore.ai.testing.FakeJobContext;
+import dev.longshore.testkit.FakeJobContext;
 import dev.longshore.ai.testing.NvmlStub;
 import dev.longshore.core.job.Job;
 import dev.longshore.core.job.JobFailure;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.ai.testing.NvmlStub;
-import dev.longshore.ai.testing.WorkerProcess;
-import dev.longshore.local.EmbeddedSqs;
-import dev.longshore.local.QueuePair;
+import dev.longshore.testkit.WorkerProcess;
+import dev.longshore.testkit.EmbeddedSqs;
+import dev.longshore.testkit.QueuePair;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +86,7 @@ class AiWorkerProcessTest {
     @Test
     void aMigReconfigurationExitsOneWithTheExactLogLine() throws Exception {
         stub.write("gpu GPU-1111 mig=1", "mig 0 MIG-aaaa", "mig 0 MIG-bbbb");
-        try (WorkerProcess worker = WorkerProcess.start(dir, env(Map.of(
+        try (WorkerProcess worker = WorkerProcess.start(Main.class, env(Map.of(
                 "WORKER_GPU_TOPOLOGY_INTERVAL", "1s", "WORKER_GPU_TOPOLOGY_COOLDOWN", "1s")))) {
             worker.awaitLog(m -> m.startsWith("GPU topology at start"), START);
             stub.write("gpu GPU-1111 mig=1", "mig 0 MIG-cccc");
@@ -107,7 +107,7 @@ class AiWorkerProcessTest {
     void theGateKeepsAJobQueuedWhileMemoryIsShortThenTakesIt() throws Exception {
         stub.write("gpu GPU-1111 free=" + GIB + " temp=50");
         int port = EmbeddedSqs.freePort();
-        try (WorkerProcess worker = WorkerProcess.start(dir, env(Map.of("WORKER_HEALTH_PORT", String.valueOf(port),
+        try (WorkerProcess worker = WorkerProcess.start(Main.class, env(Map.of("WORKER_HEALTH_PORT", String.valueOf(port),
                 "WORKER_GPU_MIN_FREE_MEMORY", "4GiB")))) {
             WorkerProcess.Readiness paused = worker.awaitReadiness(port, r -> r.state().equals("PAUSED"), START);
             assertEquals(503, paused.status());
@@ -129,7 +129,7 @@ class AiWorkerProcessTest {
             }
             assertTrue(Files.exists(marker), "job ran once memory freed up; log: " + worker.messages());
             assertEquals("hello GPU-1111", Files.readString(dir.resolve("jobs/gated-1/outputs/hello.txt")).strip());
-            worker.terminate();
+            worker.sigterm();
             assertEquals(0, worker.awaitExit(Duration.ofSeconds(30)));
             assertEquals("0", counts().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
             assertEquals("", worker.stderr());
@@ -140,7 +140,7 @@ class AiWorkerProcessTest {
     void aFatalXidPausesDrainsAndExitsOne() throws Exception {
         stub.write("gpu GPU-1111");
         int port = EmbeddedSqs.freePort();
-        try (WorkerProcess worker = WorkerProcess.start(dir, env(Map.of("WORKER_HEALTH_PORT", String.valueOf(port))))) {
+        try (WorkerProcess worker = WorkerProcess.start(Main.class, env(Map.of("WORKER_HEALTH_PORT", String.valueOf(port))))) {
             worker.awaitLog(m -> m.startsWith("Watching critical Xid events on [GPU-1111]"), START);
             worker.awaitReadiness(port, r -> r.status() == 200, START);
             stub.write("gpu GPU-1111", "xid 1 0 79");
@@ -156,13 +156,13 @@ class AiWorkerProcessTest {
     @Test
     void withoutNvmlTheWorkerStaysPausedQuietlyAndStopsCleanly() throws Exception {
         int port = EmbeddedSqs.freePort();
-        try (WorkerProcess worker = WorkerProcess.start(dir, env(Map.of("WORKER_HEALTH_PORT", String.valueOf(port),
+        try (WorkerProcess worker = WorkerProcess.start(Main.class, env(Map.of("WORKER_HEALTH_PORT", String.valueOf(port),
                 "WORKER_NVML_LIBRARY", dir.resolve("no-driver/libnvidia-ml.so.1").toString())))) {
             WorkerProcess.Readiness r = worker.awaitReadiness(port, x -> x.state().equals("PAUSED"), START);
             assertTrue(r.reason().startsWith("GPU not usable: NVML library "), r.reason());
             Thread.sleep(1500);
             assertTrue(worker.process().isAlive(), "no driver is not a reason to exit");
-            worker.terminate();
+            worker.sigterm();
             assertEquals(0, worker.awaitExit(Duration.ofSeconds(30)));
             assertEquals("", worker.stderr(), "nothing on stderr: no JNA or JVM warnings");
         }
@@ -175,29 +175,29 @@ class AiWorkerProcessTest {
         Map<String, String> env = env(Map.of("WORKER_HEALTH_PORT", String.valueOf(port),
                 "LD_LIBRARY_PATH", NvmlStub.library().getParent().toString()));
         env.remove("WORKER_NVML_LIBRARY");
-        try (WorkerProcess worker = WorkerProcess.start(dir, env)) {
+        try (WorkerProcess worker = WorkerProcess.start(Main.class, env)) {
             worker.awaitReadiness(port, r -> r.status() == 200, START);
-            worker.terminate();
+            worker.sigterm();
             assertEquals(0, worker.awaitExit(Duration.ofSeconds(30)));
         }
     }
 
     @Test
     void theCpuFlavourRunsTasksWithoutLoadingNvml() throws Exception {
-        try (WorkerProcess worker = WorkerProcess.start(dir, env(Map.of("WORKER_GPU_REQUIRED", "false",
+        try (WorkerProcess worker = WorkerProcess.start(Main.class, env(Map.of("WORKER_GPU_REQUIRED", "false",
                 "WORKER_NVML_LIBRARY", dir.resolve("no-driver/libnvidia-ml.so.1").toString())))) {
             send("{\"jobId\": \"cpu-1\", \"type\": \"ai.run\", \"payload\": {\"task\": \"cpu\"}}");
             worker.awaitLog(m -> m.startsWith("Task cpu for job cpu-1 succeeded"), START);
             assertEquals("cpu", Files.readString(dir.resolve("jobs/cpu-1/outputs/cpu.txt")).strip());
             assertTrue(worker.messages().stream().noneMatch(m -> m.contains("NVML library")), worker.messages().toString());
-            worker.terminate();
+            worker.sigterm();
             assertEquals(0, worker.awaitExit(Duration.ofSeconds(30)));
         }
     }
 
     @Test
     void anInvalidSettingExitsTwoWithOneLineOnStderr() throws Exception {
-        try (WorkerProcess worker = WorkerProcess.start(dir, env(Map.of("WORKER_GPU_MAX_TEMPERATURE", "hot")))) {
+        try (WorkerProcess worker = WorkerProcess.start(Main.class, env(Map.of("WORKER_GPU_MAX_TEMPERATURE", "hot")))) {
             assertEquals(2, worker.awaitExit(START));
             assertEquals("configuration error: WORKER_GPU_MAX_TEMPERATURE=\"hot\" is invalid: expected an integer "
                     + "from 1 to 150\n", worker.stderr());

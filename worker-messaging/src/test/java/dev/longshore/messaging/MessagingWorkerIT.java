@@ -1,13 +1,13 @@
 package dev.longshore.messaging;
 
-import static dev.longshore.core.testing.TestWorkers.eventually;
+import static dev.longshore.testkit.TestWorkers.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.longshore.core.testing.ChildWorker;
-import dev.longshore.local.EmbeddedSqs;
-import dev.longshore.local.QueuePair;
-import dev.longshore.local.WebhookReceiver;
+import dev.longshore.testkit.WorkerProcess;
+import dev.longshore.testkit.EmbeddedSqs;
+import dev.longshore.testkit.QueuePair;
+import dev.longshore.testkit.WebhookReceiver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +47,7 @@ class MessagingWorkerIT {
             }
             sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(
                     "{\"jobId\":\"steal\",\"type\":\"notify.webhook\",\"payload\":{\"url\":\"http://169.254.169.254/latest/meta-data/iam/\"}}"));
-            try (ChildWorker w = ChildWorker.start(Main.class.getName(), env)) {
+            try (WorkerProcess w = WorkerProcess.start(Main.class, env)) {
                 assertTrue(eventually(Duration.ofSeconds(60), () -> okDeliveries(receiver).size() == total),
                         "all webhooks delivered; got " + okDeliveries(receiver).size() + "\n" + w.stdout());
                 Map<String, Long> perJob = okDeliveries(receiver).stream()
@@ -93,7 +93,7 @@ class MessagingWorkerIT {
             env.put("WORKER_QUEUE_URL", q.queueUrl());
             env.put("WORKER_HEALTH_PORT", "off");
             env.put("WORKER_WEBHOOK_ALLOWED_HOSTS", "hooks.example.com:443");
-            try (ChildWorker w = ChildWorker.start(Main.class.getName(), env)) {
+            try (WorkerProcess w = WorkerProcess.start(Main.class, env)) {
                 assertEquals(2, w.awaitExit(Duration.ofSeconds(20)));
                 List<String> lines = w.stderr().lines().toList();
                 assertEquals(1, lines.size(), w.stderr());

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.core.metrics.Metrics;
 import dev.longshore.video.ffmpeg.Progress;
-import dev.longshore.video.testing.RecordingJobContext;
+import dev.longshore.testkit.FakeJobContext;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProgressReporterTest {
     private final Metrics metrics = new Metrics();
     private final VideoMetrics video = new VideoMetrics(metrics);
-    private final RecordingJobContext ctx = new RecordingJobContext();
+    private final FakeJobContext ctx = new FakeJobContext();
     private final ProgressReporter reporter = new ProgressReporter("job-1/m1", 10_000_000, ctx, video);
 
     private static Progress at(long micros) {
@@ -41,7 +41,7 @@ class ProgressReporterTest {
 
     @Test
     void gaugeAveragesConcurrentTranscodesAndForgetsFinishedOnes() {
-        ProgressReporter other = new ProgressReporter("job-2/m2", 10_000_000, new RecordingJobContext(), video);
+        ProgressReporter other = new ProgressReporter("job-2/m2", 10_000_000, new FakeJobContext(), video);
         reporter.report(at(2_000_000));
         other.report(at(6_000_000));
         assertEquals(0.4, video.meanProgress(), 1e-9);

@@ -17,7 +17,7 @@ import dev.longshore.video.storage.S3Storage;
 import dev.longshore.video.testing.FakeS3Server;
 import dev.longshore.video.testing.Jobs;
 import dev.longshore.video.testing.Processes;
-import dev.longshore.video.testing.RecordingJobContext;
+import dev.longshore.testkit.FakeJobContext;
 import dev.longshore.video.testing.RecordingResultSink;
 import dev.longshore.video.testing.TestClips;
 import dev.longshore.video.testing.TestS3;
@@ -89,7 +89,7 @@ class TranscodeHandlerTest {
     void transcodesToTwoRenditionsThatFfprobeCanRead() throws Exception {
         Path input = TestClips.clip(426, 240, 3, true);
         Path out = tmp.resolve("published/clip-1");
-        RecordingJobContext ctx = new RecordingJobContext();
+        FakeJobContext ctx = new FakeJobContext();
         handler().handle(Jobs.transcode("clip-1", "{\"input\":\"" + uri(input) + "\",\"output\":\"" + uri(out) + "\","
                 + "\"renditions\":[{\"height\":240,\"bitrate\":\"400k\"},{\"height\":144,\"bitrate\":\"200k\","
                 + "\"audioBitrate\":\"64k\"}],\"segmentSeconds\":1,\"thumbnail\":true}"), ctx);
@@ -135,7 +135,7 @@ class TranscodeHandlerTest {
         Path input = TestClips.clip(426, 240, 2, false);
         Path out = tmp.resolve("published/small");
         handler().handle(Jobs.transcode("small", "{\"input\":\"" + uri(input) + "\",\"output\":\"" + uri(out) + "\"}"),
-                new RecordingJobContext());
+                new FakeJobContext());
         String master = Files.readString(out.resolve("master.m3u8"));
         assertFalse(master.contains("1080p") || master.contains("720p") || master.contains("480p")
                 || master.contains("360p"), "no rung above the 240-line source: " + master);
@@ -150,13 +150,13 @@ class TranscodeHandlerTest {
         Path out = tmp.resolve("published/again");
         String payload = "{\"input\":\"" + uri(input) + "\",\"output\":\"" + uri(out) + "\","
                 + "\"renditions\":[{\"height\":144,\"bitrate\":\"200k\"}]}";
-        handler().handle(Jobs.transcode("again", payload), new RecordingJobContext());
+        handler().handle(Jobs.transcode("again", payload), new FakeJobContext());
         String manifest = Files.readString(out.resolve("manifest.json"));
 
         Path marker = tmp.resolve("ffmpeg-ran");
         Path tattletale = Processes.script(tmp, "ffmpeg", "touch " + marker + "\nexit 1\n");
         handler("WORKER_FFMPEG", tattletale.toString(), "WORKER_FFPROBE", "ffprobe")
-                .handle(Jobs.transcode("again", payload, 2), new RecordingJobContext());
+                .handle(Jobs.transcode("again", payload, 2), new FakeJobContext());
 
         assertFalse(Files.exists(marker), "ffmpeg was not run again");
         assertEquals(manifest, Files.readString(out.resolve("manifest.json")));
@@ -170,9 +170,9 @@ class TranscodeHandlerTest {
         Path out = tmp.resolve("published/shared");
         String payload = "{\"input\":\"" + uri(input) + "\",\"output\":\"" + uri(out) + "\","
                 + "\"renditions\":[{\"height\":144,\"bitrate\":\"200k\"}]}";
-        handler().handle(Jobs.transcode("first", payload), new RecordingJobContext());
+        handler().handle(Jobs.transcode("first", payload), new FakeJobContext());
         PermanentFailure f = assertThrows(PermanentFailure.class,
-                () -> handler().handle(Jobs.transcode("second", payload), new RecordingJobContext()));
+                () -> handler().handle(Jobs.transcode("second", payload), new FakeJobContext()));
         assertEquals("output_exists", f.code());
         assertTrue(f.reason().contains("job first"), f.reason());
     }
@@ -182,7 +182,7 @@ class TranscodeHandlerTest {
         Path out = tmp.resolve("published/corrupt");
         PermanentFailure f = assertThrows(PermanentFailure.class, () -> handler().handle(Jobs.transcode("corrupt",
                 "{\"input\":\"" + uri(TestClips.garbage(tmp)) + "\",\"output\":\"" + uri(out) + "\"}"),
-                new RecordingJobContext()));
+                new FakeJobContext()));
         assertEquals("input_unreadable", f.code());
         assertFalse(Files.exists(out), "nothing is published");
         JsonNode result = results.sent().getLast();
@@ -198,11 +198,11 @@ class TranscodeHandlerTest {
         TranscodeHandler h = handler("WORKER_VIDEO_FILE_ROOTS", media.toString());
         PermanentFailure in = assertThrows(PermanentFailure.class, () -> h.handle(Jobs.transcode("out-of-root",
                 "{\"input\":\"" + uri(TestClips.clip(426, 240, 2, true)) + "\",\"output\":\"" + uri(media.resolve("o1"))
-                        + "\"}"), new RecordingJobContext()));
+                        + "\"}"), new FakeJobContext()));
         assertEquals("input_forbidden", in.code());
         PermanentFailure out = assertThrows(PermanentFailure.class, () -> h.handle(Jobs.transcode("out-of-root",
                 "{\"input\":\"" + uri(inside) + "\",\"output\":\"" + uri(tmp.resolve("elsewhere")) + "\"}"),
-                new RecordingJobContext()));
+                new FakeJobContext()));
         assertEquals("output_forbidden", out.code());
         assertTrue(out.reason().contains("WORKER_VIDEO_FILE_ROOTS"), out.reason());
     }
@@ -210,7 +210,7 @@ class TranscodeHandlerTest {
     @Test
     void invalidPayloadIsPermanentAndNamesTheField() {
         PermanentFailure f = assertThrows(PermanentFailure.class, () -> handler().handle(
-                Jobs.transcode("bad", "{\"input\":\"-i\",\"output\":\"file:///tmp/x\"}"), new RecordingJobContext()));
+                Jobs.transcode("bad", "{\"input\":\"-i\",\"output\":\"file:///tmp/x\"}"), new FakeJobContext()));
         assertEquals("invalid_payload", f.code());
         assertTrue(f.reason().startsWith("input"), f.reason());
     }
@@ -228,7 +228,7 @@ class TranscodeHandlerTest {
         Path wrapper = Processes.script(tmp, "ffmpeg", "printf '%s\\n' \"$@\" >> " + args + "\nexec ffmpeg \"$@\"\n");
         handler("WORKER_FFMPEG", wrapper.toString(), "WORKER_FFPROBE", "ffprobe").handle(Jobs.transcode("inert",
                 "{\"input\":\"" + uri(input) + "\",\"output\":\"" + uri(out) + "\",\"thumbnail\":true}"),
-                new RecordingJobContext());
+                new FakeJobContext());
 
         assertTrue(Files.exists(out.resolve("manifest.json")));
         assertTrue(Files.exists(out.resolve("240p/index.m3u8")));
@@ -271,7 +271,7 @@ class TranscodeHandlerTest {
         TranscodeHandler h = handler("WORKER_FFMPEG", hangingFfmpeg().toString(), "WORKER_FFPROBE", "ffprobe",
                 "WORKER_VIDEO_STALL_TIMEOUT", "1s");
         RetryableFailure f = assertThrows(RetryableFailure.class,
-                () -> h.handle(Jobs.transcode("stuck", clipJob()), new RecordingJobContext()));
+                () -> h.handle(Jobs.transcode("stuck", clipJob()), new FakeJobContext()));
         assertEquals("transcode_stalled", f.code());
         assertTrue(f.reason().contains("WORKER_VIDEO_STALL_TIMEOUT"), f.reason());
         assertFalse(Processes.isRunning(childPid()), "ffmpeg's child is killed too");
@@ -290,7 +290,7 @@ class TranscodeHandlerTest {
         TranscodeHandler h = handler("WORKER_FFMPEG", advancing.toString(), "WORKER_FFPROBE", "ffprobe",
                 "WORKER_VIDEO_STALL_TIMEOUT", "1s", "WORKER_VIDEO_MAX_RUNTIME", "2s");
         PermanentFailure f = assertThrows(PermanentFailure.class,
-                () -> h.handle(Jobs.transcode("endless", clipJob()), new RecordingJobContext()));
+                () -> h.handle(Jobs.transcode("endless", clipJob()), new FakeJobContext()));
         assertEquals("transcode_too_long", f.code());
     }
 
@@ -298,7 +298,7 @@ class TranscodeHandlerTest {
     @Timeout(30)
     void cancellationKillsFfmpegAndItsChildren() throws Exception {
         TranscodeHandler h = handler("WORKER_FFMPEG", hangingFfmpeg().toString(), "WORKER_FFPROBE", "ffprobe");
-        RecordingJobContext ctx = new RecordingJobContext();
+        FakeJobContext ctx = new FakeJobContext();
         CompletableFuture<Throwable> running = CompletableFuture.supplyAsync(() -> {
             try {
                 h.handle(Jobs.transcode("drained", clipJob()), ctx);
@@ -324,7 +324,7 @@ class TranscodeHandlerTest {
             String payload = "{\"input\":\"s3://uploads/raw/clip.mp4\",\"output\":\"s3://media/hls/clip\","
                     + "\"renditions\":[{\"height\":240,\"bitrate\":\"400k\"},{\"height\":144,\"bitrate\":\"200k\"}],"
                     + "\"segmentSeconds\":1,\"thumbnail\":{\"atSeconds\":1}}";
-            handler(s3).handle(Jobs.transcode("s3-clip", payload), new RecordingJobContext());
+            handler(s3).handle(Jobs.transcode("s3-clip", payload), new FakeJobContext());
 
             List<String> writes = server.writes();
             assertEquals("media/hls/clip/manifest.json", writes.getLast(), "manifest last: " + writes);
@@ -347,7 +347,7 @@ class TranscodeHandlerTest {
             assertEquals("s3://uploads/raw/clip.mp4", manifest.path("input").asText());
 
             int before = writes.size();
-            handler(s3).handle(Jobs.transcode("s3-clip", payload, 2), new RecordingJobContext());
+            handler(s3).handle(Jobs.transcode("s3-clip", payload, 2), new FakeJobContext());
             assertEquals(before, server.writes().size(), "the redelivery wrote nothing");
             assertTrue(results.sent().getLast().path("alreadyPublished").asBoolean());
             assertEquals("s3://media/hls/clip/manifest.json", results.sent().getLast().path("manifest").asText());
@@ -371,7 +371,7 @@ class TranscodeHandlerTest {
                 new VideoMetrics(metrics), Clock.systemUTC());
         RetryableFailure f = assertThrows(RetryableFailure.class, () -> h.handle(Jobs.transcode("unsent",
                 "{\"input\":\"" + uri(input) + "\",\"output\":\"" + uri(out) + "\","
-                        + "\"renditions\":[{\"height\":144,\"bitrate\":\"200k\"}]}"), new RecordingJobContext()));
+                        + "\"renditions\":[{\"height\":144,\"bitrate\":\"200k\"}]}"), new FakeJobContext()));
         assertEquals("result_not_sent", f.code());
         assertTrue(Files.exists(out.resolve("manifest.json")), "the output stays published for the retry to find");
     }

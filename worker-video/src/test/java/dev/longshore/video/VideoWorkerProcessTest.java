@@ -1,15 +1,15 @@
 package dev.longshore.video;
 
-import static dev.longshore.core.testing.TestWorkers.eventually;
-import static dev.longshore.core.testing.TestWorkers.job;
+import static dev.longshore.testkit.TestWorkers.eventually;
+import static dev.longshore.testkit.TestWorkers.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longshore.core.testing.ChildWorker;
-import dev.longshore.local.EmbeddedSqs;
-import dev.longshore.local.QueuePair;
+import dev.longshore.testkit.WorkerProcess;
+import dev.longshore.testkit.EmbeddedSqs;
+import dev.longshore.testkit.QueuePair;
 import dev.longshore.video.testing.Jobs;
 import dev.longshore.video.testing.Processes;
 import dev.longshore.video.testing.TestClips;
@@ -57,7 +57,7 @@ class VideoWorkerProcessTest {
     }
 
     /** Transcoding ffmpeg processes under the worker JVM (not the encoder check it runs at start). */
-    private static List<ProcessHandle> transcodes(ChildWorker w) {
+    private static List<ProcessHandle> transcodes(WorkerProcess w) {
         return w.process().descendants()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false))
                 .filter(p -> p.info().arguments().map(a -> List.of(a).contains("-progress")).orElse(false))
@@ -65,7 +65,7 @@ class VideoWorkerProcessTest {
     }
 
     /** Kills what a failed test may have left running under the worker, before the worker itself is killed. */
-    private static void killDescendants(ChildWorker w) {
+    private static void killDescendants(WorkerProcess w) {
         w.process().descendants().forEach(ProcessHandle::destroyForcibly);
     }
 
@@ -84,7 +84,7 @@ class VideoWorkerProcessTest {
             Path garbage = TestClips.garbage(tmp);
             String body = transcodeJob("broken-upload", garbage, tmp.resolve("out/broken"));
             sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(body));
-            try (ChildWorker w = ChildWorker.start(Main.class.getName(), env(sqs, q.queueUrl(),
+            try (WorkerProcess w = WorkerProcess.start(Main.class, env(sqs, q.queueUrl(),
                     "WORKER_RESULT_QUEUE_URL", results))) {
                 List<Message> dead = new ArrayList<>();
                 assertTrue(eventually(Duration.ofSeconds(60), () -> dead.addAll(receive(sqs, q.deadLetterQueueUrl(), 0))
@@ -125,7 +125,7 @@ class VideoWorkerProcessTest {
             QueuePair q = sqs.createQueueWithDeadLetter("video-long", 5, Duration.ofSeconds(2));
             String results = sqs.createQueue("video-long-results", Map.of());
             sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(transcodeJob("long-one", input, out)));
-            try (ChildWorker w = ChildWorker.start(Main.class.getName(), env(sqs, q.queueUrl(),
+            try (WorkerProcess w = WorkerProcess.start(Main.class, env(sqs, q.queueUrl(),
                     "WORKER_VISIBILITY_TIMEOUT", "2s", "WORKER_VIDEO_PRESET", "veryslow", "WORKER_VIDEO_THREADS", "1",
                     "WORKER_HEALTH_PORT", String.valueOf(port), "WORKER_RESULT_QUEUE_URL", results))) {
                 try {
@@ -175,7 +175,7 @@ class VideoWorkerProcessTest {
             sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl())
                     .messageBody(transcodeJob("interrupted", input, tmp.resolve("out/drain"))));
             // The JVM is told it has one CPU, as in a container limited to one; the host here has more.
-            try (ChildWorker w = ChildWorker.start(Main.class.getName(), env(sqs, q.queueUrl(),
+            try (WorkerProcess w = WorkerProcess.start(Main.class, env(sqs, q.queueUrl(),
                     "WORKER_DRAIN_TIMEOUT", "1s", "WORKER_VIDEO_PRESET", "veryslow",
                     "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=1"))) {
                 try {
@@ -213,14 +213,14 @@ class VideoWorkerProcessTest {
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             QueuePair q = sqs.createQueueWithDeadLetter("video-cfg", 5, Duration.ofSeconds(30));
             String missing = tmp.resolve("bin/ffmpeg").toString();
-            try (ChildWorker w = ChildWorker.start(Main.class.getName(), env(sqs, q.queueUrl(), "WORKER_FFMPEG", missing))) {
+            try (WorkerProcess w = WorkerProcess.start(Main.class, env(sqs, q.queueUrl(), "WORKER_FFMPEG", missing))) {
                 assertEquals(2, w.awaitExit(Duration.ofSeconds(30)));
                 List<String> lines = w.stderr().lines().toList();
                 assertEquals(1, lines.size(), w.stderr());
                 assertTrue(lines.getFirst().startsWith("configuration error: WORKER_FFMPEG=\"" + missing + "\""), lines.getFirst());
             }
             Path notFfmpeg = Processes.script(tmp, "ffmpeg", "echo 'not really ffmpeg'\n");
-            try (ChildWorker w = ChildWorker.start(Main.class.getName(), env(sqs, q.queueUrl(),
+            try (WorkerProcess w = WorkerProcess.start(Main.class, env(sqs, q.queueUrl(),
                     "WORKER_FFMPEG", notFfmpeg.toString(), "WORKER_FFPROBE", "ffprobe"))) {
                 assertEquals(2, w.awaitExit(Duration.ofSeconds(30)));
                 List<String> lines = w.stderr().lines().toList();

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.ai.nvml.Nvml;
-import dev.longshore.ai.testing.FakeControl;
-import dev.longshore.ai.testing.MutableClock;
+import dev.longshore.testkit.FakeWorkerControl;
+import dev.longshore.testkit.MutableClock;
 import dev.longshore.ai.testing.NvmlStub;
 import dev.longshore.core.ExitCodes;
 import dev.longshore.core.gate.GateStatus;
@@ -165,7 +165,7 @@ class GpuGateTest {
 
     @Test
     void lostGpuClosesTheGateForGoodReportsTheInstanceAndRequestsARestart() throws Exception {
-        FakeControl control = new FakeControl(clock);
+        FakeWorkerControl control = new FakeWorkerControl("ai", clock);
         health.start(control);
         stub.write("gpu GPU-a", "fail nvmlDeviceGetMemoryInfo 15");
         GpuGate gate = gate(0, 85);
@@ -183,8 +183,8 @@ class GpuGateTest {
     @Test
     void gpuLostBeforeTheWorkerStartedRestartsOnceItStarts() {
         health.gpuFailed("GPU-a", "Xid 79 on GPU-a");
-        FakeControl control = new FakeControl(clock);
+        FakeWorkerControl control = new FakeWorkerControl("ai", clock);
         health.start(control);
-        assertEquals(List.of("GPU lost: Xid 79 on GPU-a"), control.drains().stream().map(FakeControl.Drain::reason).toList());
+        assertEquals(List.of("GPU lost: Xid 79 on GPU-a"), control.drains().stream().map(FakeWorkerControl.Drain::reason).toList());
     }
 }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.ai.nvml.Nvml;
-import dev.longshore.ai.testing.FakeControl;
-import dev.longshore.ai.testing.LogCapture;
-import dev.longshore.ai.testing.MutableClock;
+import dev.longshore.testkit.FakeWorkerControl;
+import dev.longshore.testkit.LogCapture;
+import dev.longshore.testkit.MutableClock;
 import dev.longshore.ai.testing.NvmlStub;
 import dev.longshore.core.ExitCodes;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ class TopologyWatcherTest {
 
     private final MutableClock clock = MutableClock.atEpoch();
     private final Instant start = clock.instant();
-    private final FakeControl control = new FakeControl(clock);
+    private final FakeWorkerControl control = new FakeWorkerControl("ai", clock);
     private final TreeMap<Duration, String[]> script = new TreeMap<>();
     private NvmlStub stub;
     private Nvml nvml;
@@ -92,7 +92,7 @@ class TopologyWatcherTest {
 
     private Duration restartAfterStart() {
         assertEquals(1, control.drains().size(), "one restart: " + control.drains());
-        FakeControl.Drain drain = control.drains().get(0);
+        FakeWorkerControl.Drain drain = control.drains().get(0);
         assertEquals(ExitCodes.RESTART, drain.exitCode());
         return Duration.between(start, drain.at());
     }
@@ -104,7 +104,7 @@ class TopologyWatcherTest {
         runWithDefaults();
         assertEquals(List.of("[GPU-Watcher] MIG configuration change detected (Old UUIDs: [GPU-1111], "
                         + "New UUIDs: [GPU-1111, MIG-aaaa, MIG-bbbb]). Initiating self-restart."),
-                logs.messages("INFO").stream().filter(m -> m.startsWith("[GPU-Watcher]")).toList());
+                logs.messagesAt("INFO").stream().filter(m -> m.startsWith("[GPU-Watcher]")).toList());
         Duration after = restartAfterStart();
         assertTrue(after.compareTo(Duration.ofMinutes(10)) >= 0 && after.compareTo(Duration.ofMinutes(12)) <= 0,
                 "restart within 2 minutes of the change with the defaults, was at " + after);
@@ -115,9 +115,9 @@ class TopologyWatcherTest {
         at(Duration.ZERO, MIG_ON, "mig 0 MIG-aaaa", "mig 0 MIG-bbbb");
         at(Duration.ofMinutes(5), MIG_ON, "mig 0 MIG-cccc");
         runWithDefaults();
-        assertTrue(logs.messages("INFO").contains("[GPU-Watcher] MIG configuration change detected (Old UUIDs: "
+        assertTrue(logs.messagesAt("INFO").contains("[GPU-Watcher] MIG configuration change detected (Old UUIDs: "
                 + "[GPU-1111, MIG-aaaa, MIG-bbbb], New UUIDs: [GPU-1111, MIG-cccc]). Initiating self-restart."),
-                logs.messages("INFO").toString());
+                logs.messagesAt("INFO").toString());
         restartAfterStart();
     }
 
@@ -126,9 +126,9 @@ class TopologyWatcherTest {
         at(Duration.ZERO, MIG_ON, "mig 0 MIG-aaaa");
         at(Duration.ofMinutes(5), PLAIN, "mig 0 MIG-aaaa");
         runWithDefaults();
-        assertTrue(logs.messages("INFO").contains("[GPU-Watcher] MIG configuration change detected (Old UUIDs: "
+        assertTrue(logs.messagesAt("INFO").contains("[GPU-Watcher] MIG configuration change detected (Old UUIDs: "
                 + "[GPU-1111, MIG-aaaa], New UUIDs: [GPU-1111]). Initiating self-restart."),
-                logs.messages("INFO").toString());
+                logs.messagesAt("INFO").toString());
         restartAfterStart();
     }
 
@@ -180,8 +180,8 @@ class TopologyWatcherTest {
         at(Duration.ofSeconds(230), PLAIN);
         TopologyWatcher watcher = runWithDefaults();
         assertEquals(List.of(), control.drains());
-        assertEquals(4, logs.messages("WARN").stream().filter(m -> m.startsWith("GPU topology check failed")).count(),
-                logs.messages("WARN").toString());
+        assertEquals(4, logs.messagesAt("WARN").stream().filter(m -> m.startsWith("GPU topology check failed")).count(),
+                logs.messagesAt("WARN").toString());
         assertTrue(watcher.checks() > 100);
     }
 

@@ -13,9 +13,8 @@ import java.util.regex.Pattern;
  * naming the variable, so each worker's own settings fail the same way the core's do.
  */
 public final class Env {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)(B|KiB|MiB|GiB|TiB)?");
-    private static final String DURATION_FORM = "a duration such as 250ms, 30s, 5m, 1h or a number of seconds";
+    private static final String DURATION_FORM = Durations.FORM;
 
     private final Map<String, String> values;
 
@@ -119,28 +118,7 @@ public final class Env {
     }
 
     public static Duration parseDuration(String name, String raw) {
-        Matcher m = DURATION.matcher(raw.trim());
-        if (!m.matches()) {
-            throw ConfigException.invalid(name, raw, DURATION_FORM);
-        }
-        long amount;
-        try {
-            amount = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            throw ConfigException.invalid(name, raw, DURATION_FORM);
-        }
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        try {
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> throw new IllegalStateException(unit);
-            };
-        } catch (ArithmeticException e) {
-            throw ConfigException.invalid(name, raw, DURATION_FORM);
-        }
+        return Durations.parse(raw).orElseThrow(() -> ConfigException.invalid(name, raw, DURATION_FORM));
     }
 
     public static long parseSize(String name, String raw) {

@@ -13,7 +13,7 @@ import dev.longshore.core.config.Env;
 import dev.longshore.core.job.Job;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
-import dev.longshore.local.EmbeddedSqs;
+import dev.longshore.testkit.EmbeddedSqs;
 import jakarta.mail.internet.MimeMessage;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.longshore.messaging.webhook;
 
+import dev.longshore.testkit.EmbeddedSqs;
+
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +13,7 @@ import dev.longshore.core.job.Job;
 import dev.longshore.core.job.JobFailure;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
-import dev.longshore.local.WebhookReceiver;
+import dev.longshore.testkit.WebhookReceiver;
 import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +80,7 @@ class WebhookSenderIT {
 
     @Test
     void connectionRefusedIsRetryable() throws Exception {
-        int closed = dev.longshore.local.EmbeddedSqs.freePort();
+        int closed = dev.longshore.testkit.EmbeddedSqs.freePort();
         RetryableFailure f = assertThrows(RetryableFailure.class,
                 () -> sender.deliver(job("http://127.0.0.1:" + closed + "/x", "")));
         assertEquals("webhook_connection", f.code());

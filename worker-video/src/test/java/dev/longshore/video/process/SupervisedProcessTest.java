@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.longshore.video.ffmpeg.ProgressParser;
 import dev.longshore.video.ffmpeg.StallWatchdog;
 import dev.longshore.video.testing.Processes;
-import dev.longshore.video.testing.RecordingJobContext;
+import dev.longshore.testkit.FakeJobContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -79,7 +79,7 @@ class SupervisedProcessTest {
     @Test
     @Timeout(30)
     void cancellingTheJobKillsTheProcessTree() throws Exception {
-        RecordingJobContext ctx = new RecordingJobContext();
+        FakeJobContext ctx = new FakeJobContext();
         CompletableFuture<ProcessOutcome> running = CompletableFuture.supplyAsync(() -> {
             try {
                 return SupervisedProcess.builder(List.of(hangingFfmpeg().toString()))

@@ -9,7 +9,7 @@ import dev.longshore.video.config.VideoSettings;
 import dev.longshore.video.result.ResultSink;
 import dev.longshore.video.storage.S3Storage;
 import dev.longshore.video.testing.Jobs;
-import dev.longshore.video.testing.RecordingJobContext;
+import dev.longshore.testkit.FakeJobContext;
 import dev.longshore.video.testing.TestClips;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ public final class TranscodeBenchmark {
                 double childCpuBefore = childCpuSeconds();
                 long start = System.nanoTime();
                 handler.handle(Jobs.transcode("bench-" + run, "{\"input\":\"" + input.toUri() + "\",\"output\":\""
-                        + out.toUri() + "\"}"), new RecordingJobContext());
+                        + out.toUri() + "\"}"), new FakeJobContext());
                 double wall = (System.nanoTime() - start) / 1e9;
                 double cpu = childCpuSeconds() - childCpuBefore;
                 JsonNode manifest = Jobs.JSON.readTree(out.resolve("manifest.json").toFile());

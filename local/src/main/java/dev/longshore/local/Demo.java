@@ -1,0 +1,32 @@
+package dev.longshore.local;
+
+import dev.longshore.testkit.QueuePair;
+import dev.longshore.testkit.WebhookReceiver;
+
+import java.nio.file.Path;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** One worker's part in the local run: which jar, which settings, which jobs, and when it is done. */
+public interface Demo {
+    /** How far the demo is, in one line. */
+    record Progress(boolean done, String summary) {
+    }
+
+    String name();
+
+    Path jar();
+
+    Map<String, String> environment(WebhookReceiver receiver);
+
+    /** Sends the demo jobs; returns how many. */
+    int send(SqsClient sqs, String queueUrl, WebhookReceiver receiver);
+
+    /** Reads progress from the worker's metrics and the queues. */
+    Progress progress(SqsClient sqs, QueuePair queue, Map<String, Double> metrics);
+
+    /** Which worker log lines to echo on the console. */
+    default boolean echo(String level, String message) {
+        return !level.equals("DEBUG") && !level.equals("TRACE");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.longshore.local;
+
+import dev.longshore.testkit.QueuePair;
+import dev.longshore.testkit.WebhookReceiver;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * worker-video in the local run: an 8 s clip made by ffmpeg's test sources is transcoded to a two-rendition
+ * HLS ladder with a thumbnail, and a file of random bytes ends in the dead-letter queue with ffprobe's reason.
+ */
+final class VideoDemo implements Demo {
+    private final Path root;
+    private final Path dir;
+
+    VideoDemo(Path root) {
+        this.root = root;
+        this.dir = root.resolve("target/local-run/video");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "video";
+    }
+
+    @Override
+    public Path jar() {
+        return root.resolve("worker-video/target/worker-video.jar");
+    }
+
+    @Override
+    public Map<String, String> environment(WebhookReceiver receiver) {
+        return Map.of("WORKER_WORK_DIR", dir.resolve("work").toString());
+    }
+
+    @Override
+    public int send(SqsClient sqs, String queueUrl, WebhookReceiver receiver) {
+        Path clip = dir.resolve("clip.mp4");
+        Path corrupt = dir.resolve("corrupt.mp4");
+        try {
+            Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+                    "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
+                    "-t", "8", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+                    clip.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("ffmpeg could not generate the demo clip");
+            }
+            byte[] junk = new byte[64 * 1024];
+            new Random(1).nextBytes(junk);
+            Files.write(corrupt, junk);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        for (var job : List.of(
+                "{\"jobId\":\"demo-clip\",\"type\":\"video.transcode\",\"payload\":{\"input\":\"" + clip.toUri()
+                        + "\",\"output\":\"" + dir.resolve("hls/demo-clip").toUri() + "\",\"renditions\":["
+                        + "{\"height\":720,\"bitrate\":\"2800k\"},{\"height\":360,\"bitrate\":\"800k\"}],\"thumbnail\":true}}",
+                "{\"jobId\":\"demo-corrupt\",\"type\":\"video.transcode\",\"payload\":{\"input\":\"" + corrupt.toUri()
+                        + "\",\"output\":\"" + dir.resolve("hls/demo-corrupt").toUri() + "\"}}")) {
+            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(job));
+        }
+        return 2;
+    }
+
+    @Override
+    public Progress progress(SqsClient sqs, QueuePair queue, Map<String, Double> m) {
+        long ok = MetricsScrape.value(m, "longshore_messages_processed_total{outcome=\"success\"}");
+        long dead = MetricsScrape.value(m, "longshore_messages_processed_total{outcome=\"dead\"}");
+        double progress = m.getOrDefault("longshore_video_progress_ratio", 0.0);
+        String summary = String.format("transcoded %d/1 (%.0f%%), dead-lettered %d/1, output in %s", ok,
+                progress * 100, dead, dir.resolve("hls"));
+        return new Progress(ok >= 1 && dead >= 1, summary);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.longshore.local.autoscale;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code --name value}, {@code --name=value} and {@code --flag} arguments, checked against the options a command
+ * knows; every typed read throws {@link UsageException} naming the option, the value and what is expected.
+ */
+public final class CommandLine {
+    /** A mistake on the command line: the command prints it on one stderr line and exits 2. */
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private final Map<String, String> values = new HashMap<>();
+    private final Set<String> flags = new HashSet<>();
+
+    private CommandLine() {
+    }
+
+    public static CommandLine parse(String[] args, Set<String> valued, Set<String> flagNames) {
+        CommandLine c = new CommandLine();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument \"" + arg + "\"");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (flagNames.contains(name) && value == null) {
+                c.flags.add(name);
+            } else if (valued.contains(name)) {
+                if (value == null) {
+                    if (i + 1 >= args.length) {
+                        throw new UsageException("--" + name + " needs a value");
+                    }
+                    value = args[++i];
+                }
+                c.values.put(name, value);
+            } else {
+                throw new UsageException("unknown option --" + name);
+            }
+        }
+        return c;
+    }
+
+    public boolean flag(String name) {
+        return flags.contains(name);
+    }
+
+    public Optional<String> string(String name) {
+        return Optional.ofNullable(values.get(name));
+    }
+
+    public String string(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    public int integer(String name, int fallback, int min, int max) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException("--" + name + " \"" + v + "\": expected a whole number from " + min + " to " + max);
+    }
+
+    public long longValue(String name, long fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " \"" + v + "\": expected a whole number");
+        }
+    }
+
+    public double number(String name, double fallback, double min, double max) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (d >= min && d <= max) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException("--" + name + " \"" + v + "\": expected a number from " + Figures.number(min)
+                + " to " + Figures.number(max));
+    }
+
+    public Duration duration(String name, Duration fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Figures.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + name + " " + e.getMessage());
+        }
+    }
+
+    public Optional<Path> path(String name) {
+        return string(name).map(Path::of);
+    }
+
+    public LoadShape load(String name, String fallback) {
+        try {
+            return LoadShape.parse(string(name, fallback));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + name + " " + e.getMessage());
+        }
+    }
+
+    public ProcessingTime processing(String name, String fallback) {
+        try {
+            return ProcessingTime.parse(string(name, fallback));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + name + " " + e.getMessage());
+        }
+    }
+
+    /** The options both commands share: {@code --min --max --target --period --scale-out-periods ...}. */
+    public static final Set<String> POLICY_OPTIONS = Set.of("min", "max", "target", "period", "scale-out-periods",
+            "scale-in-periods", "warmup");
+
+    /** Reads the policy options over {@code defaults}; a bad combination (max below min) is a usage error. */
+    public ScalingPolicy policy(ScalingPolicy defaults) {
+        int min = integer("min", defaults.min(), 0, 10_000);
+        int max = integer("max", Math.max(defaults.max(), min), 1, 10_000);
+        try {
+            return new ScalingPolicy(min, max, number("target", defaults.target(), 0.001, 1e9),
+                    duration("period", defaults.period()), integer("scale-out-periods", defaults.scaleOutPeriods(), 1, 1000),
+                    integer("scale-in-periods", defaults.scaleInPeriods(), 1, 100_000), defaults.scaleInRatio(),
+                    duration("warmup", defaults.warmup()));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.longshore.local.fleet;
+
+import dev.longshore.testkit.aws.AwsCall;
+import dev.longshore.testkit.aws.FakeAws;
+import dev.longshore.testkit.aws.FakeCloudWatch;
+
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Stands in for EC2 instance metadata, Auto Scaling and CloudWatch so a local worker can be scaled in:
+ * {@code java -cp local/target/longshore-local.jar dev.longshore.local.fleet.LocalFleet [port]}
+ * prints the variables to start a worker with, then {@code scripts/scale-in <port>} flips the lifecycle state.
+ * Every Auto Scaling and CloudWatch call the worker makes is printed as it arrives.
+ */
+public final class LocalFleet {
+    /** Fixed by default so the printed variables and scripts/scale-in agree without copying a port around. */
+    public static final int DEFAULT_PORT = 9401;
+
+    private LocalFleet() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        int port = DEFAULT_PORT;
+        if (args.length > 0) {
+            try {
+                port = Integer.parseInt(args[0]);
+            } catch (NumberFormatException e) {
+                System.err.println("usage: LocalFleet [port]  (port must be a number, was \"" + args[0] + "\")");
+                System.exit(2);
+            }
+        }
+        FakeAws fake = FakeAws.start(port, "i-0123456789abcdef0", "longshore-local", "drain");
+        long started = System.nanoTime();
+        fake.autoScaling().onCall(call -> System.out.printf("%s autoscaling %s %s%n", now(), call.action(),
+                describe(call)));
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            fake.close();
+            stop.countDown();
+        }, "local-fleet-shutdown"));
+        System.out.println("local fleet (instance metadata, Auto Scaling, CloudWatch, SSM) on " + fake.endpoint());
+        System.out.println("start a worker with these variables added:");
+        fake.workerEnvironment().forEach((k, v) -> System.out.println("  " + k + "=" + v));
+        System.out.println("  WORKER_LIFECYCLE_HOOK_NAME=" + fake.autoScaling().hookName());
+        System.out.println("then scale it in with: scripts/scale-in " + fake.port());
+        Thread cloudWatchLog = new Thread(() -> logCloudWatch(fake), "local-fleet-cloudwatch-log");
+        cloudWatchLog.setDaemon(true);
+        cloudWatchLog.start();
+        stop.await();
+        System.out.printf("local fleet stopped after %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
+    }
+
+    private static String describe(AwsCall call) {
+        StringBuilder out = new StringBuilder();
+        for (String key : new String[] {"LifecycleHookName", "AutoScalingGroupName", "InstanceId",
+                "InstanceIds.member.1", "LifecycleActionResult", "ProtectedFromScaleIn", "HealthStatus"}) {
+            String v = call.param(key);
+            if (v != null) {
+                out.append(key.replace(".member.1", "")).append('=').append(v).append(' ');
+            }
+        }
+        return out.toString().trim();
+    }
+
+    private static void logCloudWatch(FakeAws fake) {
+        int seen = 0;
+        while (true) {
+            var calls = fake.cloudWatch().calls();
+            for (; seen < calls.size(); seen++) {
+                System.out.printf("%s cloudwatch PutMetricData namespace=%s datums=%d%n", now(),
+                        calls.get(seen).param("Namespace"), FakeCloudWatch.datums(calls.get(seen)).size());
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static String now() {
+        return LocalTime.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+}

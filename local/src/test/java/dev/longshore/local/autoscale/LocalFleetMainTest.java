@@ -1,0 +1,48 @@
+package dev.longshore.local.autoscale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class LocalFleetMainTest {
+    private static LocalFleetMain.Settings parse(String... args) {
+        return LocalFleetMain.Settings.parse(CommandLine.parse(args, Set.of("load", "arrivals", "processing",
+                "concurrency", "min", "max", "target", "boot", "warmup", "period", "scale-out-periods",
+                "scale-in-periods", "seed", "view", "out", "timeout", "root"), Set.of("poisson")));
+    }
+
+    @Test
+    void defaultsAreTheDocumentedSmallBurst() {
+        LocalFleetMain.Settings s = parse();
+        assertEquals(120, s.workload().size());
+        assertEquals(4, s.concurrency());
+        assertEquals(0, s.policy().min());
+        assertEquals(5, s.policy().max());
+        assertEquals(10, s.policy().target());
+        assertEquals(3, s.bootDelay());
+        assertEquals(FleetView.Mode.LINES, s.view());
+    }
+
+    @Test
+    void aMistakeIsAUsageErrorNamingTheOption() {
+        CommandLine.UsageException e = assertThrows(CommandLine.UsageException.class, () -> parse("--view", "fancy"));
+        assertTrue(e.getMessage().contains("--view"), e.getMessage());
+        e = assertThrows(CommandLine.UsageException.class, () -> parse("--load", "many"));
+        assertTrue(e.getMessage().startsWith("--load"), e.getMessage());
+    }
+
+    @Test
+    void everyOptionInTheUsageIsInTheScriptsHelp() throws Exception {
+        String script = Files.readString(Path.of("../scripts/local-fleet"));
+        for (String line : LocalFleetMain.USAGE.split("\n")) {
+            if (line.startsWith("  ")) {
+                assertTrue(script.contains("# " + line), "scripts/local-fleet --help lacks: " + line);
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.longshore.local.planner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.longshore.local.autoscale.CommandLine;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlannerMainTest {
+    @TempDir
+    Path dir;
+
+    private String run(String... args) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Set<String> valued = Set.of("load", "arrivals", "processing", "concurrency", "min", "max", "target", "boot",
+                "warmup", "period", "scale-out-periods", "scale-in-periods", "notice", "price", "horizon", "seed",
+                "chart", "activity", "against", "root");
+        int code = PlannerMain.run(CommandLine.parse(args, valued, Set.of("poisson", "no-options")),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertEquals(0, code);
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void printsThePredictionTheChartAndTheOptions() throws Exception {
+        String out = run("--root", dir.toString(), "--load", "100@0", "--processing", "const:60s", "--max", "5");
+        assertTrue(out.contains("time to drain"), out);
+        assertTrue(out.contains("first job waited 2m 00s"), out);
+        assertTrue(out.contains("Min=1"), out);
+        assertTrue(out.contains("max 6 = ceil(100/20)+1"), out);
+        assertTrue(Files.size(dir.resolve("target/plan/plan.png")) > 5_000);
+    }
+
+    @Test
+    void everyOptionInTheUsageIsInTheScriptsHelp() throws Exception {
+        String script = Files.readString(Path.of("../scripts/plan"));
+        for (String line : PlannerMain.USAGE.split("\n")) {
+            if (line.startsWith("  ")) {
+                assertTrue(script.contains("# " + line), "scripts/plan --help lacks: " + line);
+            }
+        }
+    }
+}

@@ -1,5 +1,0 @@
-package dev.longshore.local;
-
-/** A work queue and the dead-letter queue its RedrivePolicy names. */
-public record QueuePair(String queueUrl, String deadLetterQueueUrl) {
-}

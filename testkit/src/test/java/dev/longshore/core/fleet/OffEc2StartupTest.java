@@ -1,0 +1,75 @@
+package dev.longshore.core.fleet;
+
+import dev.longshore.core.testing.SleepWorkerMain;
+
+import dev.longshore.testkit.LogCapture;
+import dev.longshore.testkit.TestWorkers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.longshore.core.Worker;
+import dev.longshore.core.WorkerPlugin;
+import dev.longshore.core.config.WorkerConfig;
+import dev.longshore.core.job.Job;
+import dev.longshore.core.job.JobContext;
+import dev.longshore.core.job.JobHandler;
+import dev.longshore.core.metrics.Metrics;
+import dev.longshore.testkit.EmbeddedSqs;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Off EC2 the fleet features must cost start-up nothing and say once that they are off. */
+class OffEc2StartupTest {
+
+    @Test
+    void workerStartsAtOnceWorksAndSaysOnceThatMetadataIsMissingWhenItNeverAnswers() throws Exception {
+        AtomicInteger done = new AtomicInteger();
+        JobHandler handler = new JobHandler() {
+            @Override
+            public Set<String> types() {
+                return Set.of("sleep");
+            }
+
+            @Override
+            public void handle(Job job, JobContext context) {
+                done.incrementAndGet();
+            }
+        };
+        try (Blackhole imdsThatNeverAnswers = new Blackhole();
+             EmbeddedSqs sqs = EmbeddedSqs.start();
+             LogCapture logs = new LogCapture(FleetContext.class)) {
+            String queue = sqs.createQueueWithDeadLetter("off-ec2", 5, Duration.ofSeconds(30)).queueUrl();
+            sqs.client().sendMessage(b -> b.queueUrl(queue).messageBody(SleepWorkerMain.job("j1", 0)));
+            WorkerConfig config = TestWorkers.config(queue, Map.of("WORKER_LIFECYCLE_HOOK_NAME", "drain",
+                    "WORKER_LIFECYCLE_POLL_INTERVAL", "200ms", "WORKER_SCALE_IN_PROTECTION", "true"));
+            AwsClients clients = AwsClients.at(Blackhole.refused());
+            FleetContext fleet = new FleetContext(
+                    new ImdsInstanceMetadata(Optional.of(imdsThatNeverAnswers.endpoint()), ImdsInstanceMetadata.DEFAULT_TOKEN_TTL),
+                    new SdkAutoScalingApi(clients::autoScaling), Optional.empty(), clients, Clock.systemUTC());
+            WorkerPlugin plugin = Fleet.attach(WorkerPlugin.of(handler), config, FleetSettings.from(config.env()), fleet,
+                    (ns, d) -> { }, Clock.systemUTC());
+            assertEquals(3, plugin.extensions().size(), "watcher, protection, context");
+            Worker worker = TestWorkers.create(sqs, config, plugin, new Metrics());
+
+            long started = System.nanoTime();
+            worker.start();
+            long startMillis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(TestWorkers.eventually(Duration.ofSeconds(10), () -> !logs.messagesContaining("no instance metadata").isEmpty()));
+            long probeMillis = (System.nanoTime() - started) / 1_000_000;
+
+            assertTrue(startMillis < 500, "start() took " + startMillis + " ms");
+            assertTrue(probeMillis >= 900, "the probe (" + probeMillis + " ms) ran after start() returned");
+            assertTrue(TestWorkers.eventually(Duration.ofSeconds(10), () -> done.get() == 1), "the job ran");
+            Thread.sleep(500);
+            // Two features asked; one probe, one line.
+            assertEquals(1, logs.messagesContaining("no instance metadata").size(), logs.messagesContaining("").toString());
+            worker.close();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.longshore.core.runtime;
+
+import static dev.longshore.testkit.TestWorkers.eventually;
+import static dev.longshore.testkit.TestWorkers.job;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.longshore.core.DrainReport;
+import dev.longshore.core.ExitCodes;
+import dev.longshore.core.Worker;
+import dev.longshore.core.WorkerPlugin;
+import dev.longshore.core.WorkerState;
+import dev.longshore.core.testing.RecordingHandler;
+import dev.longshore.testkit.TestWorkers;
+import dev.longshore.testkit.EmbeddedSqs;
+import dev.longshore.testkit.QueuePair;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class DrainIT {
+
+    @Test
+    void idleWorkerDrainsWithoutWaitingForTheLongPoll() throws Exception {
+        try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
+            QueuePair q = sqs.createQueueWithDeadLetter("idle", 5, Duration.ofSeconds(30));
+            Worker w = TestWorkers.start(sqs, q.queueUrl(), WorkerPlugin.of(new RecordingHandler("a")), Map.of());
+            assertTrue(eventually(Duration.ofSeconds(10), () -> w.state() == WorkerState.READY));
+            Thread.sleep(500); // let the 20 s long poll begin
+            long start = System.nanoTime();
+            DrainReport report = w.drain("test", Duration.ofSeconds(30), ExitCodes.OK).get(10, TimeUnit.SECONDS);
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(tookMs < 3_000, "idle drain took " + tookMs + " ms");
+            assertEquals(WorkerState.TERMINATED, w.state());
+            assertEquals(0, report.released());
+            w.close();
+        }
+    }
+
+    @Test
+    void runningJobsFinishWithinTheBudgetAndTheRestAreReleasedAtTheDeadline() throws Exception {
+        try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
+            QueuePair q = sqs.createQueueWithDeadLetter("deadline", 5, Duration.ofSeconds(30));
+            RecordingHandler handler = new RecordingHandler("a");
+            Worker w = TestWorkers.start(sqs, q.queueUrl(), WorkerPlugin.of(handler),
+                    Map.of("WORKER_CONCURRENCY", "2", "WORKER_RECEIVE_WAIT", "1s"));
+            sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(job("short", "test.job", "{\"sleepMs\":500}")));
+            sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(job("endless", "test.job", "{\"sleepMs\":600000}")));
+            assertTrue(eventually(Duration.ofSeconds(10), () -> handler.started.size() == 2));
+            DrainReport report = w.drain("test", Duration.ofSeconds(2), ExitCodes.OK).get(20, TimeUnit.SECONDS);
+            assertEquals(1, report.released(), "the endless job was cancelled and released");
+            assertEquals(1, handler.completed.size());
+            assertEquals("short", handler.completed.get(0).jobId());
+            // Released means visible again at once (visibility 0), not after the 30 s queue timeout.
+            var back = sqs.client().receiveMessage(r -> r.queueUrl(q.queueUrl()).waitTimeSeconds(2)).messages();
+            assertEquals(1, back.size());
+            assertTrue(back.get(0).body().contains("endless"));
+            var stats = sqs.client().getQueueAttributes(r -> r.queueUrl(q.queueUrl()).attributeNamesWithStrings("All")).attributesAsStrings();
+            assertEquals("1", stats.get("ApproximateNumberOfMessagesNotVisible"), "the short job was deleted, only the one we hold is in flight");
+            w.close();
+        }
+    }
+}
