@@ -87,7 +87,7 @@ public final class ReceivePipeline {
     private void warmUpThenPoll() {
         MDC.put("worker", config.workerName());
         MDC.put("queue", config.queueLabel());
-        Duration backoff = Poller.BACKOFF_MIN;
+        int failures = 0;
         QueueAttributes attributes = null;
         DeadLetterRouter deadLetters = null;
         while (!draining) {
@@ -111,12 +111,11 @@ public final class ReceivePipeline {
                         return;
                     }
                     try {
-                        warmUpWake.wait(backoff.toMillis());
+                        warmUpWake.wait(Math.max(1, Poller.SQS_BACKOFF.delay(++failures).toMillis()));
                     } catch (InterruptedException ie) {
                         return;
                     }
                 }
-                backoff = backoff.multipliedBy(2).compareTo(Poller.BACKOFF_MAX) > 0 ? Poller.BACKOFF_MAX : backoff.multipliedBy(2);
             }
         }
         if (draining || attributes == null) {
