@@ -9,6 +9,10 @@ import dev.longshore.core.job.JobFailure;
 import dev.longshore.core.job.JobHandler;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
+import dev.longshore.core.process.Output;
+import dev.longshore.core.process.ProcessOutcome;
+import dev.longshore.core.process.ProcessSupervisor;
+import dev.longshore.core.process.Termination;
 import dev.longshore.video.config.VideoSettings;
 import dev.longshore.video.ffmpeg.HlsCommand;
 import dev.longshore.video.ffmpeg.ProgressParser;
@@ -19,8 +23,6 @@ import dev.longshore.video.ladder.LadderPlanner;
 import dev.longshore.video.ladder.Rendition;
 import dev.longshore.video.media.MediaInfo;
 import dev.longshore.video.media.Prober;
-import dev.longshore.video.process.ProcessOutcome;
-import dev.longshore.video.process.SupervisedProcess;
 import dev.longshore.video.publish.FileOutputStore;
 import dev.longshore.video.publish.Manifest;
 import dev.longshore.video.publish.OutputLayout;
@@ -167,15 +169,15 @@ public final class TranscodeHandler implements JobHandler {
         ProgressParser progress = new ProgressParser();
         ProgressReporter reporter = new ProgressReporter(key, media.durationMicros(), ctx, metrics);
         metrics.progress(key, 0);
-        ProcessOutcome outcome = SupervisedProcess.builder(command.arguments())
-                .stdoutLines(Thread.currentThread().getName() + "-ffmpeg-progress", line ->
-                        progress.accept(line).ifPresent(p -> {
-                            watchdog.observe(p);
-                            reporter.report(p);
-                        }))
+        ProcessOutcome outcome = ProcessSupervisor.builder(command.arguments())
+                .threadName(Thread.currentThread().getName() + "-ffmpeg")
+                .stdout(Output.toLines(line -> progress.accept(line).ifPresent(p -> {
+                    watchdog.observe(p);
+                    reporter.report(p);
+                })))
                 .stderrTo(dir.resolve("ffmpeg.log"))
                 .timeLimit(settings.maxRuntime())
-                .liveness(watchdog, settings.stallTimeout())
+                .stallTimeout(settings.stallTimeout(), watchdog)
                 .clock(clock)
                 .build()
                 .run(ctx::onCancel);
@@ -213,15 +215,16 @@ public final class TranscodeHandler implements JobHandler {
         // Past the end there is no frame; default to a quarter in, where titles and black lead-ins are usually over.
         double at = Math.min(spec.atSeconds().orElse(duration / 4), Math.max(0, duration - 0.5));
         Path file = out.resolve(ThumbnailCommand.FILE_NAME);
-        ProcessOutcome outcome = SupervisedProcess.builder(
+        ProcessOutcome outcome = ProcessSupervisor.builder(
                         new ThumbnailCommand(settings.ffmpeg(), input, file, at, width, height, settings.threads()).arguments())
                 .stdoutTo(dir.resolve("thumbnail.out"))
                 .stderrTo(dir.resolve("thumbnail.log"))
+                .threadName(Thread.currentThread().getName() + "-thumbnail")
                 .timeLimit(settings.stallTimeout())
                 .clock(clock)
                 .build()
                 .run(ctx::onCancel);
-        if (outcome.termination() == dev.longshore.video.process.Termination.CANCELLED) {
+        if (outcome.termination() == Termination.CANCELLED) {
             throw new RetryableFailure("cancelled", "cancelled while taking the thumbnail");
         }
         if (!outcome.succeeded() || !Files.isRegularFile(file) || Files.size(file) == 0) {

@@ -6,6 +6,7 @@ import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Env;
 import dev.longshore.core.config.WorkerConfig;
 import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.process.ProcessSupervisor;
 import dev.longshore.video.config.Executables;
 import dev.longshore.video.config.VideoSettings;
 import dev.longshore.video.result.ResultSink;
@@ -38,6 +39,8 @@ public final class VideoWorker implements WorkerDefinition {
         Env env = config.env();
         VideoSettings settings = VideoSettings.fromEnv(env, config.concurrency(), Runtime.getRuntime().availableProcessors());
         // Fail at start, not on the first job: a build without libx264 or a wrong path would fail every message.
+        // ffmpeg runs in its own process group, started through setsid (README "Signals, states and exit codes").
+        ProcessSupervisor.requireSetsid();
         Executables.checkEncoders(settings.ffmpeg(), env.string(Executables.FFMPEG_VARIABLE, "ffmpeg"));
         ResultSink results = settings.resultQueueUrl().map(url -> resultSink(url, env)).orElse(ResultSink.NONE);
         S3Storage s3 = new S3Storage(() -> S3Clients.create(settings.s3()), settings.s3());
