@@ -23,6 +23,7 @@ import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.WorkerConfig;
 import dev.longshore.core.gate.ReceiveGate;
 import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.process.ProcessSupervisor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +75,8 @@ public final class AiWorker implements WorkerDefinition {
     @Override
     public WorkerPlugin create(WorkerConfig config, Metrics metrics) {
         AiConfig ai = AiConfig.from(config.env());
+        // Tasks run in their own process group, started through setsid (README "Signals, states and exit codes").
+        ProcessSupervisor.requireSetsid();
         TaskRegistry tasks = tasks(ai);
         JobsDirectory jobs = jobs(ai);
         log.info("AI worker configuration {}, tasks {}", ai.describe(), tasks.names());
@@ -83,7 +86,7 @@ public final class AiWorker implements WorkerDefinition {
 
         if (!ai.gpuRequired()) {
             log.info("CPU flavour (WORKER_GPU_REQUIRED=false): NVML is not loaded, tasks run without a GPU");
-            return WorkerPlugin.of(handler(tasks, tasksSource, jobs, Optional.empty(), results, config, metrics));
+            return WorkerPlugin.of(handler(tasks, tasksSource, jobs, Optional.empty(), results, config, metrics, ai));
         }
 
         Nvml nvml = Nvml.load(ai.nvmlLibrary());
@@ -103,14 +106,15 @@ public final class AiWorker implements WorkerDefinition {
             log.info("GPU topology watch is off (WORKER_GPU_TOPOLOGY_WATCH=false)");
         }
         extensions.add(new NvmlShutdown(nvml));
-        AiJobHandler handler = handler(tasks, tasksSource, jobs, Optional.of(gate), results, config, metrics);
+        AiJobHandler handler = handler(tasks, tasksSource, jobs, Optional.of(gate), results, config, metrics, ai);
         return new WorkerPlugin(handler, List.<ReceiveGate>of(gate), extensions);
     }
 
     private AiJobHandler handler(TaskRegistry tasks, String tasksSource, JobsDirectory jobs,
                                  Optional<GpuAllocator> gpus, ResultPublisher results, WorkerConfig config,
-                                 Metrics metrics) {
-        return new AiJobHandler(tasks, tasksSource, jobs, InputFetcher.withDefaults(), new ProcessRunner(), gpus,
+                                 Metrics metrics, AiConfig ai) {
+        return new AiJobHandler(tasks, tasksSource, jobs, InputFetcher.withDefaults(),
+                new ProcessRunner(ProcessSupervisor.DEFAULT_KILL_GRACE, ai.drainSignal()), gpus,
                 results, config.env().asMap(), clock, metrics.duplicatesSkipped);
     }
 

@@ -92,6 +92,9 @@ class AiWorkerTest {
         assertEquals(Duration.ofSeconds(30), defaults.topologyInterval());
         assertEquals(Duration.ofSeconds(60), defaults.topologyCooldown());
         assertEquals(3, defaults.failureThreshold());
+        assertEquals(java.util.Optional.empty(), defaults.drainSignal(), "no drain signal unless asked for");
+        assertEquals(java.util.Optional.of(dev.longshore.core.process.Signal.USR1),
+                AiConfig.from(new Env(Map.of("WORKER_AI_DRAIN_SIGNAL", "SIGUSR1"))).drainSignal());
         AiConfig set = AiConfig.from(new Env(Map.of("WORKER_GPU_MIN_FREE_MEMORY", "6GiB",
                 "WORKER_GPU_MAX_TEMPERATURE", "80", "WORKER_GPU_TOPOLOGY_INTERVAL", "1s")));
         assertEquals(6L << 30, set.requirements().minFreeMemory());
@@ -99,7 +102,8 @@ class AiWorkerTest {
         assertEquals(Duration.ofSeconds(1), set.topologyInterval());
         for (String[] bad : new String[][] {{"WORKER_GPU_REQUIRED", "maybe"}, {"WORKER_GPU_MIN_FREE_MEMORY", "lots"},
                 {"WORKER_GPU_TOPOLOGY_INTERVAL", "0s"}, {"WORKER_GPU_FAILURE_THRESHOLD", "0"},
-                {"WORKER_GPU_TOPOLOGY_COOLDOWN", "soon"}, {"WORKER_RESULT_QUEUE_URL", "results"}}) {
+                {"WORKER_GPU_TOPOLOGY_COOLDOWN", "soon"}, {"WORKER_RESULT_QUEUE_URL", "results"},
+                {"WORKER_AI_DRAIN_SIGNAL", "STOP"}, {"WORKER_AI_DRAIN_SIGNAL", "KILL"}}) {
             ConfigException e = assertThrows(ConfigException.class, () -> AiConfig.from(new Env(Map.of(bad[0], bad[1]))));
             assertEquals(bad[0], e.variable());
         }

@@ -17,7 +17,8 @@ import java.util.OptionalInt;
  * reason (for failures that will not be retried). The same JSON is the job's {@code manifest.json} on success,
  * so a redelivered job can re-send its result without running again.
  */
-public record JobResult(String jobId, String task, Status status, OptionalInt exitCode, Optional<String> error,
+public record JobResult(String jobId, String task, Status status, OptionalInt exitCode, Optional<String> signal,
+                        Optional<String> error,
                         Optional<String> reason, List<OutputFile> outputs, Duration duration, String jobDir,
                         Instant finishedAt) {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +35,7 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
         n.put("task", task);
         n.put("status", status.name());
         exitCode.ifPresent(c -> n.put("exitCode", c));
+        signal.ifPresent(sig -> n.put("signal", sig));
         error.ifPresent(e -> n.put("error", e));
         reason.ifPresent(r -> n.put("reason", r));
         ArrayNode out = n.putArray("outputs");
@@ -60,6 +62,7 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
             return new JobResult(n.get("jobId").asText(), n.get("task").asText(),
                     Status.valueOf(n.get("status").asText()),
                     n.has("exitCode") ? OptionalInt.of(n.get("exitCode").asInt()) : OptionalInt.empty(),
+                    Optional.ofNullable(n.get("signal")).map(JsonNode::asText),
                     Optional.ofNullable(n.get("error")).map(JsonNode::asText),
                     Optional.ofNullable(n.get("reason")).map(JsonNode::asText),
                     outputs, Duration.ofMillis(n.path("durationMs").asLong()), n.path("jobDir").asText(),

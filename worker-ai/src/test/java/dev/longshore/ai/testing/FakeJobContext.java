@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A job context whose cancellation the test triggers, as the drain deadline would. */
+/** A job context whose drain start and cancellation the test triggers, as the worker would. */
 public final class FakeJobContext implements JobContext {
     private final List<Runnable> onCancel = new ArrayList<>();
+    private final List<Runnable> onDrain = new ArrayList<>();
     private volatile boolean cancelled;
+    private volatile boolean draining;
     private volatile Thread jobThread;
 
     /** Remembers the calling thread so {@link #cancel()} can interrupt it like the runtime does. */
@@ -27,6 +29,36 @@ public final class FakeJobContext implements JobContext {
             jobThread.interrupt();
         }
         callbacks.forEach(Runnable::run);
+    }
+
+    /** The worker starts draining: runs the drain actions, as the runtime does. */
+    public void startDrain() {
+        List<Runnable> callbacks;
+        synchronized (this) {
+            draining = true;
+            callbacks = List.copyOf(onDrain);
+            onDrain.clear();
+        }
+        callbacks.forEach(Runnable::run);
+    }
+
+    @Override
+    public boolean isDraining() {
+        return draining;
+    }
+
+    @Override
+    public void onDrain(Runnable action) {
+        boolean now;
+        synchronized (this) {
+            now = draining;
+            if (!now) {
+                onDrain.add(action);
+            }
+        }
+        if (now) {
+            action.run();
+        }
     }
 
     @Override
