@@ -16,6 +16,7 @@ import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Env;
 import dev.longshore.core.config.WorkerConfig;
 import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.queue.QueueClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AiWorkerTest {
+    /** Building the worker sends nothing; any call would fail the test. */
+    private static final QueueClient UNUSED_QUEUES = (QueueClient) java.lang.reflect.Proxy.newProxyInstance(
+            QueueClient.class.getClassLoader(), new Class<?>[] {QueueClient.class}, (proxy, method, args) -> {
+                throw new AssertionError("unexpected queue call " + method.getName());
+            });
+
     @TempDir
     Path dir;
 
@@ -35,7 +42,7 @@ class AiWorkerTest {
         env.putAll(vars);
         AiWorker worker = new AiWorker();
         return worker.create(WorkerConfig.fromEnv(worker.name(), new Env(env), worker.defaultConcurrency()),
-                new Metrics());
+                new Metrics(), UNUSED_QUEUES);
     }
 
     @Test

@@ -62,6 +62,12 @@ public final class TranscodeHandler implements JobHandler {
     public static final String TYPE = "video.transcode";
     private static final Logger log = LoggerFactory.getLogger(TranscodeHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * SIGTERM to SIGKILL for ffmpeg: on SIGTERM it stops and closes its files within a second, and a cancelled
+     * transcode's output is scrapped anyway. Short, since a drain waits for it (README "Signals, states and exit
+     * codes").
+     */
+    static final Duration FFMPEG_KILL_GRACE = Duration.ofSeconds(2);
 
     private final VideoSettings settings;
     private final TranscodeRequestParser parser;
@@ -179,6 +185,7 @@ public final class TranscodeHandler implements JobHandler {
                 .timeLimit(settings.maxRuntime())
                 .stallTimeout(settings.stallTimeout(), watchdog)
                 .clock(clock)
+                .killGrace(FFMPEG_KILL_GRACE)
                 .build()
                 .run(ctx::onCancel);
         metrics.encodeSeconds.add(outcome.took().toSeconds());
@@ -222,6 +229,7 @@ public final class TranscodeHandler implements JobHandler {
                 .threadName(Thread.currentThread().getName() + "-thumbnail")
                 .timeLimit(settings.stallTimeout())
                 .clock(clock)
+                .killGrace(FFMPEG_KILL_GRACE)
                 .build()
                 .run(ctx::onCancel);
         if (outcome.termination() == Termination.CANCELLED) {

@@ -52,6 +52,46 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
         return toJson().toString();
     }
 
+    /**
+     * The result as a queue message of at most {@code maxBytes} (UTF-8). When every output does not fit (thousands
+     * of files), the list is cut to as many as fit, in path order, and the message says so with
+     * {@code "outputsTruncated": true}, {@code "outputCount"} (all of them) and {@code "manifest"}, the job's
+     * manifest.json that lists them all (README "worker-ai", "Result message").
+     */
+    public String toMessage(int maxBytes) {
+        String full = toJsonText();
+        if (utf8Length(full) <= maxBytes) {
+            return full;
+        }
+        int lo = 0;
+        int hi = outputs.size() - 1;
+        String best = truncated(0);
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            String text = truncated(mid);
+            if (utf8Length(text) <= maxBytes) {
+                best = text;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return best;
+    }
+
+    private String truncated(int keep) {
+        ObjectNode n = new JobResult(jobId, task, status, exitCode, signal, error, reason, outputs.subList(0, keep),
+                duration, jobDir, finishedAt).toJson();
+        n.put("outputsTruncated", true);
+        n.put("outputCount", outputs.size());
+        n.put("manifest", jobDir.isEmpty() ? "manifest.json" : jobDir + "/manifest.json");
+        return n.toString();
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
     /** Reads back what {@link #toJson()} wrote (a manifest); throws IllegalArgumentException if it is not one. */
     public static JobResult fromJson(JsonNode n) {
         try {

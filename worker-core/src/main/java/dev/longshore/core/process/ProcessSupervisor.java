@@ -146,9 +146,11 @@ public final class ProcessSupervisor {
         int leftovers = 0;
         try {
             onStart.accept(group);
+            // The cancel action ends the group itself, on the cancelling (drain) thread: the worker exits right
+            // after a drain, and must not leave the group in its grace period behind.
             onCancel.accept(() -> {
                 if (cancelled.compareAndSet(false, true)) {
-                    group.signal(Signal.TERM);
+                    group.terminate(killGrace);
                 }
             });
             long[] fileSizes = new long[2];
@@ -433,7 +435,10 @@ public final class ProcessSupervisor {
             return this;
         }
 
-        /** Time between SIGTERM and SIGKILL when the group is ended. */
+        /**
+     * Time between SIGTERM and SIGKILL when the group is ended. A cancellation waits for it on the drain's
+     * thread, so keep it short next to WORKER_DRAIN_TIMEOUT.
+     */
         public Builder killGrace(Duration grace) {
             this.killGrace = grace;
             return this;
