@@ -7,15 +7,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A {@link JobContext} for handler tests: records progress and visibility requests, and is cancelled by the
- * test as the drain deadline would cancel it (callbacks run, the bound job thread is interrupted).
+ * A {@link JobContext} for handler tests: records progress and visibility requests; the test starts the drain
+ * and cancels the job as the worker would (drain actions run; at the deadline cancel callbacks run and the
+ * bound job thread is interrupted).
  */
 public final class FakeJobContext implements JobContext {
     private final String workerName;
     private final List<Runnable> onCancel = new ArrayList<>();
     private final List<Double> progress = new CopyOnWriteArrayList<>();
     private final List<Duration> extensions = new CopyOnWriteArrayList<>();
+    private final List<Runnable> onDrain = new ArrayList<>();
     private volatile boolean cancelled;
+    private volatile boolean draining;
     private volatile Thread jobThread;
 
     public FakeJobContext(String workerName) {
@@ -42,6 +45,36 @@ public final class FakeJobContext implements JobContext {
             jobThread.interrupt();
         }
         callbacks.forEach(Runnable::run);
+    }
+
+    /** The worker starts draining: runs the drain actions, as the runtime does. */
+    public void startDrain() {
+        List<Runnable> callbacks;
+        synchronized (this) {
+            draining = true;
+            callbacks = List.copyOf(onDrain);
+            onDrain.clear();
+        }
+        callbacks.forEach(Runnable::run);
+    }
+
+    @Override
+    public boolean isDraining() {
+        return draining;
+    }
+
+    @Override
+    public void onDrain(Runnable action) {
+        boolean now;
+        synchronized (this) {
+            now = draining;
+            if (!now) {
+                onDrain.add(action);
+            }
+        }
+        if (now) {
+            action.run();
+        }
     }
 
     @Override

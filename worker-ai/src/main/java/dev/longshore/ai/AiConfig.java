@@ -5,17 +5,25 @@ import dev.longshore.ai.gpu.TopologyWatcher;
 import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Durations;
 import dev.longshore.core.config.Env;
+import dev.longshore.core.process.Signal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The AI worker's own settings (contract section 2), read once and validated. */
+/** The AI worker's own settings (README "worker-ai", "Configuration"), read once and validated. */
 public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolean topologyWatch,
                        Duration topologyInterval, Duration topologyCooldown, int failureThreshold,
                        Optional<String> nvmlLibrary, Optional<Path> tasksFile, Path jobsDir,
-                       Optional<String> resultQueueUrl) {
+                       Optional<String> resultQueueUrl, Optional<Signal> drainSignal) {
+    /**
+     * No signal by default: a task that does not handle one would die of it, and a running job may finish within
+     * the drain budget (README "Signals, states and exit codes"). Tasks that checkpoint opt in.
+     */
+    public static final String DEFAULT_DRAIN_SIGNAL = "none";
+    private static final String DRAIN_SIGNALS = "none, TERM, INT, HUP, USR1 or USR2";
+
     public static final long DEFAULT_MIN_FREE_MEMORY = 0;
     /** Data-centre GPUs throttle from about 85-90°C; a job started hotter than this runs slowly or fails. */
     public static final int DEFAULT_MAX_TEMPERATURE = 85;
@@ -42,8 +50,12 @@ public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolea
                         "an http(s) SQS queue URL such as https://sqs.us-east-1.amazonaws.com/123456789012/results");
             }
         });
+        String drain = env.string("WORKER_AI_DRAIN_SIGNAL", DEFAULT_DRAIN_SIGNAL);
+        Optional<Signal> drainSignal = drain.strip().equalsIgnoreCase("none") ? Optional.empty()
+                : Optional.of(Signal.parse(drain).filter(sig -> sig != Signal.KILL).orElseThrow(() ->
+                        ConfigException.invalid("WORKER_AI_DRAIN_SIGNAL", drain, DRAIN_SIGNALS)));
         return new AiConfig(gpuRequired, new GpuRequirements(minFree, maxTemp), watch, interval, cooldown, threshold,
-                library, tasks, jobs, results);
+                library, tasks, jobs, results, drainSignal);
     }
 
     /** For the start-up log line. */
@@ -62,6 +74,7 @@ public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolea
         m.put("tasks", tasksFile.map(Path::toString).orElse("none"));
         m.put("jobsDir", jobsDir.toString());
         m.put("resultQueue", resultQueueUrl.orElse("off"));
+        m.put("drainSignal", drainSignal.map(Signal::name).orElse("none"));
         return m;
     }
 }

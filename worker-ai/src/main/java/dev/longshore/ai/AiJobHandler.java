@@ -15,6 +15,7 @@ import dev.longshore.ai.runner.Outputs;
 import dev.longshore.ai.runner.ProcessRunner;
 import dev.longshore.ai.runner.ProcessSpec;
 import dev.longshore.ai.runner.RunOutcome;
+import dev.longshore.ai.runner.StaleTaskGroup;
 import dev.longshore.ai.task.ArgvTemplate;
 import dev.longshore.ai.task.Task;
 import dev.longshore.ai.task.TaskRegistry;
@@ -25,6 +26,7 @@ import dev.longshore.core.job.JobHandler;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
 import dev.longshore.core.metrics.Counter;
+import dev.longshore.core.process.Signal;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +51,10 @@ import org.slf4j.LoggerFactory;
  * message names the task and supplies arguments and inputs; the command line is the operator's. Outcomes:
  * exit 0 is success (manifest + SUCCESS marker); a retryable exit code, a timeout or a drain cancellation is
  * retried; any other exit code, a checksum mismatch, an unknown task or a bad payload is permanent (FAILED
- * marker, dead-letter queue).
+ * marker, dead-letter queue). While the worker drains, a task ended by a signal (or that failed after it was
+ * sent the drain signal) is released for another worker, not failed (README "worker-ai", "Outcomes"). Each
+ * task runs in its own process group, recorded in the job directory, so a rerun after a crash first ends what
+ * the earlier attempt left; {@code state/} (STATE_DIR) is kept across attempts for a task that resumes.
  */
 public final class AiJobHandler implements JobHandler {
     public static final String TYPE = "ai.run";
@@ -117,6 +122,7 @@ public final class AiJobHandler implements JobHandler {
             return;
         }
         String taskName = job.payload().path("task").asText("");
+        ExitStatus exit = new ExitStatus();
         try {
             JobRequest request = JobRequest.parse(job.payload());
             Task task = tasks.find(request.task()).orElseThrow(() -> new PermanentFailure("unknown_task",
@@ -127,16 +133,18 @@ public final class AiJobHandler implements JobHandler {
                     acknowledgeDuplicate(dir);
                     return;
                 }
-                run(job, ctx, dir, request, task, started);
+                run(job, ctx, dir, request, task, started, exit);
             }
         } catch (JobFailure failure) {
-            recordFailure(dir, taskName, failure, started);
+            recordFailure(dir, taskName, failure, started, exit);
             throw failure;
         }
     }
 
-    private void run(Job job, JobContext ctx, JobDirectory dir, JobRequest request, Task task, Instant started)
-            throws JobFailure, IOException {
+    private void run(Job job, JobContext ctx, JobDirectory dir, JobRequest request, Task task, Instant started,
+                     ExitStatus exit) throws JobFailure, IOException {
+        // Before anything is wiped: an attempt that died with its worker may still write into the directory.
+        StaleTaskGroup.endLeftovers(dir, runner.killGrace());
         dir.prepare();
         Map<String, String> values = placeholders(dir, request);
         List<String> argv = expand(task, values);
@@ -160,23 +168,46 @@ public final class AiJobHandler implements JobHandler {
                     lease.uuids().isEmpty() ? "no GPU" : "GPU " + lease.cudaVisibleDevices(), task.timeout());
             RunOutcome outcome;
             try {
-                outcome = runner.run(spec, ctx);
+                outcome = runner.run(spec, ctx, pgid -> recordGroup(dir, pgid));
             } catch (IOException e) {
                 throw new PermanentFailure("task_start_failed", "task '" + task.name() + "' could not start "
                         + argv.get(0) + ": " + e.getMessage());
             }
-            finish(job, dir, task, outcome, started);
+            // The supervisor ended the whole group: nothing is left for a rerun to end.
+            dir.clearPgid();
+            if (outcome instanceof RunOutcome.Exited e) {
+                exit.code = OptionalInt.of(e.exitCode());
+                exit.signal = e.signal();
+            }
+            finish(job, ctx, dir, task, outcome, started);
         }
     }
 
-    private void finish(Job job, JobDirectory dir, Task task, RunOutcome outcome, Instant started)
+    private static void recordGroup(JobDirectory dir, long pgid) {
+        try {
+            dir.writePgid(pgid);
+        } catch (IOException e) {
+            log.warn("Could not record process group {} of job {}: {}", pgid, dir.jobId(), e.toString());
+        }
+    }
+
+    private void finish(Job job, JobContext ctx, JobDirectory dir, Task task, RunOutcome outcome, Instant started)
             throws JobFailure, IOException {
         switch (outcome) {
+            case RunOutcome.Exited e when e.exitCode() != 0 && ctx.isDraining()
+                    && (e.signal().isPresent() || e.drainSignalled()) -> {
+                String how = e.signal().map(sig -> "was ended by " + sig.fullName())
+                        .orElse("exited with " + e.exitCode() + " after the drain signal");
+                log.info("Task {} for job {} {} while the worker drains; releasing the message (state/ kept)",
+                        task.name(), job.id(), how);
+                throw new RetryableFailure("cancelled", "task '" + task.name() + "' " + how + " while the worker "
+                        + "was draining; released for another worker", Duration.ZERO, null);
+            }
             case RunOutcome.Exited e when e.exitCode() == 0 -> {
                 List<OutputFile> outputs = Outputs.list(dir.outputs());
                 Instant now = clock.instant();
                 JobResult result = new JobResult(job.id(), task.name(), JobResult.Status.SUCCESS, OptionalInt.of(0),
-                        Optional.empty(), Optional.empty(), outputs, Duration.between(started, now),
+                        Optional.empty(), Optional.empty(), Optional.empty(), outputs, Duration.between(started, now),
                         dir.path().toString(), now);
                 dir.writeSuccess(result.toJson());
                 log.info("Task {} for job {} succeeded in {} ms with {} output file(s)", task.name(), job.id(),
@@ -217,6 +248,7 @@ public final class AiJobHandler implements JobHandler {
         values.put("models.dir", dir.models().toString());
         values.put("outputs.dir", dir.outputs().toString());
         values.put("logs.dir", dir.logs().toString());
+        values.put("state.dir", dir.state().toString());
         request.inputs().forEach(i -> values.put("input." + i.name(), dir.inputs().resolve(i.name()).toString()));
         request.models().forEach(m -> values.put("model." + m.name(), dir.models().resolve(m.name()).toString()));
         request.args().forEach((k, v) -> values.put("arg." + k, v));
@@ -256,6 +288,7 @@ public final class AiJobHandler implements JobHandler {
         env.put("MODEL_DIR", dir.models().toString());
         env.put("OUTPUT_DIR", dir.outputs().toString());
         env.put("LOG_DIR", dir.logs().toString());
+        env.put("STATE_DIR", dir.state().toString());
         // Always set, also to "" for no GPU: an unset variable would let CUDA see every GPU on the machine.
         env.put("CUDA_VISIBLE_DEVICES", lease.cudaVisibleDevices());
         return env;
@@ -287,7 +320,8 @@ public final class AiJobHandler implements JobHandler {
         }
     }
 
-    private void recordFailure(JobDirectory dir, String taskName, JobFailure failure, Instant started) {
+    private void recordFailure(JobDirectory dir, String taskName, JobFailure failure, Instant started,
+                               ExitStatus exit) {
         if (NO_FAILED_MARKER.contains(failure.code())) {
             return;
         }
@@ -302,9 +336,9 @@ public final class AiJobHandler implements JobHandler {
                 log.warn("Could not write the FAILED marker of job {}: {}", dir.jobId(), e.toString());
             }
             if (!retryable) {
-                JobResult result = new JobResult(dir.jobId(), taskName, JobResult.Status.FAILED, OptionalInt.empty(),
-                        Optional.of(failure.code()), Optional.of(failure.reason()), List.of(),
-                        Duration.between(started, now), dir.path().toString(), now);
+                JobResult result = new JobResult(dir.jobId(), taskName, JobResult.Status.FAILED, exit.code,
+                        exit.signal.map(Signal::fullName), Optional.of(failure.code()), Optional.of(failure.reason()),
+                        List.of(), Duration.between(started, now), dir.path().toString(), now);
                 try {
                     results.publish(result);
                 } catch (Exception e) {
@@ -340,6 +374,12 @@ public final class AiJobHandler implements JobHandler {
         } catch (IOException e) {
             return Files.exists(f) ? "; stderr unreadable: " + e.getMessage() : "";
         }
+    }
+
+    /** How the task process exited, when it did by itself: for the FAILED result message. */
+    private static final class ExitStatus {
+        OptionalInt code = OptionalInt.empty();
+        Optional<Signal> signal = Optional.empty();
     }
 
     @Override

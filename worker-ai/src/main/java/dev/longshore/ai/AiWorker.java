@@ -8,8 +8,8 @@ import dev.longshore.ai.gpu.Sleeper;
 import dev.longshore.ai.gpu.TopologyWatcher;
 import dev.longshore.ai.nvml.Nvml;
 import dev.longshore.ai.nvml.XidWatcher;
+import dev.longshore.ai.result.QueueResultPublisher;
 import dev.longshore.ai.result.ResultPublisher;
-import dev.longshore.ai.result.SqsResultPublisher;
 import dev.longshore.ai.runner.InputFetcher;
 import dev.longshore.ai.runner.JobsDirectory;
 import dev.longshore.ai.runner.ProcessRunner;
@@ -23,6 +23,8 @@ import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.WorkerConfig;
 import dev.longshore.core.gate.ReceiveGate;
 import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.process.ProcessSupervisor;
+import dev.longshore.core.queue.QueueClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +34,6 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The AI worker: runs registered tasks ({@code ai.run}) on a GPU chosen by the GPU gate, restarts itself when
@@ -72,18 +71,22 @@ public final class AiWorker implements WorkerDefinition {
     }
 
     @Override
-    public WorkerPlugin create(WorkerConfig config, Metrics metrics) {
+    public WorkerPlugin create(WorkerConfig config, Metrics metrics, QueueClient queues) {
         AiConfig ai = AiConfig.from(config.env());
+        // Tasks run in their own process group, started through setsid (README "Signals, states and exit codes").
+        ProcessSupervisor.requireSetsid();
         TaskRegistry tasks = tasks(ai);
         JobsDirectory jobs = jobs(ai);
         log.info("AI worker configuration {}, tasks {}", ai.describe(), tasks.names());
-        ResultPublisher results = ai.resultQueueUrl().map(AiWorker::results).orElse(ResultPublisher.NONE);
+        ResultPublisher results = ai.resultQueueUrl()
+                .<ResultPublisher>map(url -> new QueueResultPublisher(new dev.longshore.core.queue.ResultPublisher(queues, url)))
+                .orElse(ResultPublisher.NONE);
         String tasksSource = ai.tasksFile().map(p -> "WORKER_AI_TASKS " + p + " registers " + tasks.names())
                 .orElse("WORKER_AI_TASKS is not set, so no task is registered");
 
         if (!ai.gpuRequired()) {
             log.info("CPU flavour (WORKER_GPU_REQUIRED=false): NVML is not loaded, tasks run without a GPU");
-            return WorkerPlugin.of(handler(tasks, tasksSource, jobs, Optional.empty(), results, config, metrics));
+            return WorkerPlugin.of(handler(tasks, tasksSource, jobs, Optional.empty(), results, config, metrics, ai));
         }
 
         Nvml nvml = Nvml.load(ai.nvmlLibrary());
@@ -103,14 +106,15 @@ public final class AiWorker implements WorkerDefinition {
             log.info("GPU topology watch is off (WORKER_GPU_TOPOLOGY_WATCH=false)");
         }
         extensions.add(new NvmlShutdown(nvml));
-        AiJobHandler handler = handler(tasks, tasksSource, jobs, Optional.of(gate), results, config, metrics);
+        AiJobHandler handler = handler(tasks, tasksSource, jobs, Optional.of(gate), results, config, metrics, ai);
         return new WorkerPlugin(handler, List.<ReceiveGate>of(gate), extensions);
     }
 
     private AiJobHandler handler(TaskRegistry tasks, String tasksSource, JobsDirectory jobs,
                                  Optional<GpuAllocator> gpus, ResultPublisher results, WorkerConfig config,
-                                 Metrics metrics) {
-        return new AiJobHandler(tasks, tasksSource, jobs, InputFetcher.withDefaults(), new ProcessRunner(), gpus,
+                                 Metrics metrics, AiConfig ai) {
+        return new AiJobHandler(tasks, tasksSource, jobs, InputFetcher.withDefaults(),
+                new ProcessRunner(ProcessSupervisor.DEFAULT_KILL_GRACE, ai.drainSignal()), gpus,
                 results, config.env().asMap(), clock, metrics.duplicatesSkipped);
     }
 
@@ -138,16 +142,6 @@ public final class AiWorker implements WorkerDefinition {
         } catch (IOException e) {
             throw ConfigException.invalid("WORKER_JOBS_DIR", ai.jobsDir().toString(),
                     "a directory the worker can create and write (" + e.getMessage() + ")");
-        }
-    }
-
-    private static ResultPublisher results(String queueUrl) {
-        try {
-            SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-            return new SqsResultPublisher(sqs, queueUrl, true);
-        } catch (SdkClientException e) {
-            throw ConfigException.invalid("WORKER_RESULT_QUEUE_URL", queueUrl,
-                    "a queue reachable with the worker's AWS settings (" + e.getMessage() + ")");
         }
     }
 

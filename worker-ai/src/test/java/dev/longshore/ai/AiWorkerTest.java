@@ -16,6 +16,7 @@ import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Env;
 import dev.longshore.core.config.WorkerConfig;
 import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.queue.QueueClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AiWorkerTest {
+    /** Building the worker sends nothing; any call would fail the test. */
+    private static final QueueClient UNUSED_QUEUES = (QueueClient) java.lang.reflect.Proxy.newProxyInstance(
+            QueueClient.class.getClassLoader(), new Class<?>[] {QueueClient.class}, (proxy, method, args) -> {
+                throw new AssertionError("unexpected queue call " + method.getName());
+            });
+
     @TempDir
     Path dir;
 
@@ -35,7 +42,7 @@ class AiWorkerTest {
         env.putAll(vars);
         AiWorker worker = new AiWorker();
         return worker.create(WorkerConfig.fromEnv(worker.name(), new Env(env), worker.defaultConcurrency()),
-                new Metrics());
+                new Metrics(), UNUSED_QUEUES);
     }
 
     @Test
@@ -92,6 +99,9 @@ class AiWorkerTest {
         assertEquals(Duration.ofSeconds(30), defaults.topologyInterval());
         assertEquals(Duration.ofSeconds(60), defaults.topologyCooldown());
         assertEquals(3, defaults.failureThreshold());
+        assertEquals(java.util.Optional.empty(), defaults.drainSignal(), "no drain signal unless asked for");
+        assertEquals(java.util.Optional.of(dev.longshore.core.process.Signal.USR1),
+                AiConfig.from(new Env(Map.of("WORKER_AI_DRAIN_SIGNAL", "SIGUSR1"))).drainSignal());
         AiConfig set = AiConfig.from(new Env(Map.of("WORKER_GPU_MIN_FREE_MEMORY", "6GiB",
                 "WORKER_GPU_MAX_TEMPERATURE", "80", "WORKER_GPU_TOPOLOGY_INTERVAL", "1s")));
         assertEquals(6L << 30, set.requirements().minFreeMemory());
@@ -99,7 +109,8 @@ class AiWorkerTest {
         assertEquals(Duration.ofSeconds(1), set.topologyInterval());
         for (String[] bad : new String[][] {{"WORKER_GPU_REQUIRED", "maybe"}, {"WORKER_GPU_MIN_FREE_MEMORY", "lots"},
                 {"WORKER_GPU_TOPOLOGY_INTERVAL", "0s"}, {"WORKER_GPU_FAILURE_THRESHOLD", "0"},
-                {"WORKER_GPU_TOPOLOGY_COOLDOWN", "soon"}, {"WORKER_RESULT_QUEUE_URL", "results"}}) {
+                {"WORKER_GPU_TOPOLOGY_COOLDOWN", "soon"}, {"WORKER_RESULT_QUEUE_URL", "results"},
+                {"WORKER_AI_DRAIN_SIGNAL", "STOP"}, {"WORKER_AI_DRAIN_SIGNAL", "KILL"}}) {
             ConfigException e = assertThrows(ConfigException.class, () -> AiConfig.from(new Env(Map.of(bad[0], bad[1]))));
             assertEquals(bad[0], e.variable());
         }

@@ -2,6 +2,7 @@ package dev.longshore.core;
 
 import dev.longshore.core.config.WorkerConfig;
 import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.queue.QueueClient;
 
 /** A concrete worker: its name, its default concurrency and how to build its parts from the configuration. */
 public interface WorkerDefinition {
@@ -13,9 +14,21 @@ public interface WorkerDefinition {
     int defaultConcurrency();
 
     /**
-     * Reads the worker's own variables from {@link WorkerConfig#env()} and builds its parts.
+     * Reads the worker's own variables from {@link WorkerConfig#env()} and builds its parts. A worker implements
+     * this or {@link #create(WorkerConfig, Metrics, QueueClient)}.
      *
      * @throws dev.longshore.core.config.ConfigException for an invalid worker-specific setting (exit 2)
      */
-    WorkerPlugin create(WorkerConfig config, Metrics metrics) throws Exception;
+    default WorkerPlugin create(WorkerConfig config, Metrics metrics) throws Exception {
+        throw new UnsupportedOperationException("worker " + name() + " needs the queue client: call "
+                + "create(config, metrics, queues)");
+    }
+
+    /**
+     * As {@link #create(WorkerConfig, Metrics)}, for workers that send messages themselves (result queues): they
+     * use the worker's {@code queues} client, which they must not close. This is what the launcher calls.
+     */
+    default WorkerPlugin create(WorkerConfig config, Metrics metrics, QueueClient queues) throws Exception {
+        return create(config, metrics);
+    }
 }

@@ -62,7 +62,7 @@ public final class WorkerLauncher {
         Metrics metrics = new Metrics();
         WorkerPlugin plugin;
         try {
-            plugin = Fleet.attach(definition.create(config, metrics), config);
+            plugin = Fleet.attach(definition.create(config, metrics, sqs), config);
         } catch (ConfigException e) {
             sqs.close();
             stderr.println(e.getMessage());

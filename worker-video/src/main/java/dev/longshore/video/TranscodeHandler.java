@@ -9,6 +9,10 @@ import dev.longshore.core.job.JobFailure;
 import dev.longshore.core.job.JobHandler;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
+import dev.longshore.core.process.Output;
+import dev.longshore.core.process.ProcessOutcome;
+import dev.longshore.core.process.ProcessSupervisor;
+import dev.longshore.core.process.Termination;
 import dev.longshore.video.config.VideoSettings;
 import dev.longshore.video.ffmpeg.HlsCommand;
 import dev.longshore.video.ffmpeg.ProgressParser;
@@ -19,8 +23,6 @@ import dev.longshore.video.ladder.LadderPlanner;
 import dev.longshore.video.ladder.Rendition;
 import dev.longshore.video.media.MediaInfo;
 import dev.longshore.video.media.Prober;
-import dev.longshore.video.process.ProcessOutcome;
-import dev.longshore.video.process.SupervisedProcess;
 import dev.longshore.video.publish.FileOutputStore;
 import dev.longshore.video.publish.Manifest;
 import dev.longshore.video.publish.OutputLayout;
@@ -60,6 +62,12 @@ public final class TranscodeHandler implements JobHandler {
     public static final String TYPE = "video.transcode";
     private static final Logger log = LoggerFactory.getLogger(TranscodeHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * SIGTERM to SIGKILL for ffmpeg: on SIGTERM it stops and closes its files within a second, and a cancelled
+     * transcode's output is scrapped anyway. Short, since a drain waits for it (README "Signals, states and exit
+     * codes").
+     */
+    static final Duration FFMPEG_KILL_GRACE = Duration.ofSeconds(2);
 
     private final VideoSettings settings;
     private final TranscodeRequestParser parser;
@@ -167,16 +175,17 @@ public final class TranscodeHandler implements JobHandler {
         ProgressParser progress = new ProgressParser();
         ProgressReporter reporter = new ProgressReporter(key, media.durationMicros(), ctx, metrics);
         metrics.progress(key, 0);
-        ProcessOutcome outcome = SupervisedProcess.builder(command.arguments())
-                .stdoutLines(Thread.currentThread().getName() + "-ffmpeg-progress", line ->
-                        progress.accept(line).ifPresent(p -> {
-                            watchdog.observe(p);
-                            reporter.report(p);
-                        }))
+        ProcessOutcome outcome = ProcessSupervisor.builder(command.arguments())
+                .threadName(Thread.currentThread().getName() + "-ffmpeg")
+                .stdout(Output.toLines(line -> progress.accept(line).ifPresent(p -> {
+                    watchdog.observe(p);
+                    reporter.report(p);
+                })))
                 .stderrTo(dir.resolve("ffmpeg.log"))
                 .timeLimit(settings.maxRuntime())
-                .liveness(watchdog, settings.stallTimeout())
+                .stallTimeout(settings.stallTimeout(), watchdog)
                 .clock(clock)
+                .killGrace(FFMPEG_KILL_GRACE)
                 .build()
                 .run(ctx::onCancel);
         metrics.encodeSeconds.add(outcome.took().toSeconds());
@@ -213,15 +222,17 @@ public final class TranscodeHandler implements JobHandler {
         // Past the end there is no frame; default to a quarter in, where titles and black lead-ins are usually over.
         double at = Math.min(spec.atSeconds().orElse(duration / 4), Math.max(0, duration - 0.5));
         Path file = out.resolve(ThumbnailCommand.FILE_NAME);
-        ProcessOutcome outcome = SupervisedProcess.builder(
+        ProcessOutcome outcome = ProcessSupervisor.builder(
                         new ThumbnailCommand(settings.ffmpeg(), input, file, at, width, height, settings.threads()).arguments())
                 .stdoutTo(dir.resolve("thumbnail.out"))
                 .stderrTo(dir.resolve("thumbnail.log"))
+                .threadName(Thread.currentThread().getName() + "-thumbnail")
                 .timeLimit(settings.stallTimeout())
                 .clock(clock)
+                .killGrace(FFMPEG_KILL_GRACE)
                 .build()
                 .run(ctx::onCancel);
-        if (outcome.termination() == dev.longshore.video.process.Termination.CANCELLED) {
+        if (outcome.termination() == Termination.CANCELLED) {
             throw new RetryableFailure("cancelled", "cancelled while taking the thumbnail");
         }
         if (!outcome.succeeded() || !Files.isRegularFile(file) || Files.size(file) == 0) {

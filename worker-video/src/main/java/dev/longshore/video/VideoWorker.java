@@ -1,27 +1,29 @@
 package dev.longshore.video;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longshore.core.WorkerDefinition;
 import dev.longshore.core.WorkerPlugin;
-import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Env;
 import dev.longshore.core.config.WorkerConfig;
 import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.process.ProcessSupervisor;
+import dev.longshore.core.queue.QueueClient;
+import dev.longshore.core.queue.ResultPublisher;
 import dev.longshore.video.config.Executables;
 import dev.longshore.video.config.VideoSettings;
 import dev.longshore.video.result.ResultSink;
-import dev.longshore.video.result.SqsResultSink;
 import dev.longshore.video.storage.S3Clients;
 import dev.longshore.video.storage.S3Storage;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /** The video worker: {@code video.transcode} jobs, one at a time by default because each uses every CPU given. */
 public final class VideoWorker implements WorkerDefinition {
     private static final Logger log = LoggerFactory.getLogger(VideoWorker.class);
     /** A transcode already spreads over all CPUs (-threads); more concurrent jobs only share them. */
     public static final int DEFAULT_CONCURRENCY = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public String name() {
@@ -34,12 +36,15 @@ public final class VideoWorker implements WorkerDefinition {
     }
 
     @Override
-    public WorkerPlugin create(WorkerConfig config, Metrics metrics) {
+    public WorkerPlugin create(WorkerConfig config, Metrics metrics, QueueClient queues) {
         Env env = config.env();
         VideoSettings settings = VideoSettings.fromEnv(env, config.concurrency(), Runtime.getRuntime().availableProcessors());
         // Fail at start, not on the first job: a build without libx264 or a wrong path would fail every message.
+        // ffmpeg runs in its own process group, started through setsid (README "Signals, states and exit codes").
+        ProcessSupervisor.requireSetsid();
         Executables.checkEncoders(settings.ffmpeg(), env.string(Executables.FFMPEG_VARIABLE, "ffmpeg"));
-        ResultSink results = settings.resultQueueUrl().map(url -> resultSink(url, env)).orElse(ResultSink.NONE);
+        ResultSink results = settings.resultQueueUrl().map(url -> resultSink(new ResultPublisher(queues, url)))
+                .orElse(ResultSink.NONE);
         S3Storage s3 = new S3Storage(() -> S3Clients.create(settings.s3()), settings.s3());
         TranscodeHandler handler = new TranscodeHandler(settings, s3, results, new VideoMetrics(metrics), Clock.systemUTC());
         handler.removeScratchLeftovers();
@@ -47,11 +52,9 @@ public final class VideoWorker implements WorkerDefinition {
         return WorkerPlugin.of(handler);
     }
 
-    private static ResultSink resultSink(String url, Env env) {
-        try {
-            return SqsResultSink.create(url, env);
-        } catch (SdkClientException e) {
-            throw ConfigException.missing("AWS_REGION", "a region for the result queue's SQS client (" + e.getMessage() + ")");
-        }
+    /** Results go through the worker's own queue client (README "worker-video", "Result messages"). */
+    private static ResultSink resultSink(ResultPublisher publisher) {
+        return (jobId, result) -> publisher.publish(jobId, result.path("status").asText("ended"),
+                JSON.writeValueAsString(result));
     }
 }

@@ -17,7 +17,8 @@ import java.util.OptionalInt;
  * reason (for failures that will not be retried). The same JSON is the job's {@code manifest.json} on success,
  * so a redelivered job can re-send its result without running again.
  */
-public record JobResult(String jobId, String task, Status status, OptionalInt exitCode, Optional<String> error,
+public record JobResult(String jobId, String task, Status status, OptionalInt exitCode, Optional<String> signal,
+                        Optional<String> error,
                         Optional<String> reason, List<OutputFile> outputs, Duration duration, String jobDir,
                         Instant finishedAt) {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +35,7 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
         n.put("task", task);
         n.put("status", status.name());
         exitCode.ifPresent(c -> n.put("exitCode", c));
+        signal.ifPresent(sig -> n.put("signal", sig));
         error.ifPresent(e -> n.put("error", e));
         reason.ifPresent(r -> n.put("reason", r));
         ArrayNode out = n.putArray("outputs");
@@ -50,6 +52,46 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
         return toJson().toString();
     }
 
+    /**
+     * The result as a queue message of at most {@code maxBytes} (UTF-8). When every output does not fit (thousands
+     * of files), the list is cut to as many as fit, in path order, and the message says so with
+     * {@code "outputsTruncated": true}, {@code "outputCount"} (all of them) and {@code "manifest"}, the job's
+     * manifest.json that lists them all (README "worker-ai", "Result message").
+     */
+    public String toMessage(int maxBytes) {
+        String full = toJsonText();
+        if (utf8Length(full) <= maxBytes) {
+            return full;
+        }
+        int lo = 0;
+        int hi = outputs.size() - 1;
+        String best = truncated(0);
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            String text = truncated(mid);
+            if (utf8Length(text) <= maxBytes) {
+                best = text;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return best;
+    }
+
+    private String truncated(int keep) {
+        ObjectNode n = new JobResult(jobId, task, status, exitCode, signal, error, reason, outputs.subList(0, keep),
+                duration, jobDir, finishedAt).toJson();
+        n.put("outputsTruncated", true);
+        n.put("outputCount", outputs.size());
+        n.put("manifest", jobDir.isEmpty() ? "manifest.json" : jobDir + "/manifest.json");
+        return n.toString();
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
     /** Reads back what {@link #toJson()} wrote (a manifest); throws IllegalArgumentException if it is not one. */
     public static JobResult fromJson(JsonNode n) {
         try {
@@ -60,6 +102,7 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
             return new JobResult(n.get("jobId").asText(), n.get("task").asText(),
                     Status.valueOf(n.get("status").asText()),
                     n.has("exitCode") ? OptionalInt.of(n.get("exitCode").asInt()) : OptionalInt.empty(),
+                    Optional.ofNullable(n.get("signal")).map(JsonNode::asText),
                     Optional.ofNullable(n.get("error")).map(JsonNode::asText),
                     Optional.ofNullable(n.get("reason")).map(JsonNode::asText),
                     outputs, Duration.ofMillis(n.path("durationMs").asLong()), n.path("jobDir").asText(),

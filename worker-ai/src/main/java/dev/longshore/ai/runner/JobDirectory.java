@@ -26,6 +26,8 @@ import java.util.Set;
  *   models/        downloaded models
  *   outputs/       what the task writes (OUTPUT_DIR)
  *   logs/          stdout.log and stderr.log of the task (LOG_DIR)
+ *   state/         the task's resumable state (STATE_DIR): kept across attempts, removed on success
+ *   .pgid          process group of the attempt running (or killed with the worker): ended before a rerun
  *   manifest.json  outputs with size and sha256, written on success
  *   SUCCESS        marker: the job is done; a redelivery is acknowledged without running again
  *   FAILED         marker: the last attempt failed, with the reason
@@ -36,7 +38,10 @@ public final class JobDirectory {
     public static final String FAILED = "FAILED";
     public static final String MANIFEST = "manifest.json";
     private static final String LOCK = ".lock";
-    private static final Set<String> KEEP = Set.of(LOCK);
+    private static final String STATE = "state";
+    private static final String PGID = ".pgid";
+    /** Survive {@link #prepare()}: the lock, the state a task resumes from, and the record of a stale group. */
+    private static final Set<String> KEEP = Set.of(LOCK, STATE, PGID);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String jobId;
@@ -56,6 +61,26 @@ public final class JobDirectory {
     public Path stdout() { return logs().resolve("stdout.log"); }
     public Path stderr() { return logs().resolve("stderr.log"); }
     public Path manifest() { return dir.resolve(MANIFEST); }
+    public Path state() { return dir.resolve(STATE); }
+
+    /** Records the process group of the running attempt, so a rerun after a crash can end what it left. */
+    public void writePgid(long pgid) throws IOException {
+        writeAtomically(dir.resolve(PGID), (pgid + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /** The process group an earlier attempt recorded, if any (and readable). */
+    public java.util.OptionalLong readPgid() {
+        try {
+            return java.util.OptionalLong.of(Long.parseLong(Files.readString(dir.resolve(PGID)).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /** The attempt's group is gone (ended with it): nothing to end before the next attempt. */
+    public void clearPgid() throws IOException {
+        Files.deleteIfExists(dir.resolve(PGID));
+    }
 
     public boolean succeeded() {
         return Files.isRegularFile(dir.resolve(SUCCESS), LinkOption.NOFOLLOW_LINKS);
@@ -95,7 +120,7 @@ public final class JobDirectory {
         }
     }
 
-    /** Removes what an earlier, unfinished attempt left and creates the empty layout. */
+    /** Removes what an earlier, unfinished attempt left, except its resumable state, and creates the layout. */
     public void prepare() throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
@@ -104,14 +129,18 @@ public final class JobDirectory {
                 }
             }
         }
-        for (Path p : new Path[] {inputs(), models(), outputs(), logs()}) {
+        for (Path p : new Path[] {inputs(), models(), outputs(), logs(), state()}) {
             Files.createDirectories(p);
         }
     }
 
-    /** Writes the manifest, then the SUCCESS marker: a marker is never there without its manifest. */
+    /**
+     * Writes the manifest, then the SUCCESS marker: a marker is never there without its manifest. The resumable
+     * state is of no further use and goes first.
+     */
     public void writeSuccess(ObjectNode manifest) throws IOException {
         Files.deleteIfExists(dir.resolve(FAILED));
+        deleteTree(state());
         writeAtomically(manifest(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         ObjectNode marker = JSON.createObjectNode();
         marker.put("jobId", jobId);

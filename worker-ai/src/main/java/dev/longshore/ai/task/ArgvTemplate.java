@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code ${job.id}}, {@code ${job.dir}}, {@code ${inputs.dir}}, {@code ${models.dir}},
- *       {@code ${outputs.dir}}, {@code ${logs.dir}}</li>
+ *       {@code ${outputs.dir}}, {@code ${logs.dir}}, {@code ${state.dir}}</li>
  *   <li>{@code ${input.NAME}} / {@code ${model.NAME}}: path of the downloaded input or model called NAME</li>
  *   <li>{@code ${arg.NAME}}: the message's argument NAME</li>
  * </ul>
@@ -26,7 +26,7 @@ public final class ArgvTemplate {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<String> REFERENCES = Set.of("input", "model", "arg");
     public static final Set<String> FIXED = Set.of("job.id", "job.dir", "inputs.dir", "models.dir", "outputs.dir",
-            "logs.dir");
+            "logs.dir", "state.dir");
 
     private ArgvTemplate() {
     }

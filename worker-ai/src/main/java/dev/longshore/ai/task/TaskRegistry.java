@@ -49,7 +49,7 @@ public final class TaskRegistry {
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     /** Set by the runner for every job; a task may not redefine them. */
     public static final Set<String> RESERVED_ENV = Set.of("JOB_ID", "JOB_DIR", "INPUT_DIR", "MODEL_DIR",
-            "OUTPUT_DIR", "LOG_DIR", "CUDA_VISIBLE_DEVICES");
+            "OUTPUT_DIR", "LOG_DIR", "STATE_DIR", "CUDA_VISIBLE_DEVICES");
     private static final Set<String> FIELDS = Set.of("argv", "timeout", "gpus", "env", "retryableExitCodes",
             "description");
     private static final ObjectMapper JSON = new ObjectMapper()

@@ -17,6 +17,7 @@ import dev.longshore.core.job.Job;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
 import dev.longshore.core.metrics.Counter;
+import dev.longshore.core.queue.SqsQueueClient;
 import dev.longshore.testkit.EmbeddedSqs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +29,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 class ResultMessageTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static EmbeddedSqs sqs;
+    private static SqsQueueClient queues;
 
     @TempDir
     Path dir;
@@ -40,16 +45,27 @@ class ResultMessageTest {
     @BeforeAll
     static void start() {
         sqs = EmbeddedSqs.start();
+        queues = SqsQueueClient.create(b -> b.endpointOverride(sqs.endpoint())
+                .region(Region.of(EmbeddedSqs.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(EmbeddedSqs.ACCESS_KEY, EmbeddedSqs.SECRET_KEY))));
+    }
+
+    /** What the worker wires: the core publisher on the worker's own queue client. */
+    private static ResultPublisher publisherTo(String queueUrl) {
+        return new QueueResultPublisher(new dev.longshore.core.queue.ResultPublisher(queues, queueUrl));
     }
 
     @AfterAll
     static void stop() {
+        queues.close();
         sqs.close();
     }
 
     private AiJobHandler handler(ResultPublisher results) throws Exception {
         Files.writeString(dir.resolve("tasks.json"), """
                 {"ok": {"argv": ["/bin/sh", "-c", "printf 42 > \\"$OUTPUT_DIR/answer\\""], "gpus": 0},
+                 "many": {"argv": ["/bin/sh", "-c", "cd \\"$OUTPUT_DIR\\" && seq -f 'frame-%05g.png' 1 8000 | xargs touch"], "gpus": 0},
                  "bad": {"argv": ["/bin/sh", "-c", "exit 2"], "gpus": 0}}""");
         return new AiJobHandler(TaskRegistry.load(dir.resolve("tasks.json")), "test", new JobsDirectory(dir.resolve("jobs")),
                 InputFetcher.withDefaults(), new ProcessRunner(), Optional.empty(), results, System.getenv(),
@@ -76,7 +92,7 @@ class ResultMessageTest {
     @Test
     void aResultIsSentWhenAJobSucceedsOrFailsForGood() throws Exception {
         String results = sqs.createQueue("results-1", java.util.Map.of());
-        AiJobHandler h = handler(new SqsResultPublisher(sqs.client(), results, false));
+        AiJobHandler h = handler(publisherTo(results));
         h.handle(job("r-ok", "ok", 1), new FakeJobContext());
         assertThrows(PermanentFailure.class, () -> h.handle(job("r-bad", "bad", 1), new FakeJobContext()));
 
@@ -96,7 +112,7 @@ class ResultMessageTest {
     @Test
     void aRedeliveredSuccessSendsItsResultAgainWithoutRunning() throws Exception {
         String results = sqs.createQueue("results-2", java.util.Map.of());
-        AiJobHandler h = handler(new SqsResultPublisher(sqs.client(), results, false));
+        AiJobHandler h = handler(publisherTo(results));
         h.handle(job("again", "ok", 1), new FakeJobContext());
         Files.delete(dir.resolve("jobs/again/outputs/answer"));
         h.handle(job("again", "ok", 2), new FakeJobContext());
@@ -124,5 +140,27 @@ class ResultMessageTest {
         down[0] = false;
         h.handle(job("unsent", "ok", 2), new FakeJobContext());
         assertEquals(List.of("unsent"), sent);
+    }
+
+    @Test
+    void aSuccessWithEightThousandOutputsIsSentTrimmedAndFlaggedNotDeadLettered() throws Exception {
+        String results = sqs.createQueue("results-many", java.util.Map.of());
+        AiJobHandler h = handler(publisherTo(results));
+        h.handle(job("many-1", "many", 1), new FakeJobContext());
+
+        List<Message> raw = sqs.client().receiveMessage(b -> b.queueUrl(results).waitTimeSeconds(5)).messages();
+        assertEquals(1, raw.size());
+        String body = raw.getFirst().body();
+        assertTrue(body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                <= dev.longshore.core.queue.ResultPublisher.MAX_BODY_BYTES, "fits one message");
+        JsonNode result = JSON.readTree(body);
+        assertEquals("SUCCESS", result.get("status").asText());
+        assertTrue(result.get("outputsTruncated").asBoolean());
+        assertEquals(8000, result.get("outputCount").asInt());
+        int listed = result.get("outputs").size();
+        assertTrue(listed > 100 && listed < 8000, "as many as fit, in path order: " + listed);
+        assertEquals("frame-00001.png", result.get("outputs").get(0).get("path").asText());
+        Path manifest = Path.of(result.get("manifest").asText());
+        assertEquals(8000, JSON.readTree(manifest.toFile()).get("outputs").size(), "the manifest lists them all");
     }
 }

@@ -14,6 +14,22 @@ public interface JobContext {
      */
     void onCancel(Runnable action);
 
+    /**
+     * True once the worker is DRAINING (README "Signals, states and exit codes"): no new work is taken, and this
+     * job may still finish within the drain budget. A job that ends because it was told to stop should be
+     * released then (a {@link RetryableFailure} with {@code retryAfter} zero), not treated as failed.
+     */
+    default boolean isDraining() {
+        return false;
+    }
+
+    /**
+     * Runs {@code action} once when the worker starts draining (at once if it already is), e.g. to tell a child
+     * process to checkpoint. Cancellation at the drain deadline comes later, through {@link #onCancel}.
+     */
+    default void onDrain(Runnable action) {
+    }
+
     /** Reports progress in [0, 1] for logs and metrics; visibility is extended for as long as the job runs. */
     void progress(double fraction);
 

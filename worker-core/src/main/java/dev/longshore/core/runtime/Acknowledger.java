@@ -26,6 +26,7 @@ final class Acknowledger implements Runnable {
     private static final long IDLE_WAIT_SECONDS = 60;
     private static final Duration RETRY_DELAY_MIN = Duration.ofMillis(200);
     private static final Duration RETRY_DELAY_MAX = Duration.ofSeconds(5);
+    private static final Backoff RETRY_BACKOFF = Backoff.jittered(RETRY_DELAY_MIN, RETRY_DELAY_MAX);
 
     private final QueueClient sqs;
     private final String queueUrl;
@@ -50,7 +51,7 @@ final class Acknowledger implements Runnable {
 
     @Override
     public void run() {
-        Duration retryDelay = RETRY_DELAY_MIN;
+        int failures = 0;
         while (running || !pending.isEmpty()) {
             List<InFlightMessage> batch;
             try {
@@ -74,10 +75,9 @@ final class Acknowledger implements Runnable {
             boolean ok = deleteBatch(batch);
             markBusy(-1);
             if (ok) {
-                retryDelay = RETRY_DELAY_MIN;
+                failures = 0;
             } else {
-                sleepQuietly(retryDelay);
-                retryDelay = retryDelay.multipliedBy(2).compareTo(RETRY_DELAY_MAX) > 0 ? RETRY_DELAY_MAX : retryDelay.multipliedBy(2);
+                sleepQuietly(RETRY_BACKOFF.delay(++failures));
             }
         }
     }

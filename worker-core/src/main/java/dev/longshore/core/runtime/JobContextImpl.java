@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,14 +16,54 @@ final class JobContextImpl implements JobContext {
     private final String workerName;
     private final InFlightMessage message;
     private final BiConsumer<InFlightMessage, Duration> extender;
+    private final BooleanSupplier workerDraining;
     private final List<Runnable> cancelActions = new ArrayList<>();
+    private final List<Runnable> drainActions = new ArrayList<>();
+    private boolean drainNotified;
     private volatile boolean cancelled;
     private volatile double progress;
 
-    JobContextImpl(String workerName, InFlightMessage message, BiConsumer<InFlightMessage, Duration> extender) {
+    JobContextImpl(String workerName, InFlightMessage message, BiConsumer<InFlightMessage, Duration> extender,
+                   BooleanSupplier workerDraining) {
         this.workerName = workerName;
         this.message = message;
         this.extender = extender;
+        this.workerDraining = workerDraining;
+    }
+
+    @Override
+    public boolean isDraining() {
+        return workerDraining.getAsBoolean();
+    }
+
+    @Override
+    public void onDrain(Runnable action) {
+        boolean runNow;
+        synchronized (drainActions) {
+            runNow = drainNotified || workerDraining.getAsBoolean();
+            if (runNow) {
+                drainNotified = true;
+            } else {
+                drainActions.add(action);
+            }
+        }
+        if (runNow) {
+            runSafely(action);
+        }
+    }
+
+    /** The worker started draining: runs the drain actions registered so far, once. */
+    void drainStarted() {
+        List<Runnable> toRun;
+        synchronized (drainActions) {
+            if (drainNotified) {
+                return;
+            }
+            drainNotified = true;
+            toRun = new ArrayList<>(drainActions);
+            drainActions.clear();
+        }
+        toRun.forEach(JobContextImpl::runSafely);
     }
 
     @Override

@@ -40,10 +40,13 @@ final class MessageProcessor {
     private final VisibilityEstimator estimator;
     private final VisibilityHeartbeat heartbeat;
     private final RecentJobs recent = new RecentJobs(10_000);
+    private final java.util.function.BooleanSupplier draining;
 
     MessageProcessor(String workerName, String queueUrl, QueueClient sqs, JobHandler handler, Acknowledger acks,
                      DeadLetterRouter deadLetters, RetryPolicy retry, InFlightRegistry registry, Metrics metrics,
-                     Clock clock, VisibilityEstimator estimator, VisibilityHeartbeat heartbeat) {
+                     Clock clock, VisibilityEstimator estimator, VisibilityHeartbeat heartbeat,
+                     java.util.function.BooleanSupplier draining) {
+        this.draining = draining;
         this.workerName = workerName;
         this.queueUrl = queueUrl;
         this.sqs = sqs;
@@ -69,7 +72,7 @@ final class MessageProcessor {
         MDC.put("messageId", msg.messageId());
         MDC.put("attempt", String.valueOf(msg.receiveCount()));
         m.thread = Thread.currentThread();
-        JobContextImpl context = new JobContextImpl(workerName, m, heartbeat::extendNow);
+        JobContextImpl context = new JobContextImpl(workerName, m, heartbeat::extendNow, draining);
         m.context = context;
         Instant start = clock.instant();
         try {

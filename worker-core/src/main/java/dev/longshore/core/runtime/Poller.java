@@ -33,6 +33,8 @@ final class Poller implements Runnable {
     private static final int BURST_WAIT_SECONDS = 1;
     static final Duration BACKOFF_MIN = Duration.ofMillis(500);
     static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+    /** Waits while SQS is unreachable: doubling from {@link #BACKOFF_MIN} to {@link #BACKOFF_MAX}, jittered. */
+    static final Backoff SQS_BACKOFF = Backoff.jittered(BACKOFF_MIN, BACKOFF_MAX);
 
     private final QueueClient sqs;
     private final String queueUrl;
@@ -84,7 +86,7 @@ final class Poller implements Runnable {
 
     @Override
     public void run() {
-        Duration backoff = BACKOFF_MIN;
+        int failures = 0;
         boolean sqsDown = false;
         while (!draining.getAsBoolean()) {
             lastLoop = clock.instant();
@@ -131,14 +133,13 @@ final class Poller implements Runnable {
                 }
                 sqsDown = true;
                 state.moveTo(WorkerState.PAUSED, "SQS unreachable: " + e.getMessage());
-                pause(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : backoff.multipliedBy(2);
+                pause(SQS_BACKOFF.delay(++failures));
                 continue;
             }
             if (sqsDown) {
                 log.info("SQS reachable again");
                 sqsDown = false;
-                backoff = BACKOFF_MIN;
+                failures = 0;
                 state.moveTo(WorkerState.READY, "");
             }
             registry.releasePermits(permits - received.size());

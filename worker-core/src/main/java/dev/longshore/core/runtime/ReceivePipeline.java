@@ -87,7 +87,7 @@ public final class ReceivePipeline {
     private void warmUpThenPoll() {
         MDC.put("worker", config.workerName());
         MDC.put("queue", config.queueLabel());
-        Duration backoff = Poller.BACKOFF_MIN;
+        int failures = 0;
         QueueAttributes attributes = null;
         DeadLetterRouter deadLetters = null;
         while (!draining) {
@@ -111,12 +111,11 @@ public final class ReceivePipeline {
                         return;
                     }
                     try {
-                        warmUpWake.wait(backoff.toMillis());
+                        warmUpWake.wait(Math.max(1, Poller.SQS_BACKOFF.delay(++failures).toMillis()));
                     } catch (InterruptedException ie) {
                         return;
                     }
                 }
-                backoff = backoff.multipliedBy(2).compareTo(Poller.BACKOFF_MAX) > 0 ? Poller.BACKOFF_MAX : backoff.multipliedBy(2);
             }
         }
         if (draining || attributes == null) {
@@ -129,7 +128,7 @@ public final class ReceivePipeline {
         heartbeat = new VisibilityHeartbeat(sqs, queueUrl, registry, metrics, clock, estimator);
         acks = new Acknowledger(sqs, queueUrl, metrics, registry::remove);
         processor = new MessageProcessor(config.workerName(), queueUrl, sqs, plugin.handler(), acks, deadLetters,
-                retry, registry, metrics, clock, estimator, heartbeat);
+                retry, registry, metrics, clock, estimator, heartbeat, () -> draining);
         Dispatcher dispatcher = new Dispatcher(jobs, processor, registry, () -> draining, attributes.fifo());
         poller = new Poller(sqs, queueUrl, registry, dispatcher, processor, plugin.gates(), states, metrics, clock,
                 estimator, (int) config.receiveWait().toSeconds(), () -> draining, true, burst);
@@ -207,6 +206,9 @@ public final class ReceivePipeline {
         int released = 0;
         if (proc != null) {
             released += proc.release(waiting(), "worker is draining; not started");
+            // Running jobs may tell their children to checkpoint (JobContext.onDrain).
+            registry.snapshot().stream().map(m -> m.context).filter(java.util.Objects::nonNull)
+                    .forEach(JobContextImpl::drainStarted);
             try {
                 if (!registry.awaitNone(budget, InFlightMessage.Phase.RUNNING)) {
                     List<InFlightMessage> stillRunning = registry.snapshot().stream()

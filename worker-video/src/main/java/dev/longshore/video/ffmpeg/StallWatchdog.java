@@ -1,6 +1,6 @@
 package dev.longshore.video.ffmpeg;
 
-import dev.longshore.video.process.Liveness;
+import dev.longshore.core.process.Liveness;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,8 +7,8 @@ import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
 import dev.longshore.video.ffmpeg.InputFormats;
 import dev.longshore.video.ffmpeg.StderrSummary;
-import dev.longshore.video.process.ProcessOutcome;
-import dev.longshore.video.process.SupervisedProcess;
+import dev.longshore.core.process.ProcessOutcome;
+import dev.longshore.core.process.ProcessSupervisor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ public final class Prober {
     public MediaInfo probe(Path input, Path scratch, Consumer<Runnable> onCancel) throws JobFailure, IOException {
         Path out = scratch.resolve("probe.json");
         Path err = scratch.resolve("probe.log");
-        ProcessOutcome outcome = SupervisedProcess.builder(command(input))
+        ProcessOutcome outcome = ProcessSupervisor.builder(command(input))
                 .stdoutTo(out).stderrTo(err).timeLimit(timeout).build()
                 .run(onCancel);
         switch (outcome.termination()) {

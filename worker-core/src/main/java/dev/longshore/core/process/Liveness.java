@@ -1,11 +1,9 @@
-package dev.longshore.video.process;
+package dev.longshore.core.process;
 
 import java.time.Instant;
 
 /** Decides whether a running process still makes progress; asked on every supervision tick. */
 @FunctionalInterface
 public interface Liveness {
-    Liveness ALWAYS = now -> true;
-
     boolean isAdvancing(Instant now);
 }

@@ -1,11 +1,13 @@
-package dev.longshore.video.process;
+package dev.longshore.video.ffmpeg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.longshore.video.ffmpeg.ProgressParser;
-import dev.longshore.video.ffmpeg.StallWatchdog;
+import dev.longshore.core.process.Output;
+import dev.longshore.core.process.ProcessOutcome;
+import dev.longshore.core.process.ProcessSupervisor;
+import dev.longshore.core.process.Termination;
 import dev.longshore.video.testing.Processes;
 import dev.longshore.testkit.FakeJobContext;
 import java.nio.file.Files;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-class SupervisedProcessTest {
+/** ffmpeg stand-ins under the core supervisor, with the video worker's progress-based stall check. */
+class FfmpegSupervisionTest {
     @TempDir
     Path tmp;
 
@@ -49,11 +52,12 @@ class SupervisedProcessTest {
     void stalledProcessIsKilledWithItsChildren() throws Exception {
         StallWatchdog watchdog = new StallWatchdog(Clock.systemUTC(), Duration.ofMillis(600));
         ProgressParser parser = new ProgressParser();
-        ProcessOutcome outcome = SupervisedProcess.builder(List.of(hangingFfmpeg().toString()))
-                .stdoutLines("test-progress", line -> parser.accept(line).ifPresent(watchdog::observe))
+        ProcessOutcome outcome = ProcessSupervisor.builder(List.of(hangingFfmpeg().toString()))
+                .threadName("test-ffmpeg")
+                .stdout(Output.toLines(line -> parser.accept(line).ifPresent(watchdog::observe)))
                 .stderrTo(tmp.resolve("err.log"))
                 .timeLimit(Duration.ofMinutes(5))
-                .liveness(watchdog, Duration.ofMillis(600))
+                .stallTimeout(Duration.ofMillis(600), watchdog)
                 .build()
                 .run(r -> { });
         assertEquals(Termination.STALLED, outcome.termination());
@@ -66,7 +70,7 @@ class SupervisedProcessTest {
     @Test
     @Timeout(30)
     void processRunningPastItsTimeLimitIsKilled() throws Exception {
-        ProcessOutcome outcome = SupervisedProcess.builder(List.of(hangingFfmpeg().toString()))
+        ProcessOutcome outcome = ProcessSupervisor.builder(List.of(hangingFfmpeg().toString()))
                 .stdoutTo(tmp.resolve("out.txt"))
                 .stderrTo(tmp.resolve("err.log"))
                 .timeLimit(Duration.ofMillis(500))
@@ -82,7 +86,7 @@ class SupervisedProcessTest {
         FakeJobContext ctx = new FakeJobContext();
         CompletableFuture<ProcessOutcome> running = CompletableFuture.supplyAsync(() -> {
             try {
-                return SupervisedProcess.builder(List.of(hangingFfmpeg().toString()))
+                return ProcessSupervisor.builder(List.of(hangingFfmpeg().toString()))
                         .stdoutTo(tmp.resolve("out.txt"))
                         .stderrTo(tmp.resolve("err.log"))
                         .timeLimit(Duration.ofMinutes(5))
@@ -103,7 +107,7 @@ class SupervisedProcessTest {
     @Test
     void exitCodeAndStderrTailAreReported() throws Exception {
         Path failing = Processes.script(tmp, "failing", "echo 'first line' >&2\necho 'Conversion failed!' >&2\nexit 3\n");
-        ProcessOutcome outcome = SupervisedProcess.builder(List.of(failing.toString()))
+        ProcessOutcome outcome = ProcessSupervisor.builder(List.of(failing.toString()))
                 .stdoutTo(tmp.resolve("out.txt")).stderrTo(tmp.resolve("err.log"))
                 .timeLimit(Duration.ofSeconds(30)).build().run(r -> { });
         assertEquals(Termination.EXITED, outcome.termination());
@@ -116,7 +120,7 @@ class SupervisedProcessTest {
     void argumentsAreNeverInterpretedByAShell() throws Exception {
         Path echo = Processes.script(tmp, "args", "for a in \"$@\"; do echo \"[$a]\"; done\n");
         Path marker = tmp.resolve("pwned");
-        ProcessOutcome outcome = SupervisedProcess.builder(List.of(echo.toString(), "a b", "$(touch " + marker + ")",
+        ProcessOutcome outcome = ProcessSupervisor.builder(List.of(echo.toString(), "a b", "$(touch " + marker + ")",
                         "; touch " + marker))
                 .stdoutTo(tmp.resolve("out.txt")).stderrTo(tmp.resolve("err.log"))
                 .timeLimit(Duration.ofSeconds(30)).build().run(r -> { });
