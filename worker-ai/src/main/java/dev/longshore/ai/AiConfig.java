@@ -2,6 +2,7 @@ package dev.longshore.ai;
 
 import dev.longshore.ai.gpu.GpuRequirements;
 import dev.longshore.ai.gpu.TopologyWatcher;
+import dev.longshore.ai.runner.InputSettings;
 import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Durations;
 import dev.longshore.core.config.Env;
@@ -11,11 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The AI worker's own settings (contract section 2), read once and validated. */
+/** The AI worker's own settings (README: Configuration, Security), read once and validated. */
 public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolean topologyWatch,
                        Duration topologyInterval, Duration topologyCooldown, int failureThreshold,
                        Optional<String> nvmlLibrary, Optional<Path> tasksFile, Path jobsDir,
-                       Optional<String> resultQueueUrl) {
+                       Optional<String> resultQueueUrl, InputSettings inputs) {
     public static final long DEFAULT_MIN_FREE_MEMORY = 0;
     /** Data-centre GPUs throttle from about 85-90°C; a job started hotter than this runs slowly or fails. */
     public static final int DEFAULT_MAX_TEMPERATURE = 85;
@@ -43,7 +44,7 @@ public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolea
             }
         });
         return new AiConfig(gpuRequired, new GpuRequirements(minFree, maxTemp), watch, interval, cooldown, threshold,
-                library, tasks, jobs, results);
+                library, tasks, jobs, results, InputSettings.from(env));
     }
 
     /** For the start-up log line. */
@@ -62,6 +63,8 @@ public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolea
         m.put("tasks", tasksFile.map(Path::toString).orElse("none"));
         m.put("jobsDir", jobsDir.toString());
         m.put("resultQueue", resultQueueUrl.orElse("off"));
+        m.put("maxInputSize", inputs.maxBytes());
+        m.put("fileRoots", inputs.fileRoots().describe());
         return m;
     }
 }
