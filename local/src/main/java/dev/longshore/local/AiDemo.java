@@ -39,7 +39,9 @@ final class AiDemo implements Demo {
         return Map.of("WORKER_GPU_REQUIRED", "false",
                 "WORKER_AI_TASKS", root.resolve("worker-ai/examples/local-tasks.json").toString(),
                 "WORKER_JOBS_DIR", dir.resolve("jobs").toString(),
-                "WORKER_CONCURRENCY", "2");
+                "WORKER_CONCURRENCY", "2",
+                // The demo's file:// input lives here; unset, file:// inputs are refused (README: Security).
+                "WORKER_AI_FILE_ROOTS", dir.toString());
     }
 
     @Override

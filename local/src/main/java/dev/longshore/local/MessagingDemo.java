@@ -32,7 +32,8 @@ final class MessagingDemo implements Demo {
 
     @Override
     public Map<String, String> environment(WebhookReceiver receiver) {
-        return Map.of("WORKER_WEBHOOK_TIMEOUT", "5s");
+        // The receiver listens on loopback, which webhooks may reach only when listed (README: Security).
+        return Map.of("WORKER_WEBHOOK_TIMEOUT", "5s", "WORKER_PRIVATE_DESTINATIONS", "127.0.0.1");
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.longshore.ai;
 
 import dev.longshore.ai.gpu.GpuRequirements;
 import dev.longshore.ai.gpu.TopologyWatcher;
+import dev.longshore.ai.runner.InputSettings;
 import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Durations;
 import dev.longshore.core.config.Env;
@@ -12,11 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The AI worker's own settings (README "worker-ai", "Configuration"), read once and validated. */
+/** The AI worker's own settings (README: Configuration, Security; docs/ai.md), read once and validated. */
 public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolean topologyWatch,
                        Duration topologyInterval, Duration topologyCooldown, int failureThreshold,
                        Optional<String> nvmlLibrary, Optional<Path> tasksFile, Path jobsDir,
-                       Optional<String> resultQueueUrl, Optional<Signal> drainSignal) {
+                       Optional<String> resultQueueUrl, Optional<Signal> drainSignal, InputSettings inputs) {
     /**
      * No signal by default: a task that does not handle one would die of it, and a running job may finish within
      * the drain budget (README "Signals, states and exit codes"). Tasks that checkpoint opt in.
@@ -55,7 +56,7 @@ public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolea
                 : Optional.of(Signal.parse(drain).filter(sig -> sig != Signal.KILL).orElseThrow(() ->
                         ConfigException.invalid("WORKER_AI_DRAIN_SIGNAL", drain, DRAIN_SIGNALS)));
         return new AiConfig(gpuRequired, new GpuRequirements(minFree, maxTemp), watch, interval, cooldown, threshold,
-                library, tasks, jobs, results, drainSignal);
+                library, tasks, jobs, results, drainSignal, InputSettings.from(env));
     }
 
     /** For the start-up log line. */
@@ -75,6 +76,8 @@ public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolea
         m.put("jobsDir", jobsDir.toString());
         m.put("resultQueue", resultQueueUrl.orElse("off"));
         m.put("drainSignal", drainSignal.map(Signal::name).orElse("none"));
+        m.put("maxInputSize", inputs.maxBytes());
+        m.put("fileRoots", inputs.fileRoots().describe());
         return m;
     }
 }

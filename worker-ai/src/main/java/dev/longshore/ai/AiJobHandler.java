@@ -19,6 +19,7 @@ import dev.longshore.ai.runner.StaleTaskGroup;
 import dev.longshore.ai.task.ArgvTemplate;
 import dev.longshore.ai.task.Task;
 import dev.longshore.ai.task.TaskRegistry;
+import dev.longshore.core.http.Deadline;
 import dev.longshore.core.job.Job;
 import dev.longshore.core.job.JobContext;
 import dev.longshore.core.job.JobFailure;
@@ -148,12 +149,14 @@ public final class AiJobHandler implements JobHandler {
         dir.prepare();
         Map<String, String> values = placeholders(dir, request);
         List<String> argv = expand(task, values);
+        // Every download of the job together gets the task's own timeout (README: Security).
+        Deadline downloads = Deadline.after(task.timeout());
         try {
             for (InputSpec in : request.inputs()) {
-                fetcher.fetch(in, dir.inputs(), ctx);
+                fetcher.fetch(in, dir.inputs(), ctx, downloads);
             }
             for (InputSpec model : request.models()) {
-                fetcher.fetch(model, dir.models(), ctx);
+                fetcher.fetch(model, dir.models(), ctx, downloads);
             }
         } catch (InterruptedException e) {
             throw cancelled(task, "while fetching inputs");
@@ -384,6 +387,7 @@ public final class AiJobHandler implements JobHandler {
 
     @Override
     public void close() {
+        fetcher.close();
         results.close();
     }
 }

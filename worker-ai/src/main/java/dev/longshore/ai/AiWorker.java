@@ -86,7 +86,7 @@ public final class AiWorker implements WorkerDefinition {
 
         if (!ai.gpuRequired()) {
             log.info("CPU flavour (WORKER_GPU_REQUIRED=false): NVML is not loaded, tasks run without a GPU");
-            return WorkerPlugin.of(handler(tasks, tasksSource, jobs, Optional.empty(), results, config, metrics, ai));
+            return WorkerPlugin.of(handler(tasks, tasksSource, jobs, Optional.empty(), results, config, ai, metrics));
         }
 
         Nvml nvml = Nvml.load(ai.nvmlLibrary());
@@ -106,14 +106,15 @@ public final class AiWorker implements WorkerDefinition {
             log.info("GPU topology watch is off (WORKER_GPU_TOPOLOGY_WATCH=false)");
         }
         extensions.add(new NvmlShutdown(nvml));
-        AiJobHandler handler = handler(tasks, tasksSource, jobs, Optional.of(gate), results, config, metrics, ai);
+        AiJobHandler handler = handler(tasks, tasksSource, jobs, Optional.of(gate), results, config, ai, metrics);
         return new WorkerPlugin(handler, List.<ReceiveGate>of(gate), extensions);
     }
 
     private AiJobHandler handler(TaskRegistry tasks, String tasksSource, JobsDirectory jobs,
                                  Optional<GpuAllocator> gpus, ResultPublisher results, WorkerConfig config,
-                                 Metrics metrics, AiConfig ai) {
-        return new AiJobHandler(tasks, tasksSource, jobs, InputFetcher.withDefaults(),
+                                 AiConfig ai, Metrics metrics) {
+        InputFetcher inputs = InputFetcher.create(config.privateDestinations(), ai.inputs());
+        return new AiJobHandler(tasks, tasksSource, jobs, inputs,
                 new ProcessRunner(ProcessSupervisor.DEFAULT_KILL_GRACE, ai.drainSignal()), gpus,
                 results, config.env().asMap(), clock, metrics.duplicatesSkipped);
     }

@@ -11,10 +11,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longshore.ai.result.JobResult;
 import dev.longshore.ai.result.ResultPublisher;
 import dev.longshore.ai.runner.InputFetcher;
+import dev.longshore.ai.runner.InputSettings;
 import dev.longshore.ai.runner.JobsDirectory;
 import dev.longshore.ai.runner.ProcessRunner;
 import dev.longshore.ai.task.TaskRegistry;
 import dev.longshore.testkit.FakeJobContext;
+import dev.longshore.core.http.PrivateDestinations;
 import dev.longshore.core.job.Job;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
@@ -55,7 +57,8 @@ class AiJobHandlerProcessGroupTest {
         Files.writeString(tasks, "{\"t\": {\"argv\": [\"/bin/sh\", \"-c\", " + JSON.writeValueAsString(script)
                 + ", \"sh\", \"${arg.a}\"], \"gpus\": 0}}");
         ResultPublisher results = published::add;
-        return new AiJobHandler(TaskRegistry.load(tasks), "test tasks", jobs(), InputFetcher.withDefaults(),
+        return new AiJobHandler(TaskRegistry.load(tasks), "test tasks", jobs(),
+                InputFetcher.create(PrivateDestinations.none(), InputSettings.defaults()),
                 new ProcessRunner(KILL_GRACE, drainSignal), Optional.empty(), results, System.getenv(),
                 Clock.systemUTC(), new Counter());
     }

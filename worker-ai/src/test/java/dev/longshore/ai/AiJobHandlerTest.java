@@ -17,11 +17,14 @@ import dev.longshore.ai.gpu.GpuRequirements;
 import dev.longshore.ai.nvml.Nvml;
 import dev.longshore.ai.result.ResultPublisher;
 import dev.longshore.ai.runner.InputFetcher;
+import dev.longshore.ai.runner.InputSettings;
 import dev.longshore.ai.runner.JobsDirectory;
 import dev.longshore.ai.runner.ProcessRunner;
 import dev.longshore.ai.task.TaskRegistry;
 import dev.longshore.testkit.FakeJobContext;
 import dev.longshore.ai.testing.NvmlStub;
+import dev.longshore.core.files.FileRoots;
+import dev.longshore.core.http.PrivateDestinations;
 import dev.longshore.core.job.Job;
 import dev.longshore.core.job.JobFailure;
 import dev.longshore.core.job.PermanentFailure;
@@ -63,11 +66,18 @@ class AiJobHandlerTest {
 
     private AiJobHandler handler(String tasksJson, Optional<GpuAllocator> gpus, ResultPublisher results,
                                  Map<String, String> hostEnv) throws Exception {
+        // Inputs may come from the test's own directory and from the loopback test server (README: Security).
+        InputSettings inputs = new InputSettings(InputSettings.DEFAULT_MAX_BYTES,
+                FileRoots.parse(InputSettings.FILE_ROOTS_VARIABLE, tmp.toString(), ':'), InputSettings.DEFAULT_STALL_TIMEOUT);
+        return handler(tasksJson, gpus, results, hostEnv, InputFetcher.create(PrivateDestinations.parse("127.0.0.1"), inputs));
+    }
+
+    private AiJobHandler handler(String tasksJson, Optional<GpuAllocator> gpus, ResultPublisher results,
+                                 Map<String, String> hostEnv, InputFetcher inputs) throws Exception {
         Path tasks = tmp.resolve("tasks.json");
         Files.writeString(tasks, tasksJson);
         return new AiJobHandler(TaskRegistry.load(tasks), "test tasks", new JobsDirectory(jobsRoot),
-                InputFetcher.withDefaults(), new ProcessRunner(KILL_GRACE), gpus, results, hostEnv,
-                Clock.systemUTC(), duplicates);
+                inputs, new ProcessRunner(KILL_GRACE), gpus, results, hostEnv, Clock.systemUTC(), duplicates);
     }
 
     private AiJobHandler handler(String tasksJson) throws Exception {
@@ -395,8 +405,8 @@ class AiJobHandlerTest {
                 PermanentFailure.class, "invalid_payload");
         assertFailure(h, "{\"task\": \"t\", \"args\": {\"a\": \"\"}, \"inputs\": [{\"uri\": \"file:///etc/x\", "
                 + "\"name\": \"../x\"}]}", PermanentFailure.class, "invalid_payload");
-        assertFailure(h, "{\"task\": \"t\", \"args\": {\"a\": \"\"}, \"inputs\": [{\"uri\": \"file:///no/such/file\"}]}",
-                PermanentFailure.class, "input_not_found");
+        assertFailure(h, "{\"task\": \"t\", \"args\": {\"a\": \"\"}, \"inputs\": [{\"uri\": \""
+                + tmp.resolve("no/such/file").toUri() + "\"}]}", PermanentFailure.class, "input_not_found");
         AiJobHandler missing = handler("{\"t\": {\"argv\": [\"/no/such/program\"], \"gpus\": 0}}");
         assertFailure(missing, "{\"task\": \"t\"}", PermanentFailure.class, "task_start_failed");
     }
@@ -434,5 +444,77 @@ class AiJobHandlerTest {
         assertTrue(Files.exists(jobDir("twice").resolve("outputs/pid")), "the running attempt's files are untouched");
         ctx.cancel();
         assertInstanceOf(RetryableFailure.class, first.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void fileInputsOutsideTheFileRootsAreRefusedAndNothingIsCopied() throws Exception {
+        AiJobHandler h = handler(tasks(shTask("t", "true", "")));
+        Path link = tmp.resolve("innocent.txt");
+        Files.createSymbolicLink(link, Path.of("/etc/hostname"));
+        for (String uri : List.of("file:///proc/self/environ", link.toUri().toString(), "file:///etc/passwd")) {
+            PermanentFailure f = assertThrows(PermanentFailure.class, () -> h.handle(job("roots-1",
+                    "{\"task\": \"t\", \"args\": {\"a\": \"\"}, \"inputs\": [{\"uri\": \"" + uri + "\", \"name\": \"x\"}]}",
+                    1), ctx), uri);
+            assertEquals("input_forbidden", f.code(), f.reason());
+            assertTrue(f.reason().contains("WORKER_AI_FILE_ROOTS"), f.reason());
+            assertFalse(Files.exists(jobDir("roots-1").resolve("inputs/x")), "nothing copied from " + uri);
+        }
+    }
+
+    @Test
+    void withoutFileRootsEveryFileInputIsRefused() throws Exception {
+        Path data = tmp.resolve("data.txt");
+        Files.writeString(data, "payload");
+        AiJobHandler h = handler(tasks(shTask("t", "true", "")), Optional.empty(), ResultPublisher.NONE, System.getenv(),
+                InputFetcher.create(PrivateDestinations.none(), InputSettings.defaults()));
+        for (String field : List.of("inputs", "models")) {
+            PermanentFailure f = assertThrows(PermanentFailure.class, () -> h.handle(job("noroots-" + field,
+                    "{\"task\": \"t\", \"args\": {\"a\": \"\"}, \"" + field + "\": [{\"uri\": \"" + data.toUri() + "\"}]}", 1), ctx));
+            assertEquals("input_forbidden", f.code(), f.reason());
+        }
+    }
+
+    @Test
+    void httpInputsOnLoopbackOrRedirectedToMetadataAreRefused() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/model.bin", ex -> {
+            ex.sendResponseHeaders(200, 5);
+            ex.getResponseBody().write("model".getBytes(StandardCharsets.UTF_8));
+            ex.close();
+        });
+        server.createContext("/to-metadata", ex -> {
+            ex.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/iam/");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            String task = "{\"sum\": {\"argv\": [\"/usr/bin/true\"], \"gpus\": 0}}";
+            AiJobHandler unlisted = handler(task, Optional.empty(), ResultPublisher.NONE, System.getenv(),
+                    InputFetcher.create(PrivateDestinations.none(), InputSettings.defaults()));
+            PermanentFailure loopback = assertThrows(PermanentFailure.class, () -> unlisted.handle(job("ssrf-1",
+                    "{\"task\": \"sum\", \"inputs\": [{\"uri\": \"" + base + "/model.bin?sig=secret\"}]}", 1), ctx));
+            assertEquals("input_forbidden", loopback.code());
+            assertFalse(loopback.reason().contains("secret"), loopback.reason());
+
+            AiJobHandler listed = handler(task);
+            PermanentFailure metadata = assertThrows(PermanentFailure.class, () -> listed.handle(job("ssrf-2",
+                    "{\"task\": \"sum\", \"inputs\": [{\"uri\": \"" + base + "/to-metadata\", \"name\": \"m\"}]}", 1), ctx));
+            assertEquals("input_forbidden", metadata.code());
+            assertTrue(metadata.reason().contains("169.254.169.254"), metadata.reason());
+
+            InputSettings tiny = new InputSettings(4, FileRoots.none(InputSettings.FILE_ROOTS_VARIABLE),
+                    InputSettings.DEFAULT_STALL_TIMEOUT);
+            AiJobHandler capped = handler(task, Optional.empty(), ResultPublisher.NONE, System.getenv(),
+                    InputFetcher.create(PrivateDestinations.parse("127.0.0.1"), tiny));
+            PermanentFailure big = assertThrows(PermanentFailure.class, () -> capped.handle(job("big-1",
+                    "{\"task\": \"sum\", \"inputs\": [{\"uri\": \"" + base + "/model.bin\"}]}", 1), ctx));
+            assertEquals("input_too_large", big.code());
+            assertTrue(big.reason().contains("WORKER_AI_MAX_INPUT_SIZE"), big.reason());
+            assertFalse(Files.exists(jobDir("big-1").resolve("inputs/model.bin")));
+        } finally {
+            server.stop(0);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.longshore.ai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,6 +103,13 @@ class AiWorkerTest {
         assertEquals(java.util.Optional.empty(), defaults.drainSignal(), "no drain signal unless asked for");
         assertEquals(java.util.Optional.of(dev.longshore.core.process.Signal.USR1),
                 AiConfig.from(new Env(Map.of("WORKER_AI_DRAIN_SIGNAL", "SIGUSR1"))).drainSignal());
+        assertEquals(20L << 30, defaults.inputs().maxBytes());
+        assertFalse(defaults.inputs().fileRoots().allows(java.nio.file.Path.of("/tmp/x")), "unset refuses file://");
+        AiConfig roots = AiConfig.from(new Env(Map.of("WORKER_AI_FILE_ROOTS", "/srv/models:/srv/inputs",
+                "WORKER_AI_MAX_INPUT_SIZE", "2GiB")));
+        assertTrue(roots.inputs().fileRoots().allows(java.nio.file.Path.of("/srv/inputs/a.bin")));
+        assertFalse(roots.inputs().fileRoots().allows(java.nio.file.Path.of("/srv/other/a.bin")));
+        assertEquals(2L << 30, roots.inputs().maxBytes());
         AiConfig set = AiConfig.from(new Env(Map.of("WORKER_GPU_MIN_FREE_MEMORY", "6GiB",
                 "WORKER_GPU_MAX_TEMPERATURE", "80", "WORKER_GPU_TOPOLOGY_INTERVAL", "1s")));
         assertEquals(6L << 30, set.requirements().minFreeMemory());
@@ -110,7 +118,8 @@ class AiWorkerTest {
         for (String[] bad : new String[][] {{"WORKER_GPU_REQUIRED", "maybe"}, {"WORKER_GPU_MIN_FREE_MEMORY", "lots"},
                 {"WORKER_GPU_TOPOLOGY_INTERVAL", "0s"}, {"WORKER_GPU_FAILURE_THRESHOLD", "0"},
                 {"WORKER_GPU_TOPOLOGY_COOLDOWN", "soon"}, {"WORKER_RESULT_QUEUE_URL", "results"},
-                {"WORKER_AI_DRAIN_SIGNAL", "STOP"}, {"WORKER_AI_DRAIN_SIGNAL", "KILL"}}) {
+                {"WORKER_AI_DRAIN_SIGNAL", "STOP"}, {"WORKER_AI_DRAIN_SIGNAL", "KILL"},
+                {"WORKER_AI_FILE_ROOTS", "models"}, {"WORKER_AI_MAX_INPUT_SIZE", "big"}, {"WORKER_AI_MAX_INPUT_SIZE", "0"}}) {
             ConfigException e = assertThrows(ConfigException.class, () -> AiConfig.from(new Env(Map.of(bad[0], bad[1]))));
             assertEquals(bad[0], e.variable());
         }

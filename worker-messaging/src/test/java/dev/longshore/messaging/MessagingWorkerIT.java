@@ -37,6 +37,7 @@ class MessagingWorkerIT {
             env.put("WORKER_METRICS_NAMESPACE", "off");
             env.put("WORKER_RETRY_BASE_DELAY", "1s");
             env.put("WORKER_WEBHOOK_TIMEOUT", "5s");
+            env.put("WORKER_PRIVATE_DESTINATIONS", "127.0.0.1");
             int total = 30;
             receiver.failNext("/hooks/7", 1);
             receiver.failNext("/hooks/13", 2);

@@ -33,9 +33,16 @@ import dev.longshore.video.request.ThumbnailSpec;
 import dev.longshore.video.request.TranscodeRequest;
 import dev.longshore.video.request.TranscodeRequestParser;
 import dev.longshore.video.result.ResultSink;
+import dev.longshore.core.http.AllowedHosts;
+import dev.longshore.core.http.DestinationPolicy;
+import dev.longshore.core.http.FailureCodes;
+import dev.longshore.core.http.HostResolver;
+import dev.longshore.core.http.HttpFetcher;
+import dev.longshore.core.http.PrivateDestinations;
+import dev.longshore.core.http.SocketConnector;
+import dev.longshore.core.http.Throttle;
 import dev.longshore.video.storage.FileLocation;
 import dev.longshore.video.storage.FileRoots;
-import dev.longshore.video.storage.HttpFetcher;
 import dev.longshore.video.storage.InputFetcher;
 import dev.longshore.video.storage.Location;
 import dev.longshore.video.storage.S3Location;
@@ -72,6 +79,7 @@ public final class TranscodeHandler implements JobHandler {
     private final VideoSettings settings;
     private final TranscodeRequestParser parser;
     private final Prober prober;
+    private final HttpFetcher http;
     private final InputFetcher fetcher;
     private final S3Storage s3;
     private final OutputStore files = new FileOutputStore();
@@ -82,11 +90,21 @@ public final class TranscodeHandler implements JobHandler {
     private final Clock clock;
 
     public TranscodeHandler(VideoSettings settings, S3Storage s3, ResultSink results, VideoMetrics metrics, Clock clock) {
+        this(settings, s3, results, metrics, clock, PrivateDestinations.none());
+    }
+
+    /** @param privateDestinations WORKER_PRIVATE_DESTINATIONS, for http(s) inputs (README: Security) */
+    public TranscodeHandler(VideoSettings settings, S3Storage s3, ResultSink results, VideoMetrics metrics, Clock clock,
+                            PrivateDestinations privateDestinations) {
         this.settings = settings;
         this.parser = new TranscodeRequestParser(settings.segmentSeconds());
         this.prober = new Prober(settings.ffprobe(), settings.probeTimeout(), settings.maxMediaDuration());
         this.s3 = s3;
-        this.fetcher = new InputFetcher(s3, new HttpFetcher(settings.httpTimeout()), settings.maxInputBytes());
+        this.http = new HttpFetcher(new DestinationPolicy(privateDestinations, AllowedHosts.ANY, HostResolver.SYSTEM),
+                SocketConnector.withDefaultTrust(), Throttle.NONE, new HttpFetcher.Options(FailureCodes.INPUT,
+                HttpFetcher.DEFAULT_MAX_REDIRECTS, settings.httpTimeout()));
+        // A download is part of the job: it may take as long as a transcode may run, no longer.
+        this.fetcher = new InputFetcher(s3, http, settings.maxInputBytes(), settings.maxRuntime());
         this.objects = new S3OutputStore(s3);
         this.results = results;
         this.scratch = new ScratchSpace(settings.workDir());
@@ -319,6 +337,7 @@ public final class TranscodeHandler implements JobHandler {
 
     @Override
     public void close() {
+        http.close();
         results.close();
         s3.close();
     }

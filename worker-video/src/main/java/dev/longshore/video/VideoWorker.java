@@ -46,7 +46,8 @@ public final class VideoWorker implements WorkerDefinition {
         ResultSink results = settings.resultQueueUrl().map(url -> resultSink(new ResultPublisher(queues, url)))
                 .orElse(ResultSink.NONE);
         S3Storage s3 = new S3Storage(() -> S3Clients.create(settings.s3()), settings.s3());
-        TranscodeHandler handler = new TranscodeHandler(settings, s3, results, new VideoMetrics(metrics), Clock.systemUTC());
+        TranscodeHandler handler = new TranscodeHandler(settings, s3, results, new VideoMetrics(metrics), Clock.systemUTC(),
+                config.privateDestinations());
         handler.removeScratchLeftovers();
         log.info("video worker settings {}", settings.describe());
         return WorkerPlugin.of(handler);

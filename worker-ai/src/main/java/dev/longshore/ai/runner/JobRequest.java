@@ -109,11 +109,11 @@ public record JobRequest(String task, Map<String, String> args, List<InputSpec> 
             try {
                 uri = new URI(item.get("uri").asText());
             } catch (URISyntaxException e) {
-                throw invalid(at + ".uri is not a URI: " + e.getMessage());
+                throw invalid(at + ".uri is not a URI (" + e.getReason() + " at index " + e.getIndex() + ")");
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!Set.of("file", "http", "https").contains(scheme) || uri.getPath() == null) {
-                throw invalid(at + ".uri \"" + uri + "\" must be a file://, http:// or https:// URI");
+                throw invalid(at + ".uri must be a file://, http:// or https:// URI, not '" + scheme + "'");
             }
             Optional<String> sha = Optional.empty();
             if (item.has("sha256") && !item.get("sha256").isNull()) {

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longshore.ai.AiJobHandler;
 import dev.longshore.ai.runner.InputFetcher;
+import dev.longshore.ai.runner.InputSettings;
+import dev.longshore.core.http.PrivateDestinations;
 import dev.longshore.ai.runner.JobsDirectory;
 import dev.longshore.ai.runner.ProcessRunner;
 import dev.longshore.ai.task.TaskRegistry;
@@ -68,7 +70,7 @@ class ResultMessageTest {
                  "many": {"argv": ["/bin/sh", "-c", "cd \\"$OUTPUT_DIR\\" && seq -f 'frame-%05g.png' 1 8000 | xargs touch"], "gpus": 0},
                  "bad": {"argv": ["/bin/sh", "-c", "exit 2"], "gpus": 0}}""");
         return new AiJobHandler(TaskRegistry.load(dir.resolve("tasks.json")), "test", new JobsDirectory(dir.resolve("jobs")),
-                InputFetcher.withDefaults(), new ProcessRunner(), Optional.empty(), results, System.getenv(),
+                InputFetcher.create(PrivateDestinations.none(), InputSettings.defaults()), new ProcessRunner(), Optional.empty(), results, System.getenv(),
                 Clock.systemUTC(), new Counter());
     }
 

@@ -1,5 +1,6 @@
 package dev.longshore.core.config;
 
+import dev.longshore.core.http.PrivateDestinations;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,6 +47,7 @@ public final class WorkerConfig {
     private final Duration lifecycleHeartbeatInterval;
     private final Optional<String> asgName;
     private final Optional<String> metricsNamespace;
+    private final PrivateDestinations privateDestinations;
     private final Env env;
 
     private WorkerConfig(String workerName, Env env, int defaultConcurrency) {
@@ -102,6 +104,8 @@ public final class WorkerConfig {
                     "a CloudWatch namespace (letters, digits, . - _ / # :, not starting with AWS/) or off");
         }
         this.metricsNamespace = ns.equalsIgnoreCase("off") ? Optional.empty() : Optional.of(ns);
+        this.privateDestinations = env.string(PrivateDestinations.VARIABLE).map(PrivateDestinations::parse)
+                .orElse(PrivateDestinations.none());
     }
 
     /**
@@ -132,6 +136,8 @@ public final class WorkerConfig {
     public Duration lifecycleHeartbeatInterval() { return lifecycleHeartbeatInterval; }
     public Optional<String> asgName() { return asgName; }
     public Optional<String> metricsNamespace() { return metricsNamespace; }
+    /** WORKER_PRIVATE_DESTINATIONS: the non-public destinations outbound requests may reach (README: Security). */
+    public PrivateDestinations privateDestinations() { return privateDestinations; }
     public Env env() { return env; }
 
     /** The queue as it is best named in logs: its URL, or the name still to be resolved. */
@@ -153,6 +159,7 @@ public final class WorkerConfig {
         m.put("healthPort", healthPort.isPresent() ? String.valueOf(healthPort.getAsInt()) : "off");
         m.put("lifecycleHook", lifecycleHookName.orElse("off"));
         m.put("metricsNamespace", metricsNamespace.orElse("off"));
+        m.put("privateDestinations", privateDestinations.describe());
         return m;
     }
 }

@@ -1,5 +1,6 @@
 package dev.longshore.messaging.webhook;
 
+import dev.longshore.core.http.Throttle;
 import dev.longshore.core.job.RetryableFailure;
 import java.time.Duration;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.function.LongSupplier;
  * the whole fleet's concurrency at once. Short waits happen in place (job threads are virtual); a longer wait
  * hands the message back with a retry delay instead of holding a slot.
  */
-final class HostRateLimiter {
+final class HostRateLimiter implements Throttle {
     /** Waits up to this long for a token before giving the slot back. */
     static final Duration MAX_WAIT = Duration.ofSeconds(2);
 
@@ -25,7 +26,8 @@ final class HostRateLimiter {
         this.nanoTime = nanoTime;
     }
 
-    void acquire(String host) throws RetryableFailure, InterruptedException {
+    @Override
+    public void acquire(String host) throws RetryableFailure, InterruptedException {
         if (ratePerSecond <= 0) {
             return;
         }

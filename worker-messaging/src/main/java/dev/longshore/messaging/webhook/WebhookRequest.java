@@ -12,12 +12,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A validated {@code notify.webhook} payload: {@code {"url", "method", "headers", "body"}} (contract section 3).
- * A JSON body is sent as JSON; a string body as text.
+ * A validated {@code notify.webhook} payload: {@code {"url", "method", "headers", "body"}} (README: Messages).
+ * A JSON body is sent as JSON; a string body as text, both UTF-8. A message's own {@code User-Agent} and
+ * {@code X-Longshore-Job-Id} are dropped: the worker sets those (README: Security).
  */
 record WebhookRequest(URI url, String method, Map<String, String> headers, Optional<String> body, String contentType) {
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "GET", "DELETE");
     /** Set by the HTTP client itself, or dangerous to let a message choose. */
+    /** Set by the worker; a message's value is dropped so it can neither override nor duplicate it. */
+    static final Set<String> WORKER_HEADERS = Set.of("user-agent", "x-longshore-job-id");
     private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "connection", "expect",
             "upgrade", "transfer-encoding", "te", "trailer", "keep-alive", "proxy-authorization", "proxy-connection");
 
@@ -30,10 +33,11 @@ record WebhookRequest(URI url, String method, Map<String, String> headers, Optio
         try {
             url = new URI(urlNode.textValue().trim());
         } catch (URISyntaxException e) {
-            throw new PermanentFailure("invalid_payload", "webhook url is not a valid URI: " + e.getMessage());
+            throw new PermanentFailure("invalid_payload", "webhook url is not a valid URI (" + e.getReason()
+                    + " at index " + e.getIndex() + ")");
         }
         if (!url.isAbsolute()) {
-            throw new PermanentFailure("invalid_payload", "webhook url must be absolute: " + urlNode.textValue());
+            throw new PermanentFailure("invalid_payload", "webhook url must be absolute (scheme://host/...)");
         }
         JsonNode methodNode = payload.get("method");
         String method = methodNode == null || methodNode.isNull() ? "POST" : methodNode.asText().toUpperCase(Locale.ROOT);
@@ -55,10 +59,16 @@ record WebhookRequest(URI url, String method, Map<String, String> headers, Optio
                 if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                     throw new PermanentFailure("invalid_payload", "webhook header " + name + " may not be set by a message");
                 }
-                if (!e.getValue().isTextual() || e.getValue().textValue().matches("(?s).*[\\r\\n].*")) {
-                    throw new PermanentFailure("invalid_payload", "webhook header " + name + " must be a one-line string");
+                if (!e.getValue().isTextual()) {
+                    throw new PermanentFailure("invalid_payload", "webhook header " + name + " must be a string");
                 }
-                headers.put(name, e.getValue().textValue());
+                if (unsafe(e.getValue().textValue())) {
+                    throw new PermanentFailure("invalid_header", "webhook header " + name
+                            + " holds NUL, CR, LF, another control character or a character beyond Latin-1");
+                }
+                if (!WORKER_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                    headers.put(name, e.getValue().textValue());
+                }
             }
         }
         JsonNode bodyNode = payload.get("body");
@@ -76,5 +86,16 @@ record WebhookRequest(URI url, String method, Map<String, String> headers, Optio
             contentType = null;
         }
         return new WebhookRequest(url, method, headers, body, contentType == null ? "" : contentType);
+    }
+
+    /** HTTP/1.1 header values are Latin-1 text: anything else could split the request or be mangled. */
+    private static boolean unsafe(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0xff || c < 0x20 && c != '\t' || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -30,7 +30,8 @@ import java.util.Set;
  * @param preset             x264 preset
  * @param segmentSeconds     HLS segment length when the payload does not say
  * @param maxInputBytes      downloads larger than this are refused (permanent failure)
- * @param httpTimeout        connect and read timeout for http(s) inputs
+ * @param httpTimeout        stall timeout of http(s) inputs: no byte for this long fails the download (the
+ *                           whole download is bounded by maxRuntime; README: Security)
  * @param s3                 how to reach S3 or an S3-compatible store
  * @param resultQueueUrl     WORKER_RESULT_QUEUE_URL: where a result message goes when a job ends
  * @param fileRoots          WORKER_VIDEO_FILE_ROOTS: where file:// inputs and outputs may be

@@ -1,9 +1,13 @@
 package dev.longshore.video.storage;
 
+import dev.longshore.core.http.Urls;
 import java.net.URI;
 import java.util.Objects;
 
-/** An {@code http(s)://} input. The query string may hold a pre-signed URL's signature, so it is never shown. */
+/**
+ * An {@code http(s)://} input. Only its origin is ever shown: the path and query of a pre-signed URL carry its
+ * signature (README: Security).
+ */
 public record HttpLocation(URI uri) implements Location {
     public HttpLocation {
         Objects.requireNonNull(uri, "uri");
@@ -11,8 +15,7 @@ public record HttpLocation(URI uri) implements Location {
 
     @Override
     public String display() {
-        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        return Urls.redact(uri);
     }
 
     @Override

@@ -1,10 +1,10 @@
-package dev.longshore.messaging.webhook;
+package dev.longshore.core.http;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 
-/** Name resolution, replaceable in tests (a host name that resolves to the metadata address). */
+/** Name resolution, replaceable in tests (a host name that resolves to the metadata address, DNS rebinding). */
 @FunctionalInterface
 public interface HostResolver {
     List<InetAddress> resolve(String host) throws UnknownHostException;
