@@ -30,6 +30,9 @@ public final class FakeInstanceMetadata {
     private final AtomicInteger unauthorized = new AtomicInteger();
     private volatile Duration ttlCap;
     private volatile boolean serviceErrors;
+    private final AtomicInteger errorsToInject = new AtomicInteger();
+    private final AtomicInteger errorStatus = new AtomicInteger(503);
+    private final AtomicInteger serviceErrorsAnswered = new AtomicInteger();
 
     FakeInstanceMetadata(String instanceId) {
         values.put("instance-id", instanceId);
@@ -75,6 +78,20 @@ public final class FakeInstanceMetadata {
         serviceErrors = on;
     }
 
+    /** The next {@code times} requests, token requests included, answer {@code status} (503 when throttled, 500). */
+    public void failNext(int times, int status) {
+        if (times < 1 || status < 500 || status > 599) {
+            throw new IllegalArgumentException("failNext(" + times + ", " + status + "): times >= 1 and a 5xx status");
+        }
+        errorStatus.set(status);
+        errorsToInject.set(times);
+    }
+
+    /** Requests answered with a service error ({@link #serviceErrors} or {@link #failNext}) so far. */
+    public int serviceErrorsAnswered() {
+        return serviceErrorsAnswered.get();
+    }
+
     public int tokensIssued() {
         return tokensIssued.get();
     }
@@ -94,7 +111,12 @@ public final class FakeInstanceMetadata {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
         if (serviceErrors) {
+            serviceErrorsAnswered.incrementAndGet();
             Http.send(exchange, 503, "text/plain", "Service Unavailable\n");
+        } else if (errorsToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            serviceErrorsAnswered.incrementAndGet();
+            int status = errorStatus.get();
+            Http.send(exchange, status, "text/plain", (status == 503 ? "Service Unavailable" : "Internal Server Error") + "\n");
         } else if (exchange.getRequestHeaders().getFirst("X-Forwarded-For") != null) {
             Http.send(exchange, 403, "text/plain", "Forbidden\n");
         } else if (path.equals("/latest/api/token")) {
