@@ -2,6 +2,7 @@ package dev.longshore.testkit.aws;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -30,6 +31,7 @@ public final class FakeInstanceMetadata {
     private final AtomicInteger unauthorized = new AtomicInteger();
     private volatile Duration ttlCap;
     private volatile boolean serviceErrors;
+    private volatile Clock clock = Clock.systemUTC();
     private final AtomicInteger errorsToInject = new AtomicInteger();
     private final AtomicInteger errorStatus = new AtomicInteger(503);
     private final AtomicInteger serviceErrorsAnswered = new AtomicInteger();
@@ -66,6 +68,11 @@ public final class FakeInstanceMetadata {
     /** Every token issued so far answers 401 from now on, as after an instance metadata restart. */
     public void invalidateTokens() {
         tokens.clear();
+    }
+
+    /** Token lifetimes run on {@code clock} (a MutableClock lets a test expire tokens without waiting). */
+    public void useClock(Clock clock) {
+        this.clock = clock;
     }
 
     /** Tokens live at most this long whatever TTL the client asked for (a client must cope with 401). */
@@ -128,7 +135,7 @@ public final class FakeInstanceMetadata {
         } else if (path.startsWith("/latest/meta-data/") && method.equals("GET")) {
             String token = exchange.getRequestHeaders().getFirst(TOKEN_HEADER);
             Instant expiry = token == null ? null : tokens.get(token);
-            if (expiry == null || !Instant.now().isBefore(expiry)) {
+            if (expiry == null || !clock.instant().isBefore(expiry)) {
                 unauthorized.incrementAndGet();
                 Http.send(exchange, 401, "text/plain", "Unauthorized\n");
                 return;
@@ -164,7 +171,7 @@ public final class FakeInstanceMetadata {
             ttl = cap;
         }
         String token = "AQAEA" + UUID.randomUUID().toString().replace("-", "");
-        tokens.put(token, Instant.now().plus(ttl));
+        tokens.put(token, clock.instant().plus(ttl));
         tokensIssued.incrementAndGet();
         exchange.getResponseHeaders().set(TTL_HEADER, String.valueOf(Math.max(1, ttl.toSeconds())));
         Http.send(exchange, 200, "text/plain", token);
