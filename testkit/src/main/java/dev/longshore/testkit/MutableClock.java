@@ -5,10 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock tests move by hand, so that nothing waits for real time to pass. */
+/**
+ * A clock tests move by hand, so that nothing waits for real time to pass. It counts how often it is read: a
+ * component that loops on the clock reads it every turn, so "read N more times" tells a test that the loop has
+ * turned since it moved the clock, which is what an assertion that something did not happen needs.
+ */
 public final class MutableClock extends Clock {
     private volatile Instant now;
+    private final AtomicLong reads = new AtomicLong();
 
     public MutableClock(Instant start) {
         this.now = start;
@@ -26,12 +32,25 @@ public final class MutableClock extends Clock {
     }
 
     public long millis() {
+        reads.incrementAndGet();
         return now.toEpochMilli();
     }
 
     @Override
     public Instant instant() {
+        reads.incrementAndGet();
         return now;
+    }
+
+    /** How many times the time was read so far. */
+    public long reads() {
+        return reads.get();
+    }
+
+    /** Waits until the clock has been read {@code more} more times than now; false if that takes over {@code timeout}. */
+    public boolean awaitReads(long more, Duration timeout) throws InterruptedException {
+        long target = reads.get() + more;
+        return TestWorkers.eventually(timeout, () -> reads.get() >= target);
     }
 
     @Override

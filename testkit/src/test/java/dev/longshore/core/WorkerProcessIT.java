@@ -9,6 +9,7 @@ import dev.longshore.testkit.WorkerProcess;
 import dev.longshore.core.testing.SleepWorkerMain;
 import dev.longshore.testkit.EmbeddedSqs;
 import dev.longshore.testkit.QueuePair;
+import dev.longshore.testkit.SqsTap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,11 +35,14 @@ class WorkerProcessIT {
     @Test
     void idleWorkerExitsZeroWithinAboutASecondOfSigterm() throws Exception {
         Path record = Files.createTempFile("record", ".txt");
-        try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
+        try (EmbeddedSqs sqs = EmbeddedSqs.start(); SqsTap tap = SqsTap.inFrontOf(sqs)) {
             QueuePair q = sqs.createQueueWithDeadLetter("idle-process", 5, Duration.ofSeconds(30));
-            try (WorkerProcess w = WorkerProcess.start(SleepWorkerMain.class, env(sqs, q.queueUrl(), record))) {
+            Map<String, String> env = env(sqs, q.queueUrl(), record);
+            env.putAll(tap.workerEnvironment());
+            try (WorkerProcess w = WorkerProcess.start(SleepWorkerMain.class, env)) {
                 assertTrue(eventually(Duration.ofSeconds(20), () -> w.stdout().contains("state WARMING -> READY")), w.stdout());
-                Thread.sleep(500); // inside the 20 s long poll now
+                assertTrue(eventually(Duration.ofSeconds(10), () -> tap.inFlight("ReceiveMessage") == 1),
+                        "inside the 20 s long poll");
                 long start = System.nanoTime();
                 w.sigterm();
                 int code = w.awaitExit(Duration.ofSeconds(10));
@@ -78,7 +82,8 @@ class WorkerProcessIT {
             try (WorkerProcess second = WorkerProcess.start(SleepWorkerMain.class, env)) {
                 assertTrue(eventually(Duration.ofSeconds(60), () -> lines(record).size() >= total),
                         "second worker finishes the rest; done " + lines(record).size());
-                Thread.sleep(1000);
+                assertTrue(eventually(Duration.ofSeconds(20), () -> queueIsEmpty(sqs, q.queueUrl())),
+                        "every message deleted");
                 second.sigterm();
                 assertEquals(0, second.awaitExit(Duration.ofSeconds(30)));
             }
@@ -102,6 +107,13 @@ class WorkerProcessIT {
                 assertTrue(err.get(0).contains("WORKER_QUEUE_URL"), err.get(0));
             }
         }
+    }
+
+    private static boolean queueIsEmpty(EmbeddedSqs sqs, String queueUrl) {
+        Map<String, String> stats = sqs.client().getQueueAttributes(r -> r.queueUrl(queueUrl)
+                .attributeNamesWithStrings("All")).attributesAsStrings();
+        return "0".equals(stats.get("ApproximateNumberOfMessages"))
+                && "0".equals(stats.get("ApproximateNumberOfMessagesNotVisible"));
     }
 
     private static List<String> lines(Path file) {

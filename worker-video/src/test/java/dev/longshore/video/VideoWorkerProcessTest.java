@@ -141,14 +141,14 @@ class VideoWorkerProcessTest {
                             midway = p;
                         }
                     }
-                    double tookSeconds = (System.nanoTime() - started) / 1e9;
                     assertTrue(Files.exists(out.resolve("manifest.json")), "published\n" + w.stdout());
-                    assertTrue(tookSeconds > 4, "the transcode outlasted the 2 s visibility twice over: " + tookSeconds);
                     assertTrue(midway > 0, "progress was visible as a metric while the transcode ran");
                     assertTrue(w.stdout().contains("transcode 50%"), "progress is logged");
                     assertTrue(eventually(Duration.ofSeconds(10), () -> gauge(http, port,
                             "longshore_messages_processed_total{outcome=\"success\"}") == 1));
-                    assertTrue(gauge(http, port, "longshore_visibility_extensions_total") >= 2);
+                    // What shows the transcode outlasted the 2 s visibility, on a fast machine or a slow one.
+                    assertTrue(gauge(http, port, "longshore_visibility_extensions_total") >= 2,
+                            "the message was kept invisible by extending its visibility at least twice");
 
                     assertEquals(List.of(), receive(sqs, q.queueUrl(), 3), "deleted after success, never redelivered");
                     List<Message> result = receive(sqs, results, 5);

@@ -139,16 +139,13 @@ class SimulationTest {
     }
 
     @Test
-    void aDayOfPoissonArrivalsSimulatesInSeconds() {
+    void aDayOfPoissonArrivalsIsSimulatedToTheEndWithEveryJobCompleted() {
         // 24 h at 3 jobs/s, exponential 40 s, 4 per instance: about 260,000 jobs, 30 instances busy on average
         Workload day = Workload.generate(LoadShape.parse("3/s@0-24h"), true, ProcessingTime.parse("exp:40s"), 5, "j");
-        long started = System.nanoTime();
         SimulationResult r = new Simulation(day, ScalingPolicy.aws(0, 60, 20, Duration.ofSeconds(180)),
                 new InstanceModel(4, 120, 2.5, PRICE), 0).run();
-        double seconds = (System.nanoTime() - started) / 1e9;
         assertTrue(r.drained());
         assertEquals(day.size(), r.completed());
         assertTrue(r.peakDesired() > 20 && r.peakDesired() <= 60, "peak " + r.peakDesired());
-        assertTrue(seconds < 20, "took " + seconds + " s");
     }
 }

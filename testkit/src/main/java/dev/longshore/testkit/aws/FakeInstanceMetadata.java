@@ -2,6 +2,7 @@ package dev.longshore.testkit.aws;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -30,6 +31,10 @@ public final class FakeInstanceMetadata {
     private final AtomicInteger unauthorized = new AtomicInteger();
     private volatile Duration ttlCap;
     private volatile boolean serviceErrors;
+    private volatile Clock clock = Clock.systemUTC();
+    private final AtomicInteger errorsToInject = new AtomicInteger();
+    private final AtomicInteger errorStatus = new AtomicInteger(503);
+    private final AtomicInteger serviceErrorsAnswered = new AtomicInteger();
 
     FakeInstanceMetadata(String instanceId) {
         values.put("instance-id", instanceId);
@@ -65,6 +70,11 @@ public final class FakeInstanceMetadata {
         tokens.clear();
     }
 
+    /** Token lifetimes run on {@code clock} (a MutableClock lets a test expire tokens without waiting). */
+    public void useClock(Clock clock) {
+        this.clock = clock;
+    }
+
     /** Tokens live at most this long whatever TTL the client asked for (a client must cope with 401). */
     public void capTokenTtl(Duration cap) {
         this.ttlCap = cap;
@@ -73,6 +83,20 @@ public final class FakeInstanceMetadata {
     /** While on, every request answers 503, as the service does while it restarts or throttles hard. */
     public void serviceErrors(boolean on) {
         serviceErrors = on;
+    }
+
+    /** The next {@code times} requests, token requests included, answer {@code status} (503 when throttled, 500). */
+    public void failNext(int times, int status) {
+        if (times < 1 || status < 500 || status > 599) {
+            throw new IllegalArgumentException("failNext(" + times + ", " + status + "): times >= 1 and a 5xx status");
+        }
+        errorStatus.set(status);
+        errorsToInject.set(times);
+    }
+
+    /** Requests answered with a service error ({@link #serviceErrors} or {@link #failNext}) so far. */
+    public int serviceErrorsAnswered() {
+        return serviceErrorsAnswered.get();
     }
 
     public int tokensIssued() {
@@ -94,7 +118,12 @@ public final class FakeInstanceMetadata {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
         if (serviceErrors) {
+            serviceErrorsAnswered.incrementAndGet();
             Http.send(exchange, 503, "text/plain", "Service Unavailable\n");
+        } else if (errorsToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            serviceErrorsAnswered.incrementAndGet();
+            int status = errorStatus.get();
+            Http.send(exchange, status, "text/plain", (status == 503 ? "Service Unavailable" : "Internal Server Error") + "\n");
         } else if (exchange.getRequestHeaders().getFirst("X-Forwarded-For") != null) {
             Http.send(exchange, 403, "text/plain", "Forbidden\n");
         } else if (path.equals("/latest/api/token")) {
@@ -106,7 +135,7 @@ public final class FakeInstanceMetadata {
         } else if (path.startsWith("/latest/meta-data/") && method.equals("GET")) {
             String token = exchange.getRequestHeaders().getFirst(TOKEN_HEADER);
             Instant expiry = token == null ? null : tokens.get(token);
-            if (expiry == null || !Instant.now().isBefore(expiry)) {
+            if (expiry == null || !clock.instant().isBefore(expiry)) {
                 unauthorized.incrementAndGet();
                 Http.send(exchange, 401, "text/plain", "Unauthorized\n");
                 return;
@@ -142,7 +171,7 @@ public final class FakeInstanceMetadata {
             ttl = cap;
         }
         String token = "AQAEA" + UUID.randomUUID().toString().replace("-", "");
-        tokens.put(token, Instant.now().plus(ttl));
+        tokens.put(token, clock.instant().plus(ttl));
         tokensIssued.incrementAndGet();
         exchange.getResponseHeaders().set(TTL_HEADER, String.valueOf(Math.max(1, ttl.toSeconds())));
         Http.send(exchange, 200, "text/plain", token);

@@ -7,13 +7,15 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * SSM's GetParameter over JSON 1.1 ({@code X-Amz-Target: AmazonSSM.GetParameter}). A SecureString read without
- * {@code WithDecryption} returns ciphertext, as SSM does, so a client that forgets the flag gets garbage.
+ * {@code WithDecryption} returns ciphertext, as SSM does, so a client that forgets the flag gets garbage. A missing
+ * name is a ValidationException, an unknown one ParameterNotFound; failures are injectable per action.
  */
 public final class FakeSsm {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,6 +23,7 @@ public final class FakeSsm {
     private final Map<String, String[]> parameters = new ConcurrentHashMap<>();
     private final List<AwsCall> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresToInject = new AtomicInteger();
+    private final InjectedFailures injectedFailures = new InjectedFailures();
 
     public void putSecureString(String name, String value) {
         parameters.put(name, new String[] {"SecureString", value});
@@ -35,6 +38,14 @@ public final class FakeSsm {
         failuresToInject.set(n);
     }
 
+    /**
+     * The next {@code times} calls of {@code action} (GetParameter, or {@code "*"}) fail with this status and error
+     * type: {@code 400 ThrottlingException}, {@code 500 InternalServerError}.
+     */
+    public void failNext(String action, int times, int status, String type) {
+        injectedFailures.add(action, times, status, type);
+    }
+
     public List<AwsCall> calls() {
         return List.copyOf(calls);
     }
@@ -42,9 +53,15 @@ public final class FakeSsm {
     void handle(HttpExchange exchange, byte[] body) throws IOException {
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
         JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
-        calls.add(new AwsCall("ssm", target.replace("AmazonSSM.", ""),
+        String action = target.replace("AmazonSSM.", "");
+        calls.add(new AwsCall("ssm", action,
                 Map.of("Name", request.path("Name").asText(""),
                         "WithDecryption", request.path("WithDecryption").asText("false")), System.nanoTime()));
+        Optional<InjectedFailures.Failure> injected = injectedFailures.take(action);
+        if (injected.isPresent()) {
+            error(exchange, injected.get().status(), injected.get().code(), "injected failure");
+            return;
+        }
         if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             error(exchange, 500, "InternalServerError", "injected failure");
             return;
@@ -54,6 +71,17 @@ public final class FakeSsm {
             return;
         }
         String name = request.path("Name").asText("");
+        if (name.isEmpty() || name.length() > 2048) {
+            error(exchange, 400, "ValidationException", "1 validation error detected: Value " + (name.isEmpty() ? "null"
+                    : "'" + name + "'") + " at 'name' failed to satisfy constraint: Member must have length between 1 "
+                    + "and 2048");
+            return;
+        }
+        JsonNode decryption = request.path("WithDecryption");
+        if (!decryption.isMissingNode() && !decryption.isBoolean()) {
+            error(exchange, 400, "SerializationException", "WithDecryption is not a boolean");
+            return;
+        }
         String[] p = parameters.get(name);
         if (p == null) {
             error(exchange, 400, "ParameterNotFound", "");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.longshore.testkit.MutableClock;
 import dev.longshore.testkit.aws.FakeAws;
 import dev.longshore.testkit.aws.FakeInstanceMetadata;
 import java.time.Duration;
@@ -69,10 +70,12 @@ class ImdsInstanceMetadataTest {
 
     @Test
     void tokenThatExpiresSoonerThanAskedIsRecoveredFromItsFirst401() throws Exception {
+        MutableClock serviceClock = MutableClock.atEpoch();
+        aws.metadata().useClock(serviceClock);
         aws.metadata().capTokenTtl(Duration.ofSeconds(1));
         ImdsInstanceMetadata m = imds(ImdsInstanceMetadata.DEFAULT_TOKEN_TTL);
         m.read(InstanceMetadata.INSTANCE_ID);
-        Thread.sleep(1200);
+        serviceClock.advance(Duration.ofMillis(1200));
 
         assertEquals(Optional.of("i-0123456789abcdef0"), m.read(InstanceMetadata.INSTANCE_ID));
         assertEquals(1, aws.metadata().unauthorized());

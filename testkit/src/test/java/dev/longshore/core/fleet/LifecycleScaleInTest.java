@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.testkit.EmbeddedSqs;
 import dev.longshore.testkit.QueuePair;
+import dev.longshore.testkit.SqsTap;
+import dev.longshore.testkit.TestWorkers;
 import dev.longshore.testkit.aws.AwsCall;
 import dev.longshore.testkit.aws.FakeAws;
 import java.time.Duration;
@@ -219,17 +221,21 @@ class LifecycleScaleInTest {
         } else {
             env.put("WORKER_LIFECYCLE_POLL_INTERVAL", pollInterval);
         }
-        worker = WorkerProcess.start(SleepWorkerMain.class, env);
-        assertNotNull(worker.awaitLine(l -> l.contains("lifecycle watcher on"), Duration.ofSeconds(30)), worker::stdout);
-        assertNotNull(worker.awaitLine(l -> l.contains("target lifecycle state InService"), Duration.ofSeconds(30)));
-        // Measured on a worker that is up (READY, long-polling), not one still warming up.
-        assertNotNull(worker.awaitLine(l -> l.contains("-> READY"), Duration.ofSeconds(30)), worker::stdout);
-        Thread.sleep(500);
-        long terminated = System.nanoTime();
-        aws.scaleIn();
-        assertEquals(0, worker.awaitExit(Duration.ofSeconds(30)), worker::stdout);
-        List<AwsCall> completions = aws.autoScaling().calls("CompleteLifecycleAction");
-        assertEquals(1, completions.size(), worker::stdout);
-        return (completions.get(0).atNanos() - terminated) / 1_000_000;
+        try (SqsTap tap = SqsTap.inFrontOf(sqs)) {
+            env.put("AWS_ENDPOINT_URL_SQS", tap.endpoint().toString());
+            worker = WorkerProcess.start(SleepWorkerMain.class, env);
+            assertNotNull(worker.awaitLine(l -> l.contains("lifecycle watcher on"), Duration.ofSeconds(30)), worker::stdout);
+            assertNotNull(worker.awaitLine(l -> l.contains("target lifecycle state InService"), Duration.ofSeconds(30)));
+            // Measured on a worker that is up (READY, long-polling), not one still warming up.
+            assertNotNull(worker.awaitLine(l -> l.contains("-> READY"), Duration.ofSeconds(30)), worker::stdout);
+            assertTrue(TestWorkers.eventually(Duration.ofSeconds(10), () -> tap.inFlight("ReceiveMessage") == 1),
+                    "long-polling");
+            long terminated = System.nanoTime();
+            aws.scaleIn();
+            assertEquals(0, worker.awaitExit(Duration.ofSeconds(30)), worker::stdout);
+            List<AwsCall> completions = aws.autoScaling().calls("CompleteLifecycleAction");
+            assertEquals(1, completions.size(), worker::stdout);
+            return (completions.get(0).atNanos() - terminated) / 1_000_000;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.longshore.core.fleet;
 
 import dev.longshore.testkit.FakeWorkerControl;
+import dev.longshore.testkit.MutableClock;
 import dev.longshore.testkit.TestWorkers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +11,7 @@ import dev.longshore.core.DrainReport;
 import dev.longshore.core.ExitCodes;
 import dev.longshore.testkit.aws.AwsCall;
 import dev.longshore.testkit.aws.FakeAws;
+import dev.longshore.testkit.aws.FakeInstanceMetadata;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Test;
 /** The watcher against fake instance metadata and Auto Scaling, steering a recorded {@link FakeWorkerControl}. */
 class LifecycleWatcherTest {
     private static final DrainReport REPORT = new DrainReport("test", 1, 0, Duration.ofMillis(5), 0);
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration HEARTBEAT = Duration.ofMillis(100);
 
     private FakeAws aws;
     private FakeWorkerControl control;
@@ -45,9 +49,19 @@ class LifecycleWatcherTest {
     }
 
     private void startWatcher(Duration drainTimeout) {
-        watcher = new LifecycleWatcher(fleet, "drain", Duration.ofMillis(50), Duration.ofMillis(100), drainTimeout,
-                Clock.systemUTC());
+        startWatcher(drainTimeout, Clock.systemUTC());
+    }
+
+    private void startWatcher(Duration drainTimeout, Clock clock) {
+        watcher = new LifecycleWatcher(fleet, "drain", POLL, HEARTBEAT, drainTimeout, clock);
         watcher.start(control);
+    }
+
+    /** Waits until the watcher has read the target lifecycle state {@code more} more times (it acted on what it saw). */
+    private void awaitPolls(int more) throws InterruptedException {
+        int target = aws.metadata().reads(FakeInstanceMetadata.LIFECYCLE_STATE) + more;
+        assertTrue(TestWorkers.eventually(Duration.ofSeconds(5),
+                () -> aws.metadata().reads(FakeInstanceMetadata.LIFECYCLE_STATE) >= target), "the watcher polls");
     }
 
     private List<AwsCall> calls(String action) {
@@ -56,33 +70,42 @@ class LifecycleWatcherTest {
 
     @Test
     void terminatedDrainsWithTheLifecycleBudgetAndHeartbeatsUntilTheActionIsCompleted() throws Exception {
-        startWatcher(Duration.ofMinutes(15));
-        Thread.sleep(200);
+        // The watcher's time is this clock: it polls and heartbeats only when the test moves it.
+        MutableClock clock = MutableClock.atEpoch();
+        startWatcher(Duration.ofMinutes(15), clock);
+        awaitPolls(1);
         assertTrue(control.drains().isEmpty(), "InService: no drain");
 
         aws.scaleIn();
+        clock.advance(POLL);
         assertTrue(TestWorkers.eventually(Duration.ofSeconds(5), () -> !control.drains().isEmpty()));
         FakeWorkerControl.Drain drain = control.drains().get(0);
         assertEquals(List.of("lifecycle Terminated", Duration.ofMinutes(15), ExitCodes.OK),
                 List.of(drain.reason(), drain.budget(), drain.exitCode()));
-        assertTrue(TestWorkers.eventually(Duration.ofSeconds(5), () -> calls("RecordLifecycleActionHeartbeat").size() >= 3));
+        for (int n = 1; n <= 3; n++) {
+            clock.advance(HEARTBEAT);
+            int expected = n;
+            assertTrue(TestWorkers.eventually(Duration.ofSeconds(5),
+                    () -> calls("RecordLifecycleActionHeartbeat").size() == expected), "heartbeat " + n);
+        }
         assertTrue(calls("CompleteLifecycleAction").isEmpty(), "nothing completed while the drain runs");
 
         control.finishDrain(REPORT);
         assertEquals(1, calls("CompleteLifecycleAction").size());
-        int heartbeats = calls("RecordLifecycleActionHeartbeat").size();
-        Thread.sleep(400);
-        assertEquals(heartbeats, calls("RecordLifecycleActionHeartbeat").size(), "no heartbeat after the completion");
+        clock.advance(HEARTBEAT.multipliedBy(100));
+        // Three turns of the watcher's loop (three clock reads each) after the clock passed many heartbeat times.
+        assertTrue(clock.awaitReads(9, Duration.ofSeconds(5)), "the watcher keeps running");
+        assertEquals(3, calls("RecordLifecycleActionHeartbeat").size(), "no heartbeat after the completion");
         assertEquals("CONTINUE", aws.autoScaling().lifecycleActionResult().orElseThrow());
     }
 
     @Test
     void drainByAnotherCauseCompletesNoLifecycleAction() throws Exception {
         startWatcher(Duration.ofMinutes(15));
-        Thread.sleep(200);
+        awaitPolls(1);
         control.drain("shutdown signal", Duration.ofSeconds(30), ExitCodes.OK);
         control.finishDrain(REPORT);
-        Thread.sleep(200);
+        awaitPolls(2);
         assertTrue(calls("CompleteLifecycleAction").isEmpty());
         assertTrue(calls("RecordLifecycleActionHeartbeat").isEmpty());
     }
@@ -91,7 +114,7 @@ class LifecycleWatcherTest {
     void terminatedSeenAfterASignalDrainEndedStillCompletesTheAction() throws Exception {
         // docker stop came first (SIGTERM drain over), the instance is still in Terminating:Wait.
         startWatcher(Duration.ofMinutes(15));
-        Thread.sleep(200);
+        awaitPolls(1);
         control.drain("shutdown signal", Duration.ofSeconds(30), ExitCodes.OK);
         control.finishDrain(REPORT);
 
@@ -125,16 +148,16 @@ class LifecycleWatcherTest {
 
     @Test
     void spotNoticeDrainsAtOnceWithABudgetThatEndsBeforeTheInterruption() throws Exception {
-        startWatcher(Duration.ofMinutes(15));
-        Instant interruption = Instant.now().plus(LifecycleWatcher.SPOT_SAFETY_MARGIN).plusSeconds(60);
+        // On the watcher's own clock, the notice is read at the instant it was given: the budget is exact.
+        MutableClock clock = MutableClock.atEpoch();
+        Instant interruption = clock.instant().plus(LifecycleWatcher.SPOT_SAFETY_MARGIN).plusSeconds(60);
         aws.metadata().spotInterruption("terminate", interruption);
+        startWatcher(Duration.ofMinutes(15), clock);
 
         assertTrue(TestWorkers.eventually(Duration.ofSeconds(5), () -> !control.drains().isEmpty()));
         FakeWorkerControl.Drain drain = control.drains().get(0);
         assertTrue(drain.reason().startsWith("spot interruption notice (terminate"), drain.reason());
-        // whole seconds in the notice: up to 1 s less than asked, never more
-        assertTrue(drain.budget().compareTo(Duration.ofSeconds(60)) <= 0
-                && drain.budget().compareTo(Duration.ofSeconds(58)) >= 0, drain.budget().toString());
+        assertEquals(Duration.ofSeconds(60), drain.budget());
         assertEquals(ExitCodes.OK, drain.exitCode());
         control.finishDrain(REPORT);
         assertTrue(calls("CompleteLifecycleAction").isEmpty(), "a spot notice alone opens no lifecycle action");
@@ -154,7 +177,7 @@ class LifecycleWatcherTest {
         aws.metadata().rebalanceRecommendation(Instant.parse("2026-11-22T00:00:00Z"));
         assertTrue(TestWorkers.eventually(Duration.ofSeconds(5),
                 () -> control.metrics().counter("longshore_rebalance_recommendations_total").value() == 1));
-        Thread.sleep(300);
+        awaitPolls(2);
         assertEquals(1, control.metrics().counter("longshore_rebalance_recommendations_total").value());
         assertTrue(control.drains().isEmpty());
         assertTrue(control.metrics().prometheusText().contains("longshore_rebalance_recommendations_total 1"));
@@ -164,7 +187,8 @@ class LifecycleWatcherTest {
     void metadataAnsweringWithErrorsAtStartIsAskedAgainNotTakenForOffEc2() throws Exception {
         aws.metadata().serviceErrors(true);
         startWatcher(Duration.ofMinutes(15));
-        Thread.sleep(300);
+        assertTrue(TestWorkers.eventually(Duration.ofSeconds(5), () -> aws.metadata().serviceErrorsAnswered() >= 3),
+                "asked again after errors");
         assertTrue(!fleet.offEc2());
         aws.metadata().serviceErrors(false);
         aws.scaleIn();
@@ -174,9 +198,10 @@ class LifecycleWatcherTest {
     @Test
     void watcherKeepsPollingAfterTheServiceRefusesItsTokens() throws Exception {
         startWatcher(Duration.ofMinutes(15));
-        Thread.sleep(200);
+        awaitPolls(1);
         aws.metadata().invalidateTokens();
-        Thread.sleep(200);
+        assertTrue(TestWorkers.eventually(Duration.ofSeconds(5), () -> aws.metadata().unauthorized() == 1));
+        awaitPolls(1);
         aws.scaleIn();
         assertTrue(TestWorkers.eventually(Duration.ofSeconds(5), () -> !control.drains().isEmpty()));
         assertEquals(1, aws.metadata().unauthorized());

@@ -14,6 +14,7 @@ import dev.longshore.core.testing.RecordingHandler;
 import dev.longshore.testkit.TestWorkers;
 import dev.longshore.testkit.EmbeddedSqs;
 import dev.longshore.testkit.QueuePair;
+import dev.longshore.testkit.SqsTap;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +24,12 @@ class DrainIT {
 
     @Test
     void idleWorkerDrainsWithoutWaitingForTheLongPoll() throws Exception {
-        try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
+        try (EmbeddedSqs sqs = EmbeddedSqs.start(); SqsTap tap = SqsTap.inFrontOf(sqs)) {
             QueuePair q = sqs.createQueueWithDeadLetter("idle", 5, Duration.ofSeconds(30));
-            Worker w = TestWorkers.start(sqs, q.queueUrl(), WorkerPlugin.of(new RecordingHandler("a")), Map.of());
+            Worker w = TestWorkers.start(tap.endpoint(), EmbeddedSqs.REGION, EmbeddedSqs.ACCESS_KEY, EmbeddedSqs.SECRET_KEY,
+                    q.queueUrl(), WorkerPlugin.of(new RecordingHandler("a")), Map.of());
             assertTrue(eventually(Duration.ofSeconds(10), () -> w.state() == WorkerState.READY));
-            Thread.sleep(500); // let the 20 s long poll begin
+            assertTrue(eventually(Duration.ofSeconds(10), () -> tap.inFlight("ReceiveMessage") == 1), "inside the 20 s long poll");
             long start = System.nanoTime();
             DrainReport report = w.drain("test", Duration.ofSeconds(30), ExitCodes.OK).get(10, TimeUnit.SECONDS);
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

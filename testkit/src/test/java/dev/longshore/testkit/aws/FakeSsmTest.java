@@ -1,0 +1,54 @@
+package dev.longshore.testkit.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.SsmException;
+
+class FakeSsmTest {
+    private FakeAws aws;
+    private SsmClient client;
+
+    @BeforeEach
+    void setUp() {
+        aws = FakeAws.start();
+        client = SsmClient.builder().endpointOverride(aws.endpoint()).region(Region.of(FakeAws.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(2)))
+                .build();
+        aws.ssm().putString("/longshore/env", "A=1");
+    }
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+        aws.close();
+    }
+
+    @Test
+    void missingNameIsAValidationExceptionAndAnUnknownOneParameterNotFound() {
+        SsmException e = assertThrows(SsmException.class, () -> client.getParameter(b -> b.withDecryption(true)));
+        assertEquals(400, e.statusCode());
+        assertEquals("ValidationException", e.awsErrorDetails().errorCode());
+        assertThrows(ParameterNotFoundException.class, () -> client.getParameter(b -> b.name("/longshore/none")));
+        assertEquals("A=1", client.getParameter(b -> b.name("/longshore/env")).parameter().value());
+    }
+
+    @Test
+    void injectedThrottlingIsRetriedUntilTheAttemptsRunOut() {
+        aws.ssm().failNext("GetParameter", 1, 400, "ThrottlingException");
+        assertEquals("A=1", client.getParameter(b -> b.name("/longshore/env")).parameter().value());
+        aws.ssm().failNext("*", 2, 500, "InternalServerError");
+        SsmException e = assertThrows(SsmException.class, () -> client.getParameter(b -> b.name("/longshore/env")));
+        assertEquals("InternalServerError", e.awsErrorDetails().errorCode());
+        assertEquals(4, aws.ssm().calls().size());
+    }
+}
