@@ -143,7 +143,7 @@ public final class AiJobHandler implements JobHandler {
     public void handle(Job job, JobContext ctx) throws Exception {
         Attempt attempt = new Attempt(job.receiveCount(), clock.instant());
         try {
-            handle(job, ctx, attempt);
+            process(job, ctx, attempt);
             jobMetrics.record(attempt.task, attempt.duplicate ? AiJobMetrics.Outcome.DUPLICATE
                     : AiJobMetrics.Outcome.SUCCESS, null);
         } catch (JobFailure failure) {
@@ -158,7 +158,7 @@ public final class AiJobHandler implements JobHandler {
         }
     }
 
-    private void handle(Job job, JobContext ctx, Attempt attempt) throws Exception {
+    private void process(Job job, JobContext ctx, Attempt attempt) throws Exception {
         JobDirectory dir = jobs.resolve(job.id());
         String taskName = job.payload().path("task").asText("");
         if (dir.succeeded()) {
