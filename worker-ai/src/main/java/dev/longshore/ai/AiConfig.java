@@ -17,7 +17,8 @@ import java.util.Optional;
 public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolean topologyWatch,
                        Duration topologyInterval, Duration topologyCooldown, int failureThreshold,
                        Optional<String> nvmlLibrary, Optional<Path> tasksFile, Path jobsDir,
-                       Optional<String> resultQueueUrl, Optional<Signal> drainSignal, InputSettings inputs) {
+                       Optional<String> resultQueueUrl, Optional<Signal> drainSignal,
+                       Optional<Duration> jobRetention, InputSettings inputs) {
     /**
      * No signal by default: a task that does not handle one would die of it, and a running job may finish within
      * the drain budget (README "Signals, states and exit codes"). Tasks that checkpoint opt in.
@@ -28,6 +29,12 @@ public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolea
     public static final long DEFAULT_MIN_FREE_MEMORY = 0;
     /** Data-centre GPUs throttle from about 85-90°C; a job started hotter than this runs slowly or fails. */
     public static final int DEFAULT_MAX_TEMPERATURE = 85;
+    /**
+     * A day: long enough to look at a failed job's logs and outputs the morning after, short enough that a busy
+     * worker's disk does not fill with finished jobs (docs/ai.md: Job directory).
+     */
+    public static final Duration DEFAULT_JOB_RETENTION = Duration.ofHours(24);
+    private static final String JOB_RETENTION_FORM = "off or " + Durations.FORM + " (at least 1m)";
     public static final Path DEFAULT_JOBS_DIR = Path.of(System.getProperty("java.io.tmpdir"), "longshore-ai-jobs");
 
     public static AiConfig from(Env env) {
@@ -55,8 +62,13 @@ public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolea
         Optional<Signal> drainSignal = drain.strip().equalsIgnoreCase("none") ? Optional.empty()
                 : Optional.of(Signal.parse(drain).filter(sig -> sig != Signal.KILL).orElseThrow(() ->
                         ConfigException.invalid("WORKER_AI_DRAIN_SIGNAL", drain, DRAIN_SIGNALS)));
+        String retention = env.string("WORKER_AI_JOB_RETENTION", Durations.format(DEFAULT_JOB_RETENTION)).strip();
+        Optional<Duration> jobRetention = retention.equalsIgnoreCase("off") ? Optional.empty()
+                : Optional.of(Durations.parse(retention).filter(d -> d.compareTo(Duration.ofMinutes(1)) >= 0)
+                        .orElseThrow(() -> ConfigException.invalid("WORKER_AI_JOB_RETENTION", retention,
+                                JOB_RETENTION_FORM)));
         return new AiConfig(gpuRequired, new GpuRequirements(minFree, maxTemp), watch, interval, cooldown, threshold,
-                library, tasks, jobs, results, drainSignal, InputSettings.from(env));
+                library, tasks, jobs, results, drainSignal, jobRetention, InputSettings.from(env));
     }
 
     /** For the start-up log line. */
@@ -78,6 +90,7 @@ public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolea
         m.put("drainSignal", drainSignal.map(Signal::name).orElse("none"));
         m.put("maxInputSize", inputs.maxBytes());
         m.put("fileRoots", inputs.fileRoots().describe());
+        m.put("jobRetention", jobRetention.map(Durations::format).orElse("off"));
         return m;
     }
 }

@@ -27,6 +27,7 @@ import dev.longshore.core.job.JobHandler;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
 import dev.longshore.core.metrics.Counter;
+import dev.longshore.core.metrics.Metrics;
 import dev.longshore.core.process.Signal;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -56,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * sent the drain signal) is released for another worker, not failed (README "worker-ai", "Outcomes"). Each
  * task runs in its own process group, recorded in the job directory, so a rerun after a crash first ends what
  * the earlier attempt left; {@code state/} (STATE_DIR) is kept across attempts for a task that resumes.
+ * Everything a message decides (task, arguments, inputs) is checked before the job gets a directory, so a refused
+ * job leaves nothing on disk (docs/ai.md: Job directory).
  */
 public final class AiJobHandler implements JobHandler {
     public static final String TYPE = "ai.run";
@@ -69,6 +72,12 @@ public final class AiJobHandler implements JobHandler {
      * (running), or the job succeeded and only its result message is outstanding.
      */
     private static final Set<String> NO_FAILED_MARKER = Set.of("invalid_job_id", "job_running", "result_not_sent");
+    /**
+     * A number may start with '-'; any other argument value that does would be read as an option by the task's
+     * program ("--output=/etc/..."), so it is refused (docs/ai.md: Tasks).
+     */
+    private static final java.util.regex.Pattern NEGATIVE_NUMBER =
+            java.util.regex.Pattern.compile("-(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?");
 
     private static final Logger log = LoggerFactory.getLogger(AiJobHandler.class);
 
@@ -82,6 +91,7 @@ public final class AiJobHandler implements JobHandler {
     private final Map<String, String> inheritedEnv;
     private final Clock clock;
     private final Counter duplicates;
+    private final AiJobMetrics jobMetrics;
 
     /**
      * @param tasksSource where the tasks came from, for "unknown task" reasons
@@ -90,7 +100,23 @@ public final class AiJobHandler implements JobHandler {
      */
     public AiJobHandler(TaskRegistry tasks, String tasksSource, JobsDirectory jobs, InputFetcher fetcher,
                         ProcessRunner runner, Optional<GpuAllocator> gpus, ResultPublisher results,
+                        Map<String, String> hostEnv, Clock clock, Metrics metrics) {
+        this(tasks, tasksSource, jobs, fetcher, runner, gpus, results, hostEnv, clock, metrics.duplicatesSkipped,
+                AiJobMetrics.register(metrics));
+    }
+
+    /** For tests that only count duplicates: the per-task job counts go to a registry nobody reads. */
+    public AiJobHandler(TaskRegistry tasks, String tasksSource, JobsDirectory jobs, InputFetcher fetcher,
+                        ProcessRunner runner, Optional<GpuAllocator> gpus, ResultPublisher results,
                         Map<String, String> hostEnv, Clock clock, Counter duplicates) {
+        this(tasks, tasksSource, jobs, fetcher, runner, gpus, results, hostEnv, clock, duplicates,
+                AiJobMetrics.register(new Metrics()));
+    }
+
+    private AiJobHandler(TaskRegistry tasks, String tasksSource, JobsDirectory jobs, InputFetcher fetcher,
+                         ProcessRunner runner, Optional<GpuAllocator> gpus, ResultPublisher results,
+                         Map<String, String> hostEnv, Clock clock, Counter duplicates, AiJobMetrics jobMetrics) {
+        this.jobMetrics = jobMetrics;
         this.tasks = tasks;
         this.tasksSource = tasksSource;
         this.jobs = jobs;
@@ -116,41 +142,65 @@ public final class AiJobHandler implements JobHandler {
 
     @Override
     public void handle(Job job, JobContext ctx) throws Exception {
-        Instant started = clock.instant();
+        Attempt attempt = new Attempt(job.receiveCount(), clock.instant());
+        try {
+            process(job, ctx, attempt);
+            jobMetrics.record(attempt.task, attempt.duplicate ? AiJobMetrics.Outcome.DUPLICATE
+                    : AiJobMetrics.Outcome.SUCCESS, null);
+        } catch (JobFailure failure) {
+            jobMetrics.record(attempt.task, failure instanceof RetryableFailure ? AiJobMetrics.Outcome.RETRY
+                    : AiJobMetrics.Outcome.FAILED, failure.code());
+            throw failure;
+        } catch (Exception | Error e) {
+            // The runtime retries what a handler did not classify (RetryableFailure.fromUnexpected).
+            jobMetrics.record(attempt.task, AiJobMetrics.Outcome.RETRY,
+                    RetryableFailure.fromUnexpected(e).code());
+            throw e;
+        }
+    }
+
+    private void process(Job job, JobContext ctx, Attempt attempt) throws Exception {
         JobDirectory dir = jobs.resolve(job.id());
+        String taskName = job.payload().path("task").asText("");
         if (dir.succeeded()) {
+            attempt.duplicate = true;
+            attempt.task = tasks.find(taskName).map(Task::name).orElse(null);
             acknowledgeDuplicate(dir);
             return;
         }
-        String taskName = job.payload().path("task").asText("");
-        ExitStatus exit = new ExitStatus();
         try {
             JobRequest request = JobRequest.parse(job.payload());
             Task task = tasks.find(request.task()).orElseThrow(() -> new PermanentFailure("unknown_task",
                     "task '" + request.task() + "' is not registered (" + tasksSource + ")"));
+            attempt.task = task.name();
+            // Refusals that depend only on the message come before the directory exists.
+            List<String> argv = expand(task, placeholders(dir, request));
+            refuseOptionLikeArguments(task, request);
+            Map<String, String> argEnv = argumentEnvironment(request);
+            requireGpuFlavour(task);
             try (JobDirectory.Lock lock = dir.tryLock().orElseThrow(() -> new RetryableFailure("job_running",
                     "job " + job.id() + " is already running (its directory is locked)"))) {
                 if (dir.succeeded()) {
+                    attempt.duplicate = true;
                     acknowledgeDuplicate(dir);
                     return;
                 }
-                run(job, ctx, dir, request, task, started, exit);
+                run(job, ctx, dir, request, task, argv, argEnv, attempt);
             }
         } catch (JobFailure failure) {
-            recordFailure(dir, taskName, failure, started, exit);
+            recordFailure(dir, taskName, failure, attempt);
             throw failure;
         }
     }
 
-    private void run(Job job, JobContext ctx, JobDirectory dir, JobRequest request, Task task, Instant started,
-                     ExitStatus exit) throws JobFailure, IOException {
+    private void run(Job job, JobContext ctx, JobDirectory dir, JobRequest request, Task task, List<String> argv,
+                     Map<String, String> argEnv, Attempt attempt) throws JobFailure, IOException {
         // Before anything is wiped: an attempt that died with its worker may still write into the directory.
         StaleTaskGroup.endLeftovers(dir, runner.killGrace());
-        dir.prepare();
-        Map<String, String> values = placeholders(dir, request);
-        List<String> argv = expand(task, values);
+        dir.prepare(job.receiveCount());
         // Every download of the job together gets the task's own timeout (README: Security).
         Deadline downloads = Deadline.after(task.timeout());
+        Instant downloadsStarted = clock.instant();
         try {
             for (InputSpec in : request.inputs()) {
                 fetcher.fetch(in, dir.inputs(), ctx, downloads);
@@ -160,15 +210,18 @@ public final class AiJobHandler implements JobHandler {
             }
         } catch (InterruptedException e) {
             throw cancelled(task, "while fetching inputs");
+        } finally {
+            attempt.download = Duration.between(downloadsStarted, clock.instant());
         }
         if (ctx.isCancelled()) {
             throw cancelled(task, "before the task started");
         }
         try (GpuLease lease = lease(task)) {
-            Map<String, String> env = environment(job, dir, task, request, lease);
+            Map<String, String> env = environment(job, dir, task, argEnv, lease);
             ProcessSpec spec = new ProcessSpec(argv, env, dir.path(), dir.stdout(), dir.stderr(), task.timeout());
-            log.info("Running task {} for job {} on {} (timeout {})", task.name(), job.id(),
-                    lease.uuids().isEmpty() ? "no GPU" : "GPU " + lease.cudaVisibleDevices(), task.timeout());
+            log.info("Running task {} for job {} (attempt {}) on {} (timeout {}); downloads took {} ms", task.name(),
+                    job.id(), attempt.number, lease.uuids().isEmpty() ? "no GPU" : "GPU " + lease.cudaVisibleDevices(),
+                    task.timeout(), attempt.download.toMillis());
             RunOutcome outcome;
             try {
                 outcome = runner.run(spec, ctx, pgid -> recordGroup(dir, pgid));
@@ -176,13 +229,14 @@ public final class AiJobHandler implements JobHandler {
                 throw new PermanentFailure("task_start_failed", "task '" + task.name() + "' could not start "
                         + argv.get(0) + ": " + e.getMessage());
             }
+            attempt.run = outcome.took();
             // The supervisor ended the whole group: nothing is left for a rerun to end.
             dir.clearPgid();
             if (outcome instanceof RunOutcome.Exited e) {
-                exit.code = OptionalInt.of(e.exitCode());
-                exit.signal = e.signal();
+                attempt.exitCode = OptionalInt.of(e.exitCode());
+                attempt.signal = e.signal();
             }
-            finish(job, ctx, dir, task, outcome, started);
+            finish(job, ctx, dir, task, outcome, attempt);
         }
     }
 
@@ -194,7 +248,7 @@ public final class AiJobHandler implements JobHandler {
         }
     }
 
-    private void finish(Job job, JobContext ctx, JobDirectory dir, Task task, RunOutcome outcome, Instant started)
+    private void finish(Job job, JobContext ctx, JobDirectory dir, Task task, RunOutcome outcome, Attempt attempt)
             throws JobFailure, IOException {
         switch (outcome) {
             case RunOutcome.Exited e when e.exitCode() != 0 && ctx.isDraining()
@@ -210,11 +264,12 @@ public final class AiJobHandler implements JobHandler {
                 List<OutputFile> outputs = Outputs.list(dir.outputs());
                 Instant now = clock.instant();
                 JobResult result = new JobResult(job.id(), task.name(), JobResult.Status.SUCCESS, OptionalInt.of(0),
-                        Optional.empty(), Optional.empty(), Optional.empty(), outputs, Duration.between(started, now),
+                        Optional.empty(), Optional.empty(), Optional.empty(), outputs, attempt.timing(now),
                         dir.path().toString(), now);
                 dir.writeSuccess(result.toJson());
-                log.info("Task {} for job {} succeeded in {} ms with {} output file(s)", task.name(), job.id(),
-                        e.took().toMillis(), outputs.size());
+                log.info("Task {} for job {} succeeded (attempt {}) with {} output file(s): run {} ms, downloads {} ms",
+                        task.name(), job.id(), attempt.number, outputs.size(), attempt.run.toMillis(),
+                        attempt.download.toMillis());
                 publishSuccess(result);
             }
             case RunOutcome.Exited e when task.retryableExitCodes().contains(e.exitCode()) ->
@@ -228,13 +283,17 @@ public final class AiJobHandler implements JobHandler {
         }
     }
 
+    /** The CPU flavour refuses GPU tasks at start (AiWorker); this holds for handlers built otherwise. */
+    private void requireGpuFlavour(Task task) throws PermanentFailure {
+        if (task.gpus() > 0 && gpus.isEmpty()) {
+            throw new PermanentFailure("gpu_not_available", "task '" + task.name() + "' needs " + task.gpus()
+                    + " GPU(s) and this worker runs without GPUs (WORKER_GPU_REQUIRED=false)");
+        }
+    }
+
     private GpuLease lease(Task task) throws JobFailure {
         if (task.gpus() == 0) {
             return GpuLease.none();
-        }
-        if (gpus.isEmpty()) {
-            throw new PermanentFailure("gpu_not_available", "task '" + task.name() + "' needs " + task.gpus()
-                    + " GPU(s) and this worker runs without GPUs (WORKER_GPU_REQUIRED=false)");
         }
         try {
             return gpus.get().acquire(task.gpus());
@@ -271,10 +330,24 @@ public final class AiJobHandler implements JobHandler {
         }
     }
 
-    private Map<String, String> environment(Job job, JobDirectory dir, Task task, JobRequest request,
-                                            GpuLease lease) throws PermanentFailure {
-        Map<String, String> env = new LinkedHashMap<>(inheritedEnv);
-        env.putAll(task.env());
+    /**
+     * {@code ${arg.NAME}} values that start with '-' and are not numbers are refused: the program would take them
+     * for options. The same value is fine in the environment ({@code ARG_NAME}), where nothing parses options.
+     */
+    private static void refuseOptionLikeArguments(Task task, JobRequest request) throws PermanentFailure {
+        for (String name : ArgvTemplate.argNames(task.argv())) {
+            String value = request.args().get(name);
+            if (value != null && value.startsWith("-") && !NEGATIVE_NUMBER.matcher(value).matches()) {
+                throw new PermanentFailure("invalid_argument", "argument '" + name + "' starts with '-' and is not "
+                        + "a number: task '" + task.name() + "' puts it on its command line, where it would be "
+                        + "read as an option");
+            }
+        }
+    }
+
+    /** Each argument as {@code ARG_<NAME>} (upper case); two names that would become one variable are refused. */
+    private static Map<String, String> argumentEnvironment(JobRequest request) throws PermanentFailure {
+        Map<String, String> env = new LinkedHashMap<>();
         Map<String, String> argNames = new HashMap<>();
         for (Map.Entry<String, String> a : request.args().entrySet()) {
             String name = "ARG_" + a.getKey().toUpperCase(Locale.ROOT);
@@ -285,6 +358,14 @@ public final class AiJobHandler implements JobHandler {
             }
             env.put(name, a.getValue());
         }
+        return env;
+    }
+
+    private Map<String, String> environment(Job job, JobDirectory dir, Task task, Map<String, String> argEnv,
+                                            GpuLease lease) {
+        Map<String, String> env = new LinkedHashMap<>(inheritedEnv);
+        env.putAll(task.env());
+        env.putAll(argEnv);
         env.put("JOB_ID", job.id());
         env.put("JOB_DIR", dir.path().toString());
         env.put("INPUT_DIR", dir.inputs().toString());
@@ -323,8 +404,7 @@ public final class AiJobHandler implements JobHandler {
         }
     }
 
-    private void recordFailure(JobDirectory dir, String taskName, JobFailure failure, Instant started,
-                               ExitStatus exit) {
+    private void recordFailure(JobDirectory dir, String taskName, JobFailure failure, Attempt attempt) {
         if (NO_FAILED_MARKER.contains(failure.code())) {
             return;
         }
@@ -333,15 +413,22 @@ public final class AiJobHandler implements JobHandler {
         try {
             Instant now = clock.instant();
             boolean retryable = failure instanceof RetryableFailure;
-            try {
-                dir.writeFailed(failure.code(), failure.reason(), retryable, now.toString());
-            } catch (IOException e) {
-                log.warn("Could not write the FAILED marker of job {}: {}", dir.jobId(), e.toString());
+            boolean hasDirectory = dir.exists();
+            if (hasDirectory) {
+                try {
+                    dir.writeFailed(failure.code(), failure.reason(), retryable, attempt.number, now.toString());
+                } catch (IOException e) {
+                    log.warn("Could not write the FAILED marker of job {}: {}", dir.jobId(), e.toString());
+                }
+                log.info("Task {} for job {} failed (attempt {}, {}): run {} ms, downloads {} ms", taskName,
+                        dir.jobId(), attempt.number, failure.code(), attempt.run.toMillis(),
+                        attempt.download.toMillis());
             }
             if (!retryable) {
-                JobResult result = new JobResult(dir.jobId(), taskName, JobResult.Status.FAILED, exit.code,
-                        exit.signal.map(Signal::fullName), Optional.of(failure.code()), Optional.of(failure.reason()),
-                        List.of(), Duration.between(started, now), dir.path().toString(), now);
+                JobResult result = new JobResult(dir.jobId(), taskName, JobResult.Status.FAILED, attempt.exitCode,
+                        attempt.signal.map(Signal::fullName), Optional.of(failure.code()),
+                        Optional.of(failure.reason()), List.of(), attempt.timing(now),
+                        hasDirectory ? dir.path().toString() : "", now);
                 try {
                     results.publish(result);
                 } catch (Exception e) {
@@ -379,10 +466,28 @@ public final class AiJobHandler implements JobHandler {
         }
     }
 
-    /** How the task process exited, when it did by itself: for the FAILED result message. */
-    private static final class ExitStatus {
-        OptionalInt code = OptionalInt.empty();
+    /**
+     * What one delivery of a job did, for its result, its log lines and the metrics: its number, the registered
+     * task it ran (null until known), where its time went and how the task process exited, when it did by itself.
+     */
+    private static final class Attempt {
+        final int number;
+        final Instant started;
+        String task;
+        boolean duplicate;
+        Duration download = Duration.ZERO;
+        Duration run = Duration.ZERO;
+        OptionalInt exitCode = OptionalInt.empty();
         Optional<Signal> signal = Optional.empty();
+
+        Attempt(int number, Instant started) {
+            this.number = number;
+            this.started = started;
+        }
+
+        JobResult.Timing timing(Instant now) {
+            return new JobResult.Timing(number, download, run, Duration.between(started, now));
+        }
     }
 
     @Override

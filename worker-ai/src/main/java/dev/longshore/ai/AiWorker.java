@@ -11,6 +11,7 @@ import dev.longshore.ai.nvml.XidWatcher;
 import dev.longshore.ai.result.QueueResultPublisher;
 import dev.longshore.ai.result.ResultPublisher;
 import dev.longshore.ai.runner.InputFetcher;
+import dev.longshore.ai.runner.JobSweeper;
 import dev.longshore.ai.runner.JobsDirectory;
 import dev.longshore.ai.runner.ProcessRunner;
 import dev.longshore.ai.task.TaskFileException;
@@ -84,9 +85,18 @@ public final class AiWorker implements WorkerDefinition {
         String tasksSource = ai.tasksFile().map(p -> "WORKER_AI_TASKS " + p + " registers " + tasks.names())
                 .orElse("WORKER_AI_TASKS is not set, so no task is registered");
 
+        String prefix = "worker-" + config.workerName() + "-";
+        // Finished job directories are deleted after WORKER_AI_JOB_RETENTION (docs/ai.md: Job directory).
+        Optional<WorkerExtension> sweeper = ai.jobRetention()
+                .map(retention -> new JobSweeper(jobs, retention, clock, prefix + "job-sweeper"));
+        if (sweeper.isEmpty()) {
+            log.info("Job directories are kept (WORKER_AI_JOB_RETENTION=off)");
+        }
+
         if (!ai.gpuRequired()) {
             log.info("CPU flavour (WORKER_GPU_REQUIRED=false): NVML is not loaded, tasks run without a GPU");
-            return WorkerPlugin.of(handler(tasks, tasksSource, jobs, Optional.empty(), results, config, ai, metrics));
+            return new WorkerPlugin(handler(tasks, tasksSource, jobs, Optional.empty(), results, config, ai, metrics),
+                    List.of(), sweeper.stream().toList());
         }
 
         Nvml nvml = Nvml.load(ai.nvmlLibrary());
@@ -95,7 +105,6 @@ public final class AiWorker implements WorkerDefinition {
         GpuGate gate = new GpuGate(nvml::snapshot, ai.requirements(), health, clock);
         metrics.gauge("longshore_gpu_usable_units", "GPUs or MIG instances that qualified at the last check.",
                 () -> gate.usableUnits().size());
-        String prefix = "worker-" + config.workerName() + "-";
         List<WorkerExtension> extensions = new ArrayList<>();
         extensions.add(health);
         extensions.add(new XidWatcher(nvml, health, prefix + "xid-watcher"));
@@ -106,6 +115,7 @@ public final class AiWorker implements WorkerDefinition {
             log.info("GPU topology watch is off (WORKER_GPU_TOPOLOGY_WATCH=false)");
         }
         extensions.add(new NvmlShutdown(nvml));
+        sweeper.ifPresent(extensions::add);
         AiJobHandler handler = handler(tasks, tasksSource, jobs, Optional.of(gate), results, config, ai, metrics);
         return new WorkerPlugin(handler, List.<ReceiveGate>of(gate), extensions);
     }
@@ -116,7 +126,7 @@ public final class AiWorker implements WorkerDefinition {
         InputFetcher inputs = InputFetcher.create(config.privateDestinations(), ai.inputs());
         return new AiJobHandler(tasks, tasksSource, jobs, inputs,
                 new ProcessRunner(ProcessSupervisor.DEFAULT_KILL_GRACE, ai.drainSignal()), gpus,
-                results, config.env().asMap(), clock, metrics.duplicatesSkipped);
+                results, config.env().asMap(), clock, metrics);
     }
 
     private static TaskRegistry tasks(AiConfig ai) {
@@ -126,10 +136,16 @@ public final class AiWorker implements WorkerDefinition {
         }
         Path file = ai.tasksFile().get();
         try {
-            return TaskRegistry.load(file);
+            TaskRegistry tasks = TaskRegistry.load(file);
+            if (!ai.gpuRequired()) {
+                tasks.requireNoGpus();
+            }
+            return tasks;
         } catch (TaskFileException e) {
+            // One line on stderr, whatever a parser wrote (README "Configuration").
             throw ConfigException.invalid("WORKER_AI_TASKS", file.toString(),
-                    "a task file (JSON, or YAML when named .yaml/.yml): " + e.getMessage());
+                    "a task file (JSON, or YAML when named .yaml/.yml): "
+                            + e.getMessage().strip().replaceAll("\\s*\\R\\s*", " "));
         }
     }
 

@@ -20,6 +20,9 @@ import dev.longshore.ai.runner.InputFetcher;
 import dev.longshore.ai.runner.InputSettings;
 import dev.longshore.ai.runner.JobsDirectory;
 import dev.longshore.ai.runner.ProcessRunner;
+import dev.longshore.ai.result.JobResult;
+import dev.longshore.ai.task.Task;
+import dev.longshore.ai.task.TaskFileException;
 import dev.longshore.ai.task.TaskRegistry;
 import dev.longshore.testkit.FakeJobContext;
 import dev.longshore.ai.testing.NvmlStub;
@@ -29,7 +32,9 @@ import dev.longshore.core.job.Job;
 import dev.longshore.core.job.JobFailure;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
+import dev.longshore.core.job.JobEnvelope;
 import dev.longshore.core.metrics.Counter;
+import dev.longshore.core.metrics.Metrics;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +46,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,10 +73,14 @@ class AiJobHandlerTest {
 
     private AiJobHandler handler(String tasksJson, Optional<GpuAllocator> gpus, ResultPublisher results,
                                  Map<String, String> hostEnv) throws Exception {
-        // Inputs may come from the test's own directory and from the loopback test server (README: Security).
+        return handler(tasksJson, gpus, results, hostEnv, testInputs());
+    }
+
+    /** Inputs may come from the test's own directory and from the loopback test server (README: Security). */
+    private InputFetcher testInputs() {
         InputSettings inputs = new InputSettings(InputSettings.DEFAULT_MAX_BYTES,
                 FileRoots.parse(InputSettings.FILE_ROOTS_VARIABLE, tmp.toString(), ':'), InputSettings.DEFAULT_STALL_TIMEOUT);
-        return handler(tasksJson, gpus, results, hostEnv, InputFetcher.create(PrivateDestinations.parse("127.0.0.1"), inputs));
+        return InputFetcher.create(PrivateDestinations.parse("127.0.0.1"), inputs);
     }
 
     private AiJobHandler handler(String tasksJson, Optional<GpuAllocator> gpus, ResultPublisher results,
@@ -78,6 +89,20 @@ class AiJobHandlerTest {
         Files.writeString(tasks, tasksJson);
         return new AiJobHandler(TaskRegistry.load(tasks), "test tasks", new JobsDirectory(jobsRoot),
                 inputs, new ProcessRunner(KILL_GRACE), gpus, results, hostEnv, Clock.systemUTC(), duplicates);
+    }
+
+    private AiJobHandler handler(TaskRegistry registry, Metrics metrics) throws Exception {
+        return new AiJobHandler(registry, "test tasks", new JobsDirectory(jobsRoot), testInputs(),
+                new ProcessRunner(KILL_GRACE), Optional.empty(), ResultPublisher.NONE, System.getenv(),
+                Clock.systemUTC(), metrics);
+    }
+
+    private AiJobHandler handler(String tasksJson, Metrics metrics, ResultPublisher results) throws Exception {
+        Path tasks = tmp.resolve("tasks.json");
+        Files.writeString(tasks, tasksJson);
+        return new AiJobHandler(TaskRegistry.load(tasks), "test tasks", new JobsDirectory(jobsRoot),
+                testInputs(), new ProcessRunner(KILL_GRACE), Optional.empty(), results,
+                System.getenv(), Clock.systemUTC(), metrics);
     }
 
     private AiJobHandler handler(String tasksJson) throws Exception {
@@ -407,7 +432,9 @@ class AiJobHandlerTest {
                 + "\"name\": \"../x\"}]}", PermanentFailure.class, "invalid_payload");
         assertFailure(h, "{\"task\": \"t\", \"args\": {\"a\": \"\"}, \"inputs\": [{\"uri\": \""
                 + tmp.resolve("no/such/file").toUri() + "\"}]}", PermanentFailure.class, "input_not_found");
-        AiJobHandler missing = handler("{\"t\": {\"argv\": [\"/no/such/program\"], \"gpus\": 0}}");
+        // The task file refuses a missing program at start; one that disappeared since still fails the job.
+        AiJobHandler missing = handler(new TaskRegistry(Map.of("t", new Task("t", List.of("/no/such/program"),
+                Task.DEFAULT_TIMEOUT, 0, Map.of(), Set.of()))), new Metrics());
         assertFailure(missing, "{\"task\": \"t\"}", PermanentFailure.class, "task_start_failed");
     }
 
@@ -444,6 +471,165 @@ class AiJobHandlerTest {
         assertTrue(Files.exists(jobDir("twice").resolve("outputs/pid")), "the running attempt's files are untouched");
         ctx.cancel();
         assertInstanceOf(RetryableFailure.class, first.get(10, TimeUnit.SECONDS));
+    }
+
+    /** The job as the runtime builds it from a message body (core JobEnvelope), numbers included. */
+    private static Job fromBody(String id, String payloadJson, int receiveCount) throws Exception {
+        return JobEnvelope.parse("{\"jobId\": \"" + id + "\", \"type\": \"ai.run\", \"payload\": " + payloadJson + "}",
+                Set.of("ai.run"), receiveCount, "msg-" + id, Optional.empty());
+    }
+
+    private List<String> jobDirectories() throws Exception {
+        if (!Files.exists(jobsRoot)) {
+            return List.of();
+        }
+        try (var entries = Files.list(jobsRoot)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void theShellInjectionTaskIsRefusedAtStartAndTheSafeFormRunsThePayloadAsData() throws Exception {
+        Path tasks = tmp.resolve("tasks.json");
+        Files.writeString(tasks, "{\"resize\": {\"argv\": [\"/bin/sh\", \"-c\", \"echo resizing to ${arg.size}\"],"
+                + " \"gpus\": 0}}");
+        TaskFileException refused = assertThrows(TaskFileException.class, () -> TaskRegistry.load(tasks));
+        assertTrue(refused.getMessage().startsWith("task 'resize': "), refused.getMessage());
+
+        // The same task written the safe way, fed the attack: the payload is printed, never run.
+        AiJobHandler h = handler("{\"resize\": {\"argv\": [\"/bin/sh\", \"-c\", \"echo resizing to \\\"$ARG_SIZE\\\"\"],"
+                + " \"gpus\": 0}}");
+        ObjectNode payload = JSON.createObjectNode().put("task", "resize");
+        payload.putObject("args").put("size", "640x480; id > $OUTPUT_DIR/pwned.txt #");
+        h.handle(new Job("inject-1", "ai.run", payload, 1, "m", Optional.empty()), ctx);
+        assertFalse(Files.exists(jobDir("inject-1").resolve("outputs/pwned.txt")));
+        assertEquals("resizing to 640x480; id > $OUTPUT_DIR/pwned.txt #",
+                Files.readString(jobDir("inject-1").resolve("logs/stdout.log")).strip());
+    }
+
+    @Test
+    void anArgumentThatLooksLikeAnOptionIsRefusedUnlessItIsANumber() throws Exception {
+        AiJobHandler h = handler("{\"echo\": {\"argv\": [\"/usr/bin/printf\", \"[%s]\", \"${arg.v}\"], \"gpus\": 0}}");
+        for (String hostile : List.of("--output=/etc/passwd", "-rf", "-", "-5x", "-e3")) {
+            ObjectNode payload = JSON.createObjectNode().put("task", "echo");
+            payload.putObject("args").put("v", hostile);
+            PermanentFailure f = assertThrows(PermanentFailure.class,
+                    () -> h.handle(new Job("opt-1", "ai.run", payload, 1, "m", Optional.empty()), ctx), hostile);
+            assertEquals("invalid_argument", f.code(), hostile);
+            assertTrue(f.reason().contains("argument 'v'"), f.reason());
+        }
+        assertEquals(List.of(), jobDirectories(), "a refused job gets no directory");
+        h.handle(fromBody("neg-1", "{\"task\": \"echo\", \"args\": {\"v\": -5}}", 1), ctx);
+        assertEquals("[-5]", Files.readString(jobDir("neg-1").resolve("logs/stdout.log")));
+        h.handle(fromBody("neg-2", "{\"task\": \"echo\", \"args\": {\"v\": \"-0.25\"}}", 1), ctx);
+        assertEquals("[-0.25]", Files.readString(jobDir("neg-2").resolve("logs/stdout.log")));
+    }
+
+    @Test
+    void anOptionLikeValueIsFineInTheEnvironment() throws Exception {
+        AiJobHandler h = handler("{\"env\": {\"argv\": [\"/bin/sh\", \"-c\", \"printf %s \\\"$ARG_V\\\"\"], \"gpus\": 0}}");
+        h.handle(fromBody("env-opt", "{\"task\": \"env\", \"args\": {\"v\": \"--verbose\"}}", 1), ctx);
+        assertEquals("--verbose", Files.readString(jobDir("env-opt").resolve("logs/stdout.log")));
+    }
+
+    @Test
+    void jobsRefusedBeforeTheyRunLeaveNoDirectory() throws Exception {
+        AiJobHandler h = handler(tasks(shTask("t", "true", ""),
+                "\"in\": {\"argv\": [\"/bin/cat\", \"${input.data}\"], \"gpus\": 0}",
+                "\"gpu\": {\"argv\": [\"/bin/true\"], \"gpus\": 1}"));
+        assertFailure(h, "{\"task\": \"nope\"}", PermanentFailure.class, "unknown_task");
+        assertFailure(h, "{\"task\": \"t\", \"command\": \"x\"}", PermanentFailure.class, "invalid_payload");
+        assertFailure(h, "{\"task\": \"t\"}", PermanentFailure.class, "missing_argument");
+        assertFailure(h, "{\"task\": \"t\", \"args\": {\"a\": \"-x\"}}", PermanentFailure.class, "invalid_argument");
+        assertFailure(h, "{\"task\": \"t\", \"args\": {\"a\": \"\", \"A\": \"\"}}", PermanentFailure.class,
+                "invalid_payload");
+        assertFailure(h, "{\"task\": \"in\"}", PermanentFailure.class, "missing_input");
+        assertFailure(h, "{\"task\": \"gpu\"}", PermanentFailure.class, "gpu_not_available");
+        assertThrows(PermanentFailure.class, () -> h.handle(run("..", "t"), ctx));
+        assertEquals(List.of(), jobDirectories());
+    }
+
+    @Test
+    void numbersReachTheTaskAsTheMessageWroteThem() throws Exception {
+        AiJobHandler h = handler("{\"nums\": {\"argv\": [\"/usr/bin/printf\", \"%s|\", \"${arg.lr}\", \"${arg.n}\","
+                + " \"${arg.s}\", \"${arg.i}\", \"${arg.b}\", \"${arg.big}\", \"${arg.f}\"], \"gpus\": 0},"
+                + " \"env\": {\"argv\": [\"/usr/bin/env\"], \"gpus\": 0}}");
+        String args = "{\"lr\": 0.0001, \"n\": 1e3, \"s\": 2.50, \"i\": 7, \"b\": true, \"big\": 12345678901234567890, \"f\": 4.0}";
+        h.handle(fromBody("nums-1", "{\"task\": \"nums\", \"args\": " + args + "}", 1), ctx);
+        assertEquals("0.0001|1000|2.50|7|true|12345678901234567890|4.0|",
+                Files.readString(jobDir("nums-1").resolve("logs/stdout.log")));
+        h.handle(fromBody("nums-2", "{\"task\": \"env\", \"args\": " + args + "}", 1), ctx);
+        List<String> env = Files.readAllLines(jobDir("nums-2").resolve("logs/stdout.log"));
+        assertTrue(env.containsAll(List.of("ARG_LR=0.0001", "ARG_N=1000", "ARG_S=2.50")), env.toString());
+
+        PermanentFailure huge = assertThrows(PermanentFailure.class, () -> h.handle(fromBody("nums-3",
+                "{\"task\": \"nums\", \"args\": {\"lr\": 1e100000000}}", 1), ctx));
+        assertEquals("invalid_payload", huge.code());
+    }
+
+    @Test
+    void aRetryKeepsTheEarlierAttemptsLogsAndResultsSayWhichAttemptAndWhereTheTimeWent() throws Exception {
+        Path flag = tmp.resolve("second-attempt");
+        List<JobResult> published = new CopyOnWriteArrayList<>();
+        AiJobHandler h = handler(tasks(shTask("retry", """
+                if [ -e "$1" ]; then echo second; exit 3; fi
+                touch "$1"; echo first; echo first-err >&2; echo note > "$LOG_DIR/task.log"; exit 75
+                """, "\"retryableExitCodes\": [75]")), new Metrics(), published::add);
+        String payload = "{\"task\": \"retry\", \"args\": {\"a\": \"" + flag + "\"}}";
+        assertThrows(RetryableFailure.class, () -> h.handle(job("logs-1", payload, 1), ctx));
+        assertEquals(1, readJson(jobDir("logs-1").resolve("FAILED")).get("attempt").asInt());
+        PermanentFailure f = assertThrows(PermanentFailure.class, () -> h.handle(job("logs-1", payload, 2), ctx));
+        assertEquals("exit_3", f.code());
+
+        Path logs = jobDir("logs-1").resolve("logs");
+        assertEquals("first", Files.readString(logs.resolve("attempt-1/stdout.log")).strip());
+        assertEquals("first-err", Files.readString(logs.resolve("attempt-1/stderr.log")).strip());
+        assertEquals("note", Files.readString(logs.resolve("attempt-1/task.log")).strip());
+        assertEquals("second", Files.readString(logs.resolve("stdout.log")).strip());
+        assertEquals(2, readJson(jobDir("logs-1").resolve("FAILED")).get("attempt").asInt());
+
+        JsonNode result = published.getFirst().toJson();
+        assertEquals(2, result.get("attempt").asInt());
+        assertEquals(3, result.get("exitCode").asInt());
+        assertTrue(result.get("runMs").asLong() > 0, result.toString());
+        assertTrue(result.has("downloadMs"), result.toString());
+        assertTrue(result.get("durationMs").asLong() >= result.get("runMs").asLong(), result.toString());
+    }
+
+    @Test
+    void aRefusedJobsResultHasNoJobDirectory() throws Exception {
+        List<JobResult> published = new CopyOnWriteArrayList<>();
+        AiJobHandler h = handler(tasks(shTask("t", "true", "")), new Metrics(), published::add);
+        assertThrows(PermanentFailure.class, () -> h.handle(job("refused-1", "{\"task\": \"nope\"}", 3), ctx));
+        JsonNode result = published.getFirst().toJson();
+        assertEquals("unknown_task", result.get("error").asText());
+        assertEquals(3, result.get("attempt").asInt());
+        assertFalse(result.has("jobDir"), result.toString());
+    }
+
+    @Test
+    void jobsAreCountedByTaskOutcomeAndErrorWithUnregisteredTaskNamesPooled() throws Exception {
+        Metrics metrics = new Metrics();
+        AiJobHandler h = handler(tasks(shTask("ok", "true", ""), shTask("bad", "exit 3", ""),
+                shTask("flaky", "exit 75", "\"retryableExitCodes\": [75]")), metrics, ResultPublisher.NONE);
+        h.handle(run("m-1", "ok"), ctx);
+        h.handle(run("m-1", "ok"), ctx);
+        assertThrows(PermanentFailure.class, () -> h.handle(run("m-2", "bad"), ctx));
+        assertThrows(RetryableFailure.class, () -> h.handle(run("m-3", "flaky"), ctx));
+        for (String name : List.of("nope-1", "nope-2", "x\"y")) {
+            assertThrows(PermanentFailure.class, () -> h.handle(job("m-4", "{\"task\": " + JSON.writeValueAsString(name)
+                    + "}", 1), ctx));
+        }
+        String text = metrics.prometheusText();
+        for (String line : List.of(
+                "longshore_ai_jobs_total{task=\"ok\",outcome=\"success\",error=\"\"} 1",
+                "longshore_ai_jobs_total{task=\"ok\",outcome=\"duplicate\",error=\"\"} 1",
+                "longshore_ai_jobs_total{task=\"bad\",outcome=\"failed\",error=\"exit_3\"} 1",
+                "longshore_ai_jobs_total{task=\"flaky\",outcome=\"retry\",error=\"exit_75\"} 1",
+                "longshore_ai_jobs_total{task=\"unknown\",outcome=\"failed\",error=\"unknown_task\"} 3")) {
+            assertTrue(text.lines().anyMatch(line::equals), line + " in\n" + text);
+        }
+        assertEquals(5, text.lines().filter(l -> l.startsWith("longshore_ai_jobs_total{")).count(), text);
     }
 
     @Test

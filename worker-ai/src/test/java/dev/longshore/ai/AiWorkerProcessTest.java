@@ -184,6 +184,9 @@ class AiWorkerProcessTest {
 
     @Test
     void theCpuFlavourRunsTasksWithoutLoadingNvml() throws Exception {
+        Files.writeString(dir.resolve("tasks.json"), """
+                {"cpu": {"argv": ["/bin/sh", "-c", "echo cpu > \\"$OUTPUT_DIR/cpu.txt\\""], "gpus": 0}}
+                """);
         try (WorkerProcess worker = WorkerProcess.start(Main.class, env(Map.of("WORKER_GPU_REQUIRED", "false",
                 "WORKER_NVML_LIBRARY", dir.resolve("no-driver/libnvidia-ml.so.1").toString())))) {
             send("{\"jobId\": \"cpu-1\", \"type\": \"ai.run\", \"payload\": {\"task\": \"cpu\"}}");
@@ -202,5 +205,30 @@ class AiWorkerProcessTest {
             assertEquals("configuration error: WORKER_GPU_MAX_TEMPERATURE=\"hot\" is invalid: expected an integer "
                     + "from 1 to 150\n", worker.stderr());
         }
+    }
+
+    @Test
+    void aTaskFileMistakeExitsTwoWithOneLineOnStderrNamingTheVariableAndTheTask() throws Exception {
+        Path pwned = dir.resolve("jobs/inject-1/outputs/pwned.txt");
+        Path json = dir.resolve("tasks.json");
+        Files.writeString(json, "{\"resize\": {\"argv\": [\"/bin/sh\",\"-c\",\"echo resizing to ${arg.size}\"]}}");
+        send("{\"jobId\": \"inject-1\", \"type\": \"ai.run\", \"payload\": {\"task\": \"resize\", "
+                + "\"args\": {\"size\": \"640x480; id > $OUTPUT_DIR/pwned.txt #\"}}}");
+        Path yaml = dir.resolve("tasks.yaml");
+        Files.writeString(yaml, "upscale:\n  argv: [/bin/true\n  gpus: 0\n");
+        Path cpu = dir.resolve("cpu.json");
+        Files.writeString(cpu, "{\"embed\": {\"argv\": [\"/bin/true\"]}}");
+        for (Map<String, String> extra : List.<Map<String, String>>of(Map.of(), Map.of("WORKER_AI_TASKS", yaml.toString()),
+                Map.of("WORKER_AI_TASKS", cpu.toString(), "WORKER_GPU_REQUIRED", "false"))) {
+            try (WorkerProcess worker = WorkerProcess.start(Main.class, env(extra))) {
+                assertEquals(2, worker.awaitExit(START), extra.toString());
+                String stderr = worker.stderr();
+                assertEquals(1, stderr.lines().count(), stderr);
+                assertTrue(stderr.startsWith("configuration error: WORKER_AI_TASKS=\""), stderr);
+                assertTrue(stderr.contains("task '") || stderr.contains("not valid YAML"), stderr);
+            }
+        }
+        assertTrue(Files.notExists(pwned));
+        assertEquals("1", counts().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES), "never received");
     }
 }

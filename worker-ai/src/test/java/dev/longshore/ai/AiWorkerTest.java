@@ -10,6 +10,7 @@ import dev.longshore.ai.gpu.GpuGate;
 import dev.longshore.ai.gpu.GpuHealth;
 import dev.longshore.ai.gpu.TopologyWatcher;
 import dev.longshore.ai.nvml.XidWatcher;
+import dev.longshore.ai.runner.JobSweeper;
 import dev.longshore.ai.testing.NvmlStub;
 import dev.longshore.core.WorkerExtension;
 import dev.longshore.core.WorkerPlugin;
@@ -51,7 +52,9 @@ class AiWorkerTest {
         WorkerPlugin plugin = create(Map.of("WORKER_GPU_REQUIRED", "false",
                 "WORKER_NVML_LIBRARY", dir.resolve("none.so").toString()));
         assertEquals(0, plugin.gates().size());
-        assertEquals(0, plugin.extensions().size());
+        assertEquals(java.util.List.of(JobSweeper.class), plugin.extensions().stream().map(Object::getClass).toList());
+        assertEquals(0, create(Map.of("WORKER_GPU_REQUIRED", "false", "WORKER_AI_JOB_RETENTION", "off"))
+                .extensions().size());
         assertEquals(java.util.Set.of("ai.run"), plugin.handler().types());
     }
 
@@ -84,6 +87,31 @@ class AiWorkerTest {
     }
 
     @Test
+    void aShellScriptWithAPlaceholderStopsTheWorkerAtStartNamingTheTask() throws Exception {
+        Path tasks = dir.resolve("tasks.json");
+        Files.writeString(tasks, "{\"resize\": {\"argv\": [\"/bin/sh\",\"-c\",\"echo resizing to ${arg.size}\"],"
+                + " \"gpus\": 0}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> create(Map.of("WORKER_GPU_REQUIRED", "false",
+                "WORKER_AI_TASKS", tasks.toString())));
+        assertEquals("WORKER_AI_TASKS", e.variable());
+        assertTrue(e.getMessage().contains("task 'resize': the script of /bin/sh -c holds a placeholder"),
+                e.getMessage());
+    }
+
+    @Test
+    void theCpuFlavourRefusesATaskThatWouldNeedAGpuAtStart() throws Exception {
+        Path tasks = dir.resolve("tasks.json");
+        Files.writeString(tasks, "{\"embed\": {\"argv\": [\"/bin/true\"]}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> create(Map.of("WORKER_GPU_REQUIRED", "false",
+                "WORKER_AI_TASKS", tasks.toString())));
+        assertEquals("WORKER_AI_TASKS", e.variable());
+        assertTrue(e.getMessage().contains("task 'embed': needs 1 GPU(s)"), e.getMessage());
+        WorkerPlugin gpu = create(Map.of("WORKER_AI_TASKS", tasks.toString(),
+                "WORKER_NVML_LIBRARY", NvmlStub.library().toString()));
+        gpu.extensions().forEach(WorkerExtension::close);
+    }
+
+    @Test
     void anUnusableJobsDirectoryNamesTheVariable() throws Exception {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "");
@@ -101,6 +129,11 @@ class AiWorkerTest {
         assertEquals(Duration.ofSeconds(60), defaults.topologyCooldown());
         assertEquals(3, defaults.failureThreshold());
         assertEquals(java.util.Optional.empty(), defaults.drainSignal(), "no drain signal unless asked for");
+        assertEquals(java.util.Optional.of(Duration.ofHours(24)), defaults.jobRetention());
+        assertEquals(java.util.Optional.empty(),
+                AiConfig.from(new Env(Map.of("WORKER_AI_JOB_RETENTION", "off"))).jobRetention());
+        assertEquals(java.util.Optional.of(Duration.ofDays(7).plusHours(0)),
+                AiConfig.from(new Env(Map.of("WORKER_AI_JOB_RETENTION", "168h"))).jobRetention());
         assertEquals(java.util.Optional.of(dev.longshore.core.process.Signal.USR1),
                 AiConfig.from(new Env(Map.of("WORKER_AI_DRAIN_SIGNAL", "SIGUSR1"))).drainSignal());
         assertEquals(20L << 30, defaults.inputs().maxBytes());
@@ -119,7 +152,8 @@ class AiWorkerTest {
                 {"WORKER_GPU_TOPOLOGY_INTERVAL", "0s"}, {"WORKER_GPU_FAILURE_THRESHOLD", "0"},
                 {"WORKER_GPU_TOPOLOGY_COOLDOWN", "soon"}, {"WORKER_RESULT_QUEUE_URL", "results"},
                 {"WORKER_AI_DRAIN_SIGNAL", "STOP"}, {"WORKER_AI_DRAIN_SIGNAL", "KILL"},
-                {"WORKER_AI_FILE_ROOTS", "models"}, {"WORKER_AI_MAX_INPUT_SIZE", "big"}, {"WORKER_AI_MAX_INPUT_SIZE", "0"}}) {
+                {"WORKER_AI_FILE_ROOTS", "models"}, {"WORKER_AI_MAX_INPUT_SIZE", "big"}, {"WORKER_AI_MAX_INPUT_SIZE", "0"},
+                {"WORKER_AI_JOB_RETENTION", "7d"}, {"WORKER_AI_JOB_RETENTION", "30s"}}) {
             ConfigException e = assertThrows(ConfigException.class, () -> AiConfig.from(new Env(Map.of(bad[0], bad[1]))));
             assertEquals(bad[0], e.variable());
         }

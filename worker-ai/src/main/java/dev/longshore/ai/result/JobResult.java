@@ -15,15 +15,33 @@ import java.util.OptionalInt;
 /**
  * What the result queue is told when a job ends: SUCCESS with its outputs, or FAILED with the error code and
  * reason (for failures that will not be retried). The same JSON is the job's {@code manifest.json} on success,
- * so a redelivered job can re-send its result without running again.
+ * so a redelivered job can re-send its result without running again (docs/ai.md: Result message).
+ *
+ * @param jobDir the job's directory; empty for a job refused before it had one
  */
 public record JobResult(String jobId, String task, Status status, OptionalInt exitCode, Optional<String> signal,
                         Optional<String> error,
-                        Optional<String> reason, List<OutputFile> outputs, Duration duration, String jobDir,
+                        Optional<String> reason, List<OutputFile> outputs, Timing timing, String jobDir,
                         Instant finishedAt) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public enum Status { SUCCESS, FAILED }
+
+    /**
+     * Which attempt this was and where its time went.
+     *
+     * @param attempt  the delivery (SQS ApproximateReceiveCount): 1 on the first
+     * @param download fetching inputs and models
+     * @param run      the task's process, from start to exit
+     * @param total    the whole attempt, as the handler saw it
+     */
+    public record Timing(int attempt, Duration download, Duration run, Duration total) {
+    }
+
+    /** The whole attempt's duration. */
+    public Duration duration() {
+        return timing.total();
+    }
 
     public JobResult {
         outputs = List.copyOf(outputs);
@@ -42,8 +60,13 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
         for (OutputFile f : outputs) {
             out.addObject().put("path", f.path()).put("size", f.size()).put("sha256", f.sha256());
         }
-        n.put("durationMs", duration.toMillis());
-        n.put("jobDir", jobDir);
+        n.put("attempt", timing.attempt());
+        n.put("downloadMs", timing.download().toMillis());
+        n.put("runMs", timing.run().toMillis());
+        n.put("durationMs", timing.total().toMillis());
+        if (!jobDir.isEmpty()) {
+            n.put("jobDir", jobDir);
+        }
         n.put("finishedAt", finishedAt.toString());
         return n;
     }
@@ -81,7 +104,7 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
 
     private String truncated(int keep) {
         ObjectNode n = new JobResult(jobId, task, status, exitCode, signal, error, reason, outputs.subList(0, keep),
-                duration, jobDir, finishedAt).toJson();
+                timing, jobDir, finishedAt).toJson();
         n.put("outputsTruncated", true);
         n.put("outputCount", outputs.size());
         n.put("manifest", jobDir.isEmpty() ? "manifest.json" : jobDir + "/manifest.json");
@@ -105,7 +128,9 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
                     Optional.ofNullable(n.get("signal")).map(JsonNode::asText),
                     Optional.ofNullable(n.get("error")).map(JsonNode::asText),
                     Optional.ofNullable(n.get("reason")).map(JsonNode::asText),
-                    outputs, Duration.ofMillis(n.path("durationMs").asLong()), n.path("jobDir").asText(),
+                    outputs, new Timing(n.path("attempt").asInt(1), Duration.ofMillis(n.path("downloadMs").asLong()),
+                            Duration.ofMillis(n.path("runMs").asLong()), Duration.ofMillis(n.path("durationMs").asLong())),
+                    n.path("jobDir").asText(),
                     Instant.parse(n.get("finishedAt").asText()));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a job result: " + e.getMessage(), e);

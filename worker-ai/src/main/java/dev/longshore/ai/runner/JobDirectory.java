@@ -25,9 +25,10 @@ import java.util.Set;
  *   inputs/        downloaded inputs
  *   models/        downloaded models
  *   outputs/       what the task writes (OUTPUT_DIR)
- *   logs/          stdout.log and stderr.log of the task (LOG_DIR)
+ *   logs/          stdout.log and stderr.log of the task (LOG_DIR); an earlier attempt's under attempt-N/
  *   state/         the task's resumable state (STATE_DIR): kept across attempts, removed on success
  *   .pgid          process group of the attempt running (or killed with the worker): ended before a rerun
+ *   .attempt       the delivery (receive count) of the attempt that prepared the directory last
  *   manifest.json  outputs with size and sha256, written on success
  *   SUCCESS        marker: the job is done; a redelivery is acknowledged without running again
  *   FAILED         marker: the last attempt failed, with the reason
@@ -40,8 +41,14 @@ public final class JobDirectory {
     private static final String LOCK = ".lock";
     private static final String STATE = "state";
     private static final String PGID = ".pgid";
-    /** Survive {@link #prepare()}: the lock, the state a task resumes from, and the record of a stale group. */
-    private static final Set<String> KEEP = Set.of(LOCK, STATE, PGID);
+    private static final String ATTEMPT = ".attempt";
+    private static final String LOGS = "logs";
+    private static final String ATTEMPT_LOGS = "attempt-";
+    /**
+     * Survive {@link #prepare(int)}: the lock, the state a task resumes from, the record of a stale group, and the
+     * logs (an earlier attempt's move to logs/attempt-N/).
+     */
+    private static final Set<String> KEEP = Set.of(LOCK, STATE, PGID, ATTEMPT, LOGS);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String jobId;
@@ -103,6 +110,10 @@ public final class JobDirectory {
      */
     public Optional<Lock> tryLock() throws IOException {
         Files.createDirectories(dir);
+        return lockFile();
+    }
+
+    private Optional<Lock> lockFile() throws IOException {
         FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             FileLock lock = channel.tryLock();
@@ -120,8 +131,14 @@ public final class JobDirectory {
         }
     }
 
-    /** Removes what an earlier, unfinished attempt left, except its resumable state, and creates the layout. */
-    public void prepare() throws IOException {
+    /**
+     * Removes what an earlier, unfinished attempt left, except its resumable state and its logs, which move to
+     * {@code logs/attempt-N/} (N: that attempt's delivery), and creates the layout (docs/ai.md: Job directory).
+     *
+     * @param attempt this attempt's delivery (SQS ApproximateReceiveCount)
+     */
+    public void prepare(int attempt) throws IOException {
+        archiveLogs();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 if (!KEEP.contains(p.getFileName().toString())) {
@@ -132,6 +149,78 @@ public final class JobDirectory {
         for (Path p : new Path[] {inputs(), models(), outputs(), logs(), state()}) {
             Files.createDirectories(p);
         }
+        writeAtomically(dir.resolve(ATTEMPT), (attempt + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /** Earlier attempts' log directories, oldest first by name ({@code logs/attempt-N}). */
+    public java.util.List<Path> archivedLogs() throws IOException {
+        if (!Files.isDirectory(logs(), LinkOption.NOFOLLOW_LINKS)) {
+            return java.util.List.of();
+        }
+        try (var entries = Files.list(logs())) {
+            return entries.filter(p -> p.getFileName().toString().startsWith(ATTEMPT_LOGS)).sorted().toList();
+        }
+    }
+
+    /** Moves what the last attempt left in logs/ (stdout.log, stderr.log, the task's own files) to attempt-N/. */
+    private void archiveLogs() throws IOException {
+        Path logs = logs();
+        if (!Files.isDirectory(logs, LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(logs);
+            return;
+        }
+        java.util.List<Path> current;
+        try (var entries = Files.list(logs)) {
+            current = entries.filter(p -> !p.getFileName().toString().startsWith(ATTEMPT_LOGS)).toList();
+        }
+        if (current.isEmpty()) {
+            return;
+        }
+        String previous = readAttempt().map(String::valueOf).orElse("unknown");
+        Path target = logs.resolve(ATTEMPT_LOGS + previous);
+        for (int k = 2; Files.exists(target, LinkOption.NOFOLLOW_LINKS); k++) {
+            target = logs.resolve(ATTEMPT_LOGS + previous + "-" + k);
+        }
+        Files.createDirectory(target);
+        for (Path p : current) {
+            Files.move(p, target.resolve(p.getFileName()), LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    private Optional<Integer> readAttempt() {
+        try {
+            return Optional.of(Integer.parseInt(Files.readString(dir.resolve(ATTEMPT)).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * When the job finished: the {@code finishedAt} of its SUCCESS or FAILED marker (the marker file's time if it
+     * does not say); empty while it has neither (running, or never finished).
+     */
+    public Optional<java.time.Instant> finishedAt() {
+        for (String marker : new String[] {SUCCESS, FAILED}) {
+            Path m = dir.resolve(marker);
+            if (!Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                return Optional.of(java.time.Instant.parse(JSON.readTree(m.toFile()).path("finishedAt").asText()));
+            } catch (IOException | java.time.format.DateTimeParseException e) {
+                try {
+                    return Optional.of(Files.getLastModifiedTime(m, LinkOption.NOFOLLOW_LINKS).toInstant());
+                } catch (IOException gone) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the directory is there (a job refused before it ran never gets one). */
+    public boolean exists() {
+        return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
     }
 
     /**
@@ -148,15 +237,48 @@ public final class JobDirectory {
         writeAtomically(dir.resolve(SUCCESS), JSON.writeValueAsBytes(marker));
     }
 
-    public void writeFailed(String code, String reason, boolean retryable, String finishedAt) throws IOException {
-        Files.createDirectories(dir);
+    /** Written only into a directory that exists: a job refused before it ran leaves nothing on disk. */
+    public void writeFailed(String code, String reason, boolean retryable, int attempt, String finishedAt)
+            throws IOException {
         ObjectNode marker = JSON.createObjectNode();
         marker.put("jobId", jobId);
+        marker.put("attempt", attempt);
         marker.put("error", code);
         marker.put("reason", reason);
         marker.put("retryable", retryable);
         marker.put("finishedAt", finishedAt);
         writeAtomically(dir.resolve(FAILED), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(marker));
+    }
+
+    /**
+     * Deletes the directory of a job that finished before {@code cutoff}, unless a delivery of it holds the lock
+     * (it runs): the directory is first moved to {@code trash} under the lock, so a delivery arriving meanwhile
+     * starts a fresh directory rather than one being deleted under it (docs/ai.md: Job directory).
+     *
+     * @return whether it was removed
+     */
+    public boolean removeIfFinishedBefore(java.time.Instant cutoff, Path trash) throws IOException {
+        if (!exists()) {
+            return false;
+        }
+        Optional<Lock> lock;
+        try {
+            lock = lockFile();
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return false;
+        }
+        if (lock.isEmpty()) {
+            return false;
+        }
+        try (Lock held = lock.get()) {
+            Optional<java.time.Instant> finished = finishedAt();
+            if (finished.isEmpty() || !finished.get().isBefore(cutoff)) {
+                return false;
+            }
+            Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+        }
+        deleteTree(trash);
+        return true;
     }
 
     /** Written whole or not at all: a crash never leaves a half SUCCESS marker a redelivery would trust. */

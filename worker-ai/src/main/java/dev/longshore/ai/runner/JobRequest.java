@@ -74,7 +74,11 @@ public record JobRequest(String task, Map<String, String> args, List<InputSpec> 
             if (!(v.isTextual() || v.isNumber() || v.isBoolean())) {
                 throw invalid("argument '" + e.getKey() + "' must be a string, number or boolean");
             }
-            String text = v.asText();
+            if (v.isBigDecimal() && Math.abs((long) v.decimalValue().scale()) > MAX_ARG_LENGTH) {
+                // 1e100000000 is 11 characters in the message and 100 million in plain decimal.
+                throw invalid("argument '" + e.getKey() + "' is a number too large or too small to write out");
+            }
+            String text = text(v);
             if (text.indexOf('\0') >= 0 || text.length() > MAX_ARG_LENGTH) {
                 throw invalid("argument '" + e.getKey() + "' holds a NUL character or is longer than "
                         + MAX_ARG_LENGTH + " characters");
@@ -82,6 +86,24 @@ public record JobRequest(String task, Map<String, String> args, List<InputSpec> 
             args.put(e.getKey(), text);
         }
         return args;
+    }
+
+    /**
+     * An argument as the task sees it: a string as is; a number in plain decimal as the message wrote it
+     * ({@code 0.0001}, not {@code 1.0E-4}; {@code 1e3} is {@code 1000}); {@code true}/{@code false}
+     * (docs/ai.md: Job).
+     */
+    static String text(JsonNode v) {
+        if (v.isBigDecimal()) {
+            return v.decimalValue().toPlainString();
+        }
+        if (v.isFloatingPointNumber()) {
+            // A payload parsed without big decimals: the shortest text that reads back as the same double.
+            String shortest = Double.toString(v.doubleValue());
+            return shortest.contains("E") && Double.isFinite(v.doubleValue())
+                    ? new java.math.BigDecimal(shortest).stripTrailingZeros().toPlainString() : shortest;
+        }
+        return v.asText();
     }
 
     private static List<InputSpec> files(String field, JsonNode node) throws PermanentFailure {

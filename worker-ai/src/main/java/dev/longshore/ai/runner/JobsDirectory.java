@@ -2,14 +2,20 @@ package dev.longshore.ai.runner;
 
 import dev.longshore.core.job.PermanentFailure;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** WORKER_JOBS_DIR: one directory per job id, never anything outside it. */
 public final class JobsDirectory {
     /** The contract's job id pattern; "." and ".." match it and are refused separately. */
     public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    /** Names a directory being deleted by the retention sweep; '~' is in no job id, so none collides. */
+    static final String TRASH_PREFIX = ".swept~";
 
     private final Path root;
 
@@ -37,5 +43,34 @@ public final class JobsDirectory {
             throw new PermanentFailure("invalid_job_id", "job id \"" + jobId + "\" points outside " + root);
         }
         return new JobDirectory(jobId, dir);
+    }
+
+    /** Every job directory under the root (plain directories named by a job id; links and other files are not). */
+    public List<JobDirectory> list() throws IOException {
+        List<JobDirectory> out = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (JOB_ID.matcher(name).matches() && !name.equals(".") && !name.equals("..")
+                        && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    out.add(new JobDirectory(name, p));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Where the sweep moves a job directory before deleting it. */
+    Path trashFor(JobDirectory dir) {
+        return root.resolve(TRASH_PREFIX + dir.jobId());
+    }
+
+    /** Directories a sweep moved aside and did not finish deleting (the worker stopped meanwhile). */
+    List<Path> leftoverTrash() throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, TRASH_PREFIX + "*")) {
+            entries.forEach(out::add);
+        }
+        return out;
     }
 }

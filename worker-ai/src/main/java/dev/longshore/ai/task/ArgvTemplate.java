@@ -1,6 +1,7 @@
 package dev.longshore.ai.task;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +20,9 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * A placeholder always has a dot, which no shell variable name can have, so a task that runs a shell script
- * keeps its {@code $VAR}, {@code ${VAR}} and {@code $$} as they are.
+ * keeps its {@code $VAR}, {@code ${VAR}} and {@code $$} as they are. A shell's script itself may hold no
+ * placeholder ({@link TaskRegistry} refuses it at start): a value spliced into shell text is code, so a script
+ * reads the message's values from {@code $ARG_NAME} or its positional parameters (docs/ai.md: Tasks).
  */
 public final class ArgvTemplate {
     private static final Pattern TOKEN = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\.([^}]*)}");
@@ -29,6 +32,25 @@ public final class ArgvTemplate {
             "logs.dir", "state.dir");
 
     private ArgvTemplate() {
+    }
+
+    /** Whether {@code element} holds any placeholder, known or not. */
+    static boolean hasPlaceholder(String element) {
+        return TOKEN.matcher(element).find();
+    }
+
+    /** The names of the {@code ${arg.NAME}} placeholders in {@code argv}, in order of first use. */
+    public static Set<String> argNames(List<String> argv) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String element : argv) {
+            Matcher m = TOKEN.matcher(element);
+            while (m.find()) {
+                if (m.group(1).equals("arg")) {
+                    names.add(m.group(2));
+                }
+            }
+        }
+        return names;
     }
 
     /** Checks every placeholder of {@code element}; returns a problem or null. */

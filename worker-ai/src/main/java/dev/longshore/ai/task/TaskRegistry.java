@@ -1,11 +1,8 @@
 package dev.longshore.ai.task;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.longshore.core.config.ConfigException;
+import dev.longshore.core.config.Durations;
 import dev.longshore.core.config.Env;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,9 +37,11 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * A file ending in {@code .yaml} or {@code .yml} is read as YAML with the same structure. Every mistake (unknown
- * field, bad duration, unknown placeholder, reserved variable) is reported with the task and field, so a typo
- * stops the worker at start rather than failing jobs later.
+ * A file ending in {@code .yaml} or {@code .yml} is read as YAML with the same structure. Values are taken as the
+ * file wrote them ({@code 1.10}, {@code yes}, {@code 0755} stay text). Every mistake (unknown field, bad duration,
+ * unknown placeholder, reserved variable, a program that is not an absolute path to an executable file, a
+ * placeholder in the program or in a shell's {@code -c} script, an empty file) is reported on one line with the
+ * task and field, so a typo stops the worker at start rather than failing jobs later (docs/ai.md: Tasks).
  */
 public final class TaskRegistry {
     public static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -52,10 +51,11 @@ public final class TaskRegistry {
             "OUTPUT_DIR", "LOG_DIR", "STATE_DIR", "CUDA_VISIBLE_DEVICES");
     private static final Set<String> FIELDS = Set.of("argv", "timeout", "gpus", "env", "retryableExitCodes",
             "description");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final ObjectMapper YAML = new YAMLMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final Pattern SMALL_NUMBER = Pattern.compile("\\d{1,4}");
+    /** Shells whose {@code -c} script is code (by the program's file name). */
+    static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh", "ash");
+    /** Long shell options that take the next argument as their value. */
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--rcfile", "--init-file");
 
     private final Map<String, Task> tasks;
 
@@ -84,16 +84,16 @@ public final class TaskRegistry {
         }
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
-        JsonNode root;
-        try {
-            root = (yaml ? YAML : JSON).readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new TaskFileException("not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr()));
+        JsonNode root = TaskFileReader.read(text, yaml);
+        if (root == null) {
+            throw new TaskFileException("the file is empty: it must register at least one task (task name to "
+                    + "definition with at least \"argv\")");
         }
-        if (root == null || !root.isObject()) {
+        if (!root.isObject()) {
             throw new TaskFileException("the top level must be an object (a mapping) from task name to task definition");
+        }
+        if (root.isEmpty()) {
+            throw new TaskFileException("the file registers no task: every job would name an unknown task");
         }
         Map<String, Task> tasks = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
@@ -103,6 +103,25 @@ public final class TaskRegistry {
         return new TaskRegistry(tasks);
     }
 
+    /**
+     * For the CPU flavour (WORKER_GPU_REQUIRED=false): a task that needs a GPU could never run there, every job
+     * of it would fail, so it is refused at start (docs/ai.md: Tasks).
+     */
+    public void requireNoGpus() throws TaskFileException {
+        for (String name : names()) {
+            Task t = tasks.get(name);
+            if (t.gpus() > 0) {
+                throw new TaskFileException("task '" + name + "': needs " + t.gpus() + " GPU(s) (\"gpus\" is "
+                        + Task.DEFAULT_GPUS + " when not given) and this worker runs without GPUs "
+                        + "(WORKER_GPU_REQUIRED=false): set \"gpus\": 0");
+            }
+        }
+    }
+
+    /*
+     * Every scalar of the tree is the text the file wrote (TaskFileReader): numbers, booleans and strings alike
+     * are text nodes here, and each field parses its own.
+     */
     private static Task task(String name, JsonNode def) throws TaskFileException {
         if (!TASK_NAME.matcher(name).matches()) {
             throw new TaskFileException("task name '" + name + "' is invalid: use letters, digits, '.', '_', '-'");
@@ -117,36 +136,18 @@ public final class TaskRegistry {
                 throw new TaskFileException(at + "unknown field '" + field + "' (known: " + new TreeSet<>(FIELDS) + ")");
             }
         }
-        JsonNode argvNode = def.get("argv");
-        if (argvNode == null || !argvNode.isArray() || argvNode.isEmpty()) {
-            throw new TaskFileException(at + "\"argv\" must be a non-empty array of strings (program first)");
-        }
-        List<String> argv = new ArrayList<>();
-        for (JsonNode a : argvNode) {
-            if (!a.isTextual()) {
-                throw new TaskFileException(at + "\"argv\" elements must be strings, found " + a);
-            }
-            String problem = ArgvTemplate.problem(a.asText());
-            if (problem != null) {
-                throw new TaskFileException(at + "argv element \"" + a.asText() + "\": " + problem);
-            }
-            argv.add(a.asText());
-        }
-        if (argv.get(0).isBlank()) {
-            throw new TaskFileException(at + "argv[0] (the program) is empty");
-        }
+        List<String> argv = argv(at, def.get("argv"));
         Duration timeout = Task.DEFAULT_TIMEOUT;
         JsonNode t = def.get("timeout");
         if (t != null) {
-            String raw = t.isNumber() ? t.asText() : t.isTextual() ? t.asText() : null;
-            if (raw == null) {
+            if (!t.isTextual()) {
                 throw new TaskFileException(at + "\"timeout\" must be a duration such as \"90s\" or \"15m\"");
             }
+            String raw = t.asText();
             try {
                 timeout = Env.parseDuration("timeout", raw);
             } catch (ConfigException ex) {
-                throw new TaskFileException(at + "\"timeout\" is \"" + raw + "\": expected a duration such as 250ms, "
-                        + "30s, 5m, 1h or a number of seconds");
+                throw new TaskFileException(at + "\"timeout\" is \"" + raw + "\": expected " + Durations.FORM);
             }
             if (timeout.isZero()) {
                 throw new TaskFileException(at + "\"timeout\" must be longer than zero");
@@ -155,10 +156,10 @@ public final class TaskRegistry {
         int gpus = Task.DEFAULT_GPUS;
         JsonNode g = def.get("gpus");
         if (g != null) {
-            if (!g.canConvertToInt() || !g.isIntegralNumber() || g.asInt() < 0 || g.asInt() > 64) {
+            if (!g.isTextual() || !SMALL_NUMBER.matcher(g.asText()).matches() || Integer.parseInt(g.asText()) > 64) {
                 throw new TaskFileException(at + "\"gpus\" must be a whole number from 0 to 64, found " + g);
             }
-            gpus = g.asInt();
+            gpus = Integer.parseInt(g.asText());
         }
         Map<String, String> env = new LinkedHashMap<>();
         JsonNode e = def.get("env");
@@ -175,9 +176,10 @@ public final class TaskRegistry {
                     throw new TaskFileException(at + "env '" + v.getKey() + "' is set by the worker for every job "
                             + "and cannot be redefined");
                 }
-                if (!v.getValue().isValueNode() || v.getValue().isNull()) {
+                if (!v.getValue().isTextual()) {
                     throw new TaskFileException(at + "env '" + v.getKey() + "' must be a string");
                 }
+                // As written: 1.10 stays 1.10, yes stays yes, 0755 stays 0755 (docs/ai.md: Tasks).
                 env.put(v.getKey(), v.getValue().asText());
             }
         }
@@ -188,10 +190,11 @@ public final class TaskRegistry {
                 throw new TaskFileException(at + "\"retryableExitCodes\" must be an array of exit codes (1-255)");
             }
             for (JsonNode c : r) {
-                if (!c.isIntegralNumber() || c.asInt() < 1 || c.asInt() > 255) {
+                if (!c.isTextual() || !SMALL_NUMBER.matcher(c.asText()).matches()
+                        || Integer.parseInt(c.asText()) < 1 || Integer.parseInt(c.asText()) > 255) {
                     throw new TaskFileException(at + "\"retryableExitCodes\" holds " + c + ": exit codes are 1-255");
                 }
-                retryable.add(c.asInt());
+                retryable.add(Integer.parseInt(c.asText()));
             }
         }
         JsonNode d = def.get("description");
@@ -199,5 +202,93 @@ public final class TaskRegistry {
             throw new TaskFileException(at + "\"description\" must be a string");
         }
         return new Task(name, argv, timeout, gpus, env, retryable);
+    }
+
+    private static List<String> argv(String at, JsonNode argvNode) throws TaskFileException {
+        if (argvNode == null || !argvNode.isArray() || argvNode.isEmpty()) {
+            throw new TaskFileException(at + "\"argv\" must be a non-empty array of strings (program first)");
+        }
+        List<String> argv = new ArrayList<>();
+        for (JsonNode a : argvNode) {
+            if (!a.isTextual()) {
+                throw new TaskFileException(at + "\"argv\" elements must be strings, found " + a);
+            }
+            String problem = ArgvTemplate.problem(a.asText());
+            if (problem != null) {
+                throw new TaskFileException(at + "argv element \"" + a.asText() + "\": " + problem);
+            }
+            argv.add(a.asText());
+        }
+        program(at, argv.get(0));
+        shellScript(at, argv);
+        return argv;
+    }
+
+    /**
+     * The program is the operator's: never chosen by a message, never looked up on a PATH, and there when the
+     * worker starts rather than missing at the first job.
+     */
+    private static void program(String at, String program) throws TaskFileException {
+        if (ArgvTemplate.hasPlaceholder(program)) {
+            throw new TaskFileException(at + "argv[0] \"" + program + "\" holds a placeholder: the program a task "
+                    + "runs is fixed in the task file, never chosen by a message");
+        }
+        if (program.isBlank()) {
+            throw new TaskFileException(at + "argv[0] (the program) is empty");
+        }
+        Path path = Path.of(program);
+        if (!path.isAbsolute()) {
+            throw new TaskFileException(at + "argv[0] \"" + program + "\" must be an absolute path (e.g. /usr/bin/"
+                    + path.getFileName() + "): tasks are started without a PATH lookup");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new TaskFileException(at + "argv[0] " + program + " does not exist (or is not a file)");
+        }
+        if (!Files.isExecutable(path)) {
+            throw new TaskFileException(at + "argv[0] " + program + " is not executable by this user");
+        }
+    }
+
+    /**
+     * A placeholder in a shell's script is shell code chosen by the message ({@code "echo ${arg.size}"} with
+     * size {@code "1; id > ..."}), so it is refused; the script reads {@code $ARG_SIZE} or {@code "$1"} instead
+     * (docs/ai.md: Tasks). Placeholders after the script (its positional parameters) are plain data.
+     */
+    private static void shellScript(String at, List<String> argv) throws TaskFileException {
+        if (!SHELLS.contains(Path.of(argv.get(0)).getFileName().toString())) {
+            return;
+        }
+        boolean command = false;
+        for (int i = 1; i < argv.size(); i++) {
+            String a = argv.get(i);
+            boolean option = (a.startsWith("-") || a.startsWith("+")) && a.length() > 1 && !a.equals("--");
+            if (option && ArgvTemplate.hasPlaceholder(a)) {
+                throw new TaskFileException(at + "argv element \"" + a + "\" is an option of the shell "
+                        + argv.get(0) + " and may not hold a placeholder");
+            }
+            if (a.equals("--") || a.equals("-")) {
+                i++;
+            } else if (option) {
+                if (a.startsWith("--")) {
+                    if (OPTIONS_WITH_VALUE.contains(a)) {
+                        i++;
+                    }
+                    continue;
+                }
+                String letters = a.substring(1);
+                command |= a.charAt(0) == '-' && letters.indexOf('c') >= 0;
+                if (letters.indexOf('o') >= 0 || letters.indexOf('O') >= 0) {
+                    i++; // -o NAME / +O NAME: the option's value, not the script
+                }
+                continue;
+            }
+            if (command && i < argv.size() && ArgvTemplate.hasPlaceholder(argv.get(i))) {
+                throw new TaskFileException(at + "the script of " + argv.get(0) + " -c holds a placeholder (\""
+                        + argv.get(i) + "\"): a message's value would run as shell code; read it from the "
+                        + "environment ($ARG_NAME, $INPUT_DIR, ...) or pass it after the script as a positional "
+                        + "parameter (\"$1\")");
+            }
+            return;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.longshore.ai.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class TaskRegistryTest {
         TaskRegistry registry = TaskRegistry.load(file("""
                 {
                   "upscale": {
-                    "argv": ["/opt/upscale", "--in", "${input.image}", "--scale", "${arg.scale}"],
+                    "argv": ["/bin/echo", "--in", "${input.image}", "--scale", "${arg.scale}"],
                     "timeout": "15m", "gpus": 2, "env": {"MODEL": "esrgan"}, "retryableExitCodes": [75, 111],
                     "description": "4x upscaler"
                   },
@@ -40,7 +41,7 @@ class TaskRegistryTest {
                 }"""));
         assertEquals(Set.of("echo", "upscale"), registry.names());
         Task upscale = registry.find("upscale").orElseThrow();
-        assertEquals(List.of("/opt/upscale", "--in", "${input.image}", "--scale", "${arg.scale}"), upscale.argv());
+        assertEquals(List.of("/bin/echo", "--in", "${input.image}", "--scale", "${arg.scale}"), upscale.argv());
         assertEquals(Duration.ofMinutes(15), upscale.timeout());
         assertEquals(2, upscale.gpus());
         assertEquals(Map.of("MODEL", "esrgan"), upscale.env());
@@ -56,7 +57,7 @@ class TaskRegistryTest {
         Path yaml = dir.resolve("tasks.yaml");
         Files.writeString(yaml, """
                 upscale:
-                  argv: [/opt/upscale, --in, "${input.image}", --scale, "${arg.scale}"]
+                  argv: [/bin/echo, --in, "${input.image}", --scale, "${arg.scale}"]
                   timeout: 15m
                   gpus: 2
                   env:
@@ -64,13 +65,13 @@ class TaskRegistryTest {
                   retryableExitCodes: [75]
                 """);
         Task t = TaskRegistry.load(yaml).find("upscale").orElseThrow();
-        assertEquals(List.of("/opt/upscale", "--in", "${input.image}", "--scale", "${arg.scale}"), t.argv());
+        assertEquals(List.of("/bin/echo", "--in", "${input.image}", "--scale", "${arg.scale}"), t.argv());
         assertEquals(Duration.ofMinutes(15), t.timeout());
         assertEquals(2, t.gpus());
         assertEquals(Map.of("MODEL", "esrgan"), t.env());
         assertEquals(Set.of(75), t.retryableExitCodes());
 
-        Files.writeString(yaml, "upscale:\n  agrv: [x]\n");
+        Files.writeString(yaml, "upscale:\n  agrv: [/bin/true]\n");
         assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
                 .contains("unknown field 'agrv'"));
         Files.writeString(yaml, "upscale:\n  argv: [x\n");
@@ -81,24 +82,24 @@ class TaskRegistryTest {
     @Test
     void timeoutAcceptsANumberOfSeconds() throws Exception {
         assertEquals(Duration.ofSeconds(90),
-                TaskRegistry.load(file("{\"t\": {\"argv\": [\"x\"], \"timeout\": 90}}")).find("t").orElseThrow().timeout());
+                TaskRegistry.load(file("{\"t\": {\"argv\": [\"/bin/true\"], \"timeout\": 90}}")).find("t").orElseThrow().timeout());
     }
 
     @Test
     void aTypoInAFieldNameNamesTheTaskAndTheField() throws Exception {
-        String p = problem("{\"upscale\": {\"agrv\": [\"x\"]}}");
+        String p = problem("{\"upscale\": {\"agrv\": [\"/bin/true\"]}}");
         assertTrue(p.startsWith("task 'upscale': unknown field 'agrv'"), p);
     }
 
     @Test
     void invalidJsonSaysWhere() throws Exception {
-        String p = problem("{\"t\": {\"argv\": [\"x\"],}}");
+        String p = problem("{\"t\": {\"argv\": [\"/bin/true\"],}}");
         assertTrue(p.startsWith("not valid JSON") && p.contains("line 1"), p);
     }
 
     @Test
     void duplicateTaskNamesAreRefused() throws Exception {
-        String p = problem("{\"t\": {\"argv\": [\"x\"]}, \"t\": {\"argv\": [\"y\"]}}");
+        String p = problem("{\"t\": {\"argv\": [\"/bin/true\"]}, \"t\": {\"argv\": [\"/bin/false\"]}}");
         assertTrue(p.contains("Duplicate field 't'"), p);
     }
 
@@ -106,18 +107,18 @@ class TaskRegistryTest {
     void everyMistakeIsReportedWithTheTask() throws Exception {
         assertTrue(problem("{\"t\": {\"argv\": []}}").contains("\"argv\" must be a non-empty array"));
         assertTrue(problem("{\"t\": {\"argv\": \"/bin/sh -c x\"}}").contains("\"argv\" must be a non-empty array"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"x\"], \"timeout\": \"soon\"}}").contains("\"timeout\" is \"soon\""));
-        assertTrue(problem("{\"t\": {\"argv\": [\"x\"], \"timeout\": \"0s\"}}").contains("longer than zero"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"x\"], \"gpus\": -1}}").contains("\"gpus\""));
-        assertTrue(problem("{\"t\": {\"argv\": [\"x\"], \"gpus\": 1.5}}").contains("\"gpus\""));
-        assertTrue(problem("{\"t\": {\"argv\": [\"x\"], \"env\": {\"CUDA_VISIBLE_DEVICES\": \"0\"}}}")
+        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"timeout\": \"soon\"}}").contains("\"timeout\" is \"soon\""));
+        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"timeout\": \"0s\"}}").contains("longer than zero"));
+        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"gpus\": -1}}").contains("\"gpus\""));
+        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"gpus\": 1.5}}").contains("\"gpus\""));
+        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"env\": {\"CUDA_VISIBLE_DEVICES\": \"0\"}}}")
                 .contains("set by the worker"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"x\"], \"env\": {\"A-B\": \"0\"}}}").contains("not a valid variable"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"x\"], \"retryableExitCodes\": [0]}}").contains("1-255"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"x\", \"${inptu.image}\"]}}")
+        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"env\": {\"A-B\": \"0\"}}}").contains("not a valid variable"));
+        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"retryableExitCodes\": [0]}}").contains("1-255"));
+        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\", \"${inptu.image}\"]}}")
                 .contains("unknown placeholder ${inptu.image}"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"x\", \"${arg.a b}\"]}}").contains("unknown placeholder"));
-        assertTrue(problem("{\"../t\": {\"argv\": [\"x\"]}}").contains("task name '../t' is invalid"));
+        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\", \"${arg.a b}\"]}}").contains("unknown placeholder"));
+        assertTrue(problem("{\"../t\": {\"argv\": [\"/bin/true\"]}}").contains("task name '../t' is invalid"));
         assertTrue(problem("[1]").contains("top level must be an object"));
     }
 
@@ -145,5 +146,117 @@ class TaskRegistryTest {
         ArgvTemplate.MissingValueException e = assertThrows(ArgvTemplate.MissingValueException.class,
                 () -> ArgvTemplate.expand(List.of("${arg.missing}"), Map.of()));
         assertEquals("arg.missing", e.placeholder());
+    }
+
+    private String taskProblem(String argvJson) throws Exception {
+        return problem("{\"t\": {\"argv\": " + argvJson + ", \"gpus\": 0}}");
+    }
+
+    private static void assertOneLine(String message) {
+        assertFalse(message.contains("\n") || message.contains("\r"), message);
+    }
+
+    @Test
+    void aPlaceholderInAShellScriptIsRefusedAtStart() throws Exception {
+        String p = problem("{\"resize\": {\"argv\": [\"/bin/sh\",\"-c\",\"echo resizing to ${arg.size}\"], \"gpus\": 0}}");
+        assertTrue(p.startsWith("task 'resize': the script of /bin/sh -c holds a placeholder"), p);
+        assertOneLine(p);
+        for (String argv : List.of(
+                "[\"/bin/bash\", \"-c\", \"convert ${input.image} out.png\"]",
+                "[\"/bin/bash\", \"-ec\", \"echo ${arg.x}\"]",
+                "[\"/bin/bash\", \"-xc\", \"echo ${job.id}\"]",
+                "[\"/bin/sh\", \"-e\", \"-c\", \"echo ${arg.x}\"]",
+                "[\"/bin/sh\", \"-c\", \"-e\", \"echo ${arg.x}\"]",
+                "[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\", \"echo ${arg.x}\"]",
+                "[\"/bin/sh\", \"-c\", \"--\", \"echo ${arg.x}\"]",
+                "[\"/usr/bin/dash\", \"-c\", \"echo ${arg.x}\"]")) {
+            assertTrue(taskProblem(argv).contains("holds a placeholder"), argv);
+        }
+        // Options of a shell cannot be chosen by a message either ("-${arg.x}" could become -c).
+        assertTrue(taskProblem("[\"/bin/sh\", \"-${arg.flags}\", \"true\"]").contains("may not hold a placeholder"));
+    }
+
+    @Test
+    void placeholdersAfterAShellScriptOrForOtherProgramsArePlainArguments() throws Exception {
+        Path f = file("""
+                {"pos": {"argv": ["/bin/sh", "-c", "echo \\"$1\\" \\"$ARG_SIZE\\"", "sh", "${arg.size}"], "gpus": 0},
+                 "script": {"argv": ["/bin/bash", "/bin/true", "${arg.size}"], "gpus": 0},
+                 "direct": {"argv": ["/usr/bin/printf", "%s", "${arg.size}"], "gpus": 0}}""");
+        assertEquals(Set.of("direct", "pos", "script"), TaskRegistry.load(f).names());
+    }
+
+    @Test
+    void theProgramIsAnAbsolutePathToAnExecutableFileWithNoPlaceholder() throws Exception {
+        assertTrue(taskProblem("[\"${arg.program}\"]").contains("argv[0] \"${arg.program}\" holds a placeholder"));
+        assertTrue(taskProblem("[\"/usr/bin/${arg.tool}\"]").contains("holds a placeholder"));
+        assertTrue(taskProblem("[\"python3\", \"x.py\"]").contains("argv[0] \"python3\" must be an absolute path"));
+        assertTrue(taskProblem("[\"/no/such/program\"]").contains("argv[0] /no/such/program does not exist"));
+        Path plain = dir.resolve("not-executable");
+        Files.writeString(plain, "#!/bin/sh\n");
+        assertTrue(taskProblem("[\"" + plain + "\"]").contains("is not executable"));
+        assertTrue(taskProblem("[\"\"]").contains("argv[0] (the program) is empty"));
+    }
+
+    @Test
+    void anEmptyFileOrOneWithoutTasksIsRefused() throws Exception {
+        assertTrue(problem("").startsWith("the file is empty"), problem(""));
+        assertTrue(problem("  \n").startsWith("the file is empty"));
+        assertTrue(problem("{}").contains("registers no task"));
+        Path yaml = dir.resolve("tasks.yml");
+        Files.writeString(yaml, "# nothing yet\n");
+        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
+                .startsWith("the file is empty"));
+    }
+
+    @Test
+    void aYamlSyntaxErrorIsReportedOnOneLineWithItsPlace() throws Exception {
+        Path yaml = dir.resolve("tasks.yaml");
+        Files.writeString(yaml, "upscale:\n  argv: [/bin/true\n");
+        String p = assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage();
+        assertOneLine(p);
+        assertTrue(p.startsWith("not valid YAML: expected ',' or ']'") && p.contains("line 3"), p);
+        Files.writeString(yaml, "a:\n  argv: [/bin/true]\n b: c\n");
+        p = assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage();
+        assertOneLine(p);
+        assertTrue(p.contains("line 3"), p);
+        Files.writeString(yaml, "t:\n  argv: [/bin/true]\nt:\n  argv: [/bin/false]\n");
+        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
+                .contains("Duplicate field 't'"));
+    }
+
+    @Test
+    void valuesAreKeptAsTheFileWroteThem() throws Exception {
+        Path yaml = dir.resolve("tasks.yaml");
+        Files.writeString(yaml, """
+                t:
+                  argv: [/bin/echo, --scale, 4, --rate, 1.10]
+                  gpus: 0
+                  timeout: 90
+                  retryableExitCodes: [75]
+                  env: {VERSION: 1.10, ENABLED: yes, MODE: 0755, OFF: off, BIG: 1e3, HEX: 0x1F, Q: "q", T: true}
+                """);
+        Task t = TaskRegistry.load(yaml).find("t").orElseThrow();
+        assertEquals(List.of("/bin/echo", "--scale", "4", "--rate", "1.10"), t.argv());
+        assertEquals(Map.of("VERSION", "1.10", "ENABLED", "yes", "MODE", "0755", "OFF", "off", "BIG", "1e3",
+                "HEX", "0x1F", "Q", "q", "T", "true"), t.env());
+        assertEquals(Duration.ofSeconds(90), t.timeout());
+        assertEquals(Set.of(75), t.retryableExitCodes());
+
+        Task j = TaskRegistry.load(file("{\"t\": {\"argv\": [\"/bin/true\"], \"gpus\": 0,"
+                + " \"env\": {\"V\": 1.10, \"S\": 1e3, \"B\": false}}}")).find("t").orElseThrow();
+        assertEquals(Map.of("V", "1.10", "S", "1e3", "B", "false"), j.env());
+
+        Files.writeString(yaml, "t:\n  argv: [/bin/true]\n  env: {EMPTY: }\n");
+        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
+                .contains("env 'EMPTY' must be a string"));
+    }
+
+    @Test
+    void gpuTasksAreRefusedForTheCpuFlavourNamingTheTask() throws Exception {
+        TaskRegistry registry = TaskRegistry.load(file("{\"cpu\": {\"argv\": [\"/bin/true\"], \"gpus\": 0},"
+                + " \"defaulted\": {\"argv\": [\"/bin/true\"]}}"));
+        String p = assertThrows(TaskFileException.class, registry::requireNoGpus).getMessage();
+        assertTrue(p.startsWith("task 'defaulted': needs 1 GPU(s) (\"gpus\" is 1 when not given)"), p);
+        TaskRegistry.load(file("{\"cpu\": {\"argv\": [\"/bin/true\"], \"gpus\": 0}}")).requireNoGpus();
     }
 }

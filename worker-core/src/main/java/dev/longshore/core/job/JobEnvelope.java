@@ -1,7 +1,9 @@
 package dev.longshore.core.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
@@ -16,7 +18,14 @@ import java.util.regex.Pattern;
 public final class JobEnvelope {
     /** Also safe as a file name: the AI and video workers use it for job directories. */
     public static final Pattern JOB_ID_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Decimals are kept as written ({@code 0.0001} stays 0.0001, {@code 2.50} keeps its zero), not rounded through
+     * a double whose text would be {@code 1.0E-4}: handlers pass payload values on (the AI worker's task
+     * arguments, docs/ai.md: Job).
+     */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
     private JobEnvelope() {
     }

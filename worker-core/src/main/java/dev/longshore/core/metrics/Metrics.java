@@ -28,10 +28,14 @@ public final class Metrics {
 
     private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
     private final Map<String, Counter> extraCounters = new ConcurrentHashMap<>();
+    private final Map<String, Family> families = new ConcurrentHashMap<>();
     private volatile DoubleSupplier inflight = () -> 0;
     private volatile Supplier<WorkerState> state = () -> WorkerState.INIT;
 
     private record Gauge(String help, DoubleSupplier value) {
+    }
+
+    private record Family(String help, LabelledCounter counter) {
     }
 
     public void bindInflight(DoubleSupplier supplier) {
@@ -52,6 +56,24 @@ public final class Metrics {
     public Counter counter(String name) {
         checkName(name);
         return extraCounters.computeIfAbsent(name, n -> new Counter());
+    }
+
+    /**
+     * A worker-specific counter with labels, created on first use (the same name returns the same family). Label
+     * values must come from a bounded set: see {@link LabelledCounter}.
+     */
+    public LabelledCounter labelledCounter(String name, String help, String... labelNames) {
+        checkName(name);
+        for (String label : labelNames) {
+            if (!label.matches("[a-z_][a-z0-9_]*")) {
+                throw new IllegalArgumentException("label names use [a-z0-9_]: " + label);
+            }
+        }
+        Family f = families.computeIfAbsent(name, n -> new Family(help, new LabelledCounter(List.of(labelNames))));
+        if (!f.counter().labelNames().equals(List.of(labelNames))) {
+            throw new IllegalArgumentException(name + " already has labels " + f.counter().labelNames());
+        }
+        return f.counter();
     }
 
     public double inflight() {
@@ -94,6 +116,11 @@ public final class Metrics {
         for (String name : names) {
             counter(out, name, "Worker-specific counter.", extraCounters.get(name).value());
         }
+        names = new ArrayList<>(families.keySet());
+        names.sort(null);
+        for (String name : names) {
+            family(out, name, families.get(name));
+        }
         names = new ArrayList<>(gauges.keySet());
         names.sort(null);
         for (String name : names) {
@@ -127,6 +154,25 @@ public final class Metrics {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(" counter\n");
         out.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void family(StringBuilder out, String name, Family f) {
+        out.append("# HELP ").append(name).append(' ').append(f.help()).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        List<String> labels = f.counter().labelNames();
+        for (Map.Entry<List<String>, Long> series : f.counter().snapshot()) {
+            out.append(name).append('{');
+            for (int i = 0; i < labels.size(); i++) {
+                out.append(i == 0 ? "" : ",").append(labels.get(i)).append("=\"")
+                        .append(escapeLabel(series.getKey().get(i))).append('"');
+            }
+            out.append("} ").append(series.getValue()).append('\n');
+        }
+    }
+
+    /** Prometheus text format: backslash, double quote and line feed are escaped in label values. */
+    private static String escapeLabel(String v) {
+        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     private static void gauge(StringBuilder out, String name, String help, double value) {
