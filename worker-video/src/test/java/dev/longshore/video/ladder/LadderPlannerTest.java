@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class LadderPlannerTest {
 
     private static MediaInfo source(int width, int height) {
-        return new MediaInfo(10, width, height, 25, "h264", true, "mov");
+        return MediaInfo.of(10, width, height, 25, "h264", true, "mov");
     }
 
     private static List<String> names(List<Rendition> ladder) {
