@@ -103,7 +103,8 @@ public final class TranscodeHandler implements JobHandler {
         this.parser = new TranscodeRequestParser(settings.segmentSeconds());
         this.prober = new Prober(settings.ffprobe(), settings.probeTimeout(), settings.maxMediaDuration());
         this.s3 = s3;
-        this.fetcher = new InputFetcher(s3, new HttpFetcher(settings.httpTimeout()), settings.maxInputBytes());
+        this.fetcher = new InputFetcher(s3, new HttpFetcher(settings.httpTimeout()), settings.maxInputBytes(),
+                settings.fileRoots());
         this.objects = new S3OutputStore(s3);
         this.results = results;
         this.scratch = new ScratchSpace(settings.workDir());

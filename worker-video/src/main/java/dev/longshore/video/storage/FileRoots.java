@@ -63,8 +63,12 @@ public final class FileRoots {
         if (roots.isEmpty()) {
             return true;
         }
-        Path real = real(path.normalize());
-        return roots.stream().anyMatch(real::startsWith);
+        return allowsReal(real(path.normalize()));
+    }
+
+    /** Whether a real path (every link already resolved, as {@link Path#toRealPath} gives it) is under a root. */
+    public boolean allowsReal(Path real) {
+        return roots.isEmpty() || roots.stream().anyMatch(real::startsWith);
     }
 
     /** The path with every existing ancestor's links resolved; the part that does not exist yet is kept as is. */

@@ -1,9 +1,7 @@
 package dev.longshore.video.storage;
 
 import dev.longshore.core.job.JobFailure;
-import dev.longshore.core.job.PermanentFailure;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -14,35 +12,21 @@ public final class InputFetcher {
     private final S3Storage s3;
     private final HttpFetcher http;
     private final long maxBytes;
+    private final FileRoots fileRoots;
 
-    public InputFetcher(S3Storage s3, HttpFetcher http, long maxBytes) {
+    /** @param fileRoots WORKER_VIDEO_FILE_ROOTS, checked on the real path of a file:// input as it is linked */
+    public InputFetcher(S3Storage s3, HttpFetcher http, long maxBytes, FileRoots fileRoots) {
         this.s3 = s3;
         this.http = http;
         this.maxBytes = maxBytes;
+        this.fileRoots = fileRoots;
     }
 
     public void fetch(Location input, Path target) throws JobFailure, IOException {
         switch (input) {
-            case FileLocation f -> link(f, target);
+            case FileLocation f -> FileInputs.link(f, target, fileRoots, maxBytes);
             case S3Location o -> s3.download(o, target, maxBytes);
             case HttpLocation h -> http.download(h, target, maxBytes);
         }
-    }
-
-    private void link(FileLocation from, Path target) throws PermanentFailure, IOException {
-        Path source = from.path();
-        // A regular file only: a FIFO or device (/dev/zero, /dev/stdin) would never end or would block.
-        if (!Files.isRegularFile(source)) {
-            throw new PermanentFailure("input_not_found", from.display() + " is not a regular file");
-        }
-        if (!Files.isReadable(source)) {
-            throw new PermanentFailure("input_forbidden", from.display() + " is not readable by the worker");
-        }
-        long size = Files.size(source);
-        if (size > maxBytes) {
-            throw new PermanentFailure("input_too_large", from.display() + " is " + size
-                    + " bytes; WORKER_VIDEO_MAX_INPUT_SIZE allows " + maxBytes);
-        }
-        Files.createSymbolicLink(target, source);
     }
 }
