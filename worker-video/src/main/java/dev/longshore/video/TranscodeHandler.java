@@ -140,6 +140,12 @@ public final class TranscodeHandler implements JobHandler {
     private void transcode(Job job, JobContext ctx, TranscodeRequest request) throws Exception {
         checkFileRoots("input", request.input());
         checkFileRoots("output", request.output());
+        if (request.input() instanceof S3Location in) {
+            s3.checkAllowed("input", in);
+        }
+        if (request.output() instanceof S3Location out) {
+            s3.checkAllowed("output", out);
+        }
         OutputStore store = storeFor(request.output());
         Optional<byte[]> existing = store.readManifest(request.output());
         if (existing.isPresent()) {
