@@ -239,6 +239,7 @@ public final class TranscodeHandler implements JobHandler {
                     Optional<String> damage = FailureCause.inputDamage(outcome.exitCode(), dir.resolve("ffmpeg.log"));
                     if (damage.isPresent()) {
                         // The same bytes fail the same way on every receive: do not transcode them again.
+                        log.info("ffmpeg stopped on damaged input data, first sign: {}", damage.get());
                         throw new PermanentFailure("input_corrupt", "the input's data cannot be decoded (ffmpeg exited "
                                 + "with " + outcome.exitCode() + " at " + at + "): " + said);
                     }
