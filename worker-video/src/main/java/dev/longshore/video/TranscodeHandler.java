@@ -14,10 +14,14 @@ import dev.longshore.core.process.ProcessOutcome;
 import dev.longshore.core.process.ProcessSupervisor;
 import dev.longshore.core.process.Termination;
 import dev.longshore.video.config.VideoSettings;
+import dev.longshore.video.ffmpeg.FailureCause;
+import dev.longshore.video.ffmpeg.FilterSupport;
 import dev.longshore.video.ffmpeg.HlsCommand;
+import dev.longshore.video.ffmpeg.PictureFilters;
 import dev.longshore.video.ffmpeg.ProgressParser;
 import dev.longshore.video.ffmpeg.StallWatchdog;
 import dev.longshore.video.ffmpeg.StderrSummary;
+import dev.longshore.video.ffmpeg.SourcePlan;
 import dev.longshore.video.ffmpeg.ThumbnailCommand;
 import dev.longshore.video.ladder.LadderPlanner;
 import dev.longshore.video.ladder.Rendition;
@@ -27,6 +31,7 @@ import dev.longshore.video.publish.FileOutputStore;
 import dev.longshore.video.publish.Manifest;
 import dev.longshore.video.publish.OutputLayout;
 import dev.longshore.video.publish.OutputStore;
+import dev.longshore.video.publish.Playlists;
 import dev.longshore.video.publish.S3OutputStore;
 import dev.longshore.video.request.InvalidRequestException;
 import dev.longshore.video.request.ThumbnailSpec;
@@ -49,12 +54,15 @@ import dev.longshore.video.storage.S3Location;
 import dev.longshore.video.storage.S3Storage;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -75,6 +83,13 @@ public final class TranscodeHandler implements JobHandler {
      * codes").
      */
     static final Duration FFMPEG_KILL_GRACE = Duration.ofSeconds(2);
+    /**
+     * How much shorter than the probed duration the encoded output may be: container durations and the last
+     * frame's length differ by a fraction of a second, while a cut-off upload loses whole seconds
+     * (docs/video.md: "Outcomes", input_truncated).
+     */
+    static final double TRUNCATION_TOLERANCE_SECONDS = 1.0;
+    static final double TRUNCATION_TOLERANCE_RATIO = 0.05;
 
     private final VideoSettings settings;
     private final TranscodeRequestParser parser;
@@ -88,6 +103,8 @@ public final class TranscodeHandler implements JobHandler {
     private final ScratchSpace scratch;
     private final VideoMetrics metrics;
     private final Clock clock;
+    /** ffmpeg's filter list, read on the first job that needs a picture filter. */
+    private FilterSupport filterSupport;
 
     public TranscodeHandler(VideoSettings settings, S3Storage s3, ResultSink results, VideoMetrics metrics, Clock clock) {
         this(settings, s3, results, metrics, clock, PrivateDestinations.none());
@@ -104,7 +121,8 @@ public final class TranscodeHandler implements JobHandler {
                 SocketConnector.withDefaultTrust(), Throttle.NONE, new HttpFetcher.Options(FailureCodes.INPUT,
                 HttpFetcher.DEFAULT_MAX_REDIRECTS, settings.httpTimeout()));
         // A download is part of the job: it may take as long as a transcode may run, no longer.
-        this.fetcher = new InputFetcher(s3, http, settings.maxInputBytes(), settings.maxRuntime());
+        this.fetcher = new InputFetcher(s3, http, settings.maxInputBytes(), settings.maxRuntime(),
+                settings.fileRoots());
         this.objects = new S3OutputStore(s3);
         this.results = results;
         this.scratch = new ScratchSpace(settings.workDir());
@@ -140,6 +158,12 @@ public final class TranscodeHandler implements JobHandler {
     private void transcode(Job job, JobContext ctx, TranscodeRequest request) throws Exception {
         checkFileRoots("input", request.input());
         checkFileRoots("output", request.output());
+        if (request.input() instanceof S3Location in) {
+            s3.checkAllowed("input", in);
+        }
+        if (request.output() instanceof S3Location out) {
+            s3.checkAllowed("output", out);
+        }
         OutputStore store = storeFor(request.output());
         Optional<byte[]> existing = store.readManifest(request.output());
         if (existing.isPresent()) {
@@ -153,6 +177,8 @@ public final class TranscodeHandler implements JobHandler {
             Path input = dir.resolve("input");
             fetcher.fetch(request.input(), input);
             MediaInfo media = prober.probe(input, dir, ctx::onCancel);
+            List<String> notes = new ArrayList<>();
+            SourcePlan source = sourcePlan(media, notes);
             List<Rendition> ladder = LadderPlanner.plan(request.renditions(), media);
             log.info("transcoding {} ({}x{}, {}s, {}) to {} as {}", request.input().display(), media.width(),
                     media.height(), String.format(Locale.ROOT, "%.1f", media.durationSeconds()), media.videoCodec(),
@@ -161,15 +187,18 @@ public final class TranscodeHandler implements JobHandler {
             for (Rendition r : ladder) {
                 Files.createDirectory(out.resolve(r.name()));
             }
-            encode(job, ctx, key, dir, new HlsCommand(settings.ffmpeg(), input, out, ladder, media.hasAudio(),
+            encode(job, ctx, key, dir, new HlsCommand(settings.ffmpeg(), input, out, ladder, source,
                     request.segmentSeconds(), settings.threads(), settings.preset()), media);
+            Map<String, Playlists.Measured> measured = measure(out, ladder);
+            checkNothingMissing(media, measured);
+            Playlists.rewriteMaster(out, measured);
             Optional<Manifest.Thumbnail> thumbnail = request.thumbnail().isPresent()
-                    ? Optional.of(thumbnail(ctx, dir, input, out, media, request.thumbnail().get()))
+                    ? thumbnail(ctx, dir, input, out, media, source, request.thumbnail().get(), notes)
                     : Optional.empty();
             ObjectNode manifest;
             try {
                 manifest = Manifest.write(out, job.id(), request.input().display(), media, request.segmentSeconds(),
-                        ladder, thumbnail, clock.instant());
+                        ladder, thumbnail, notes, clock.instant());
             } catch (Manifest.IncompleteOutputException e) {
                 throw new RetryableFailure("output_incomplete", e.getMessage());
             }
@@ -224,24 +253,87 @@ public final class TranscodeHandler implements JobHandler {
             }
             case EXITED -> {
                 if (outcome.exitCode() != 0) {
+                    String said = StderrSummary.of(outcome.stderrTail(), "no message");
+                    Optional<String> damage = FailureCause.inputDamage(outcome.exitCode(), dir.resolve("ffmpeg.log"));
+                    if (damage.isPresent()) {
+                        // The same bytes fail the same way on every receive: do not transcode them again.
+                        log.info("ffmpeg stopped on damaged input data, first sign: {}", damage.get());
+                        throw new PermanentFailure("input_corrupt", "the input's data cannot be decoded (ffmpeg exited "
+                                + "with " + outcome.exitCode() + " at " + at + "): " + said);
+                    }
                     throw new RetryableFailure("ffmpeg_failed", "ffmpeg exited with " + outcome.exitCode() + " at " + at
-                            + ": " + StderrSummary.of(outcome.stderrTail(), "no message"));
+                            + ": " + said);
                 }
             }
         }
         log.debug("ffmpeg finished in {} for job {}", outcome.took(), job.id());
     }
 
-    private Manifest.Thumbnail thumbnail(JobContext ctx, Path dir, Path input, Path out, MediaInfo media,
-                                         ThumbnailSpec spec) throws IOException, JobFailure {
+    /**
+     * The streams to read and the shared picture filters. Notes what the renditions will not carry (other audio
+     * streams) and what was done to the picture.
+     */
+    private SourcePlan sourcePlan(MediaInfo media, List<String> notes) throws JobFailure {
+        if (!media.streams().droppedAudio().isEmpty()) {
+            notes.add("audio: stream " + media.streams().audio().getAsInt() + " carried (the default or first audio "
+                    + "stream); not carried: " + String.join("; ", media.streams().droppedAudio()));
+        }
+        FilterSupport support = media.picture().interlaced() || media.picture().hdr().isPresent()
+                ? filterSupport() : new FilterSupport(Set.of());
+        return PictureFilters.plan(media, support, notes);
+    }
+
+    private synchronized FilterSupport filterSupport() throws RetryableFailure {
+        if (filterSupport == null) {
+            try {
+                filterSupport = FilterSupport.detect(settings.ffmpeg());
+            } catch (IOException e) {
+                throw new RetryableFailure("ffmpeg_failed", "cannot list ffmpeg's filters: " + e.getMessage(), e);
+            }
+        }
+        return filterSupport;
+    }
+
+    private static Map<String, Playlists.Measured> measure(Path out, List<Rendition> ladder) throws IOException,
+            RetryableFailure {
+        try {
+            return Playlists.measureAll(out, ladder);
+        } catch (NoSuchFileException e) {
+            throw new RetryableFailure("output_incomplete", "a segment named in a playlist is missing: "
+                    + out.relativize(Path.of(e.getFile())));
+        }
+    }
+
+    /**
+     * ffmpeg ends without an error at the end of the data it can read, so an upload cut off after its index (an
+     * MP4 with the moov atom first) transcodes "successfully" to a part of the video. The output's length,
+     * measured from the playlists, must match what the container declared.
+     */
+    static void checkNothingMissing(MediaInfo media, Map<String, Playlists.Measured> measured) throws PermanentFailure {
+        double declared = media.durationSeconds();
+        double encoded = measured.values().stream().mapToDouble(Playlists.Measured::seconds).min().orElse(0);
+        double tolerance = Math.max(TRUNCATION_TOLERANCE_SECONDS, declared * TRUNCATION_TOLERANCE_RATIO);
+        if (encoded < declared - tolerance) {
+            throw new PermanentFailure("input_truncated", String.format(Locale.ROOT, "the input declares %.1fs but "
+                    + "only %.1fs of it could be read: the file is cut short (an interrupted upload?)", declared, encoded));
+        }
+    }
+
+    /**
+     * Best effort (docs/video.md: "Output"): a thumbnail that cannot be made is logged and noted in the manifest,
+     * and the job still succeeds. Never a reason to transcode again.
+     */
+    private Optional<Manifest.Thumbnail> thumbnail(JobContext ctx, Path dir, Path input, Path out, MediaInfo media,
+                                                   SourcePlan source, ThumbnailSpec spec, List<String> notes)
+            throws IOException, JobFailure {
         int height = Math.min(spec.height(), media.height() - media.height() % 2);
         int width = (int) Math.max(2, Math.round((double) media.width() * height / media.height() / 2.0) * 2);
         double duration = media.durationSeconds();
         // Past the end there is no frame; default to a quarter in, where titles and black lead-ins are usually over.
         double at = Math.min(spec.atSeconds().orElse(duration / 4), Math.max(0, duration - 0.5));
         Path file = out.resolve(ThumbnailCommand.FILE_NAME);
-        ProcessOutcome outcome = ProcessSupervisor.builder(
-                        new ThumbnailCommand(settings.ffmpeg(), input, file, at, width, height, settings.threads()).arguments())
+        ProcessOutcome outcome = ProcessSupervisor.builder(new ThumbnailCommand(settings.ffmpeg(), input, file, at,
+                        width, height, settings.threads(), source).arguments())
                 .stdoutTo(dir.resolve("thumbnail.out"))
                 .stderrTo(dir.resolve("thumbnail.log"))
                 .threadName(Thread.currentThread().getName() + "-thumbnail")
@@ -254,10 +346,14 @@ public final class TranscodeHandler implements JobHandler {
             throw new RetryableFailure("cancelled", "cancelled while taking the thumbnail");
         }
         if (!outcome.succeeded() || !Files.isRegularFile(file) || Files.size(file) == 0) {
-            throw new RetryableFailure("thumbnail_failed", "the thumbnail could not be made: "
-                    + StderrSummary.of(outcome.stderrTail(), outcome.termination().name().toLowerCase(Locale.ROOT)));
+            String why = StderrSummary.of(outcome.stderrTail(), outcome.termination() == Termination.EXITED
+                    ? "exit code " + outcome.exitCode() : outcome.termination().name().toLowerCase(Locale.ROOT));
+            log.warn("no thumbnail; publishing without it: {}", why);
+            notes.add("thumbnail not made: " + why);
+            Files.deleteIfExists(file);
+            return Optional.empty();
         }
-        return new Manifest.Thumbnail(ThumbnailCommand.FILE_NAME, width, height);
+        return Optional.of(new Manifest.Thumbnail(ThumbnailCommand.FILE_NAME, width, height));
     }
 
     private void acknowledgeExisting(Job job, TranscodeRequest request, byte[] manifest) throws Exception {

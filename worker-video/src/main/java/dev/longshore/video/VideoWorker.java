@@ -10,6 +10,7 @@ import dev.longshore.core.process.ProcessSupervisor;
 import dev.longshore.core.queue.QueueClient;
 import dev.longshore.core.queue.ResultPublisher;
 import dev.longshore.video.config.Executables;
+import dev.longshore.video.config.S3Settings;
 import dev.longshore.video.config.VideoSettings;
 import dev.longshore.video.result.ResultSink;
 import dev.longshore.video.storage.S3Clients;
@@ -50,6 +51,11 @@ public final class VideoWorker implements WorkerDefinition {
                 config.privateDestinations());
         handler.removeScratchLeftovers();
         log.info("video worker settings {}", settings.describe());
+        if (settings.s3().buckets().isEmpty()) {
+            // Unset keeps earlier deployments working; the credentials' policy is then the only bucket boundary.
+            log.warn("{} is unset: a message may name any S3 bucket the worker's credentials reach; set it in production"
+                    + " (docs/video.md: \"Settings\")", S3Settings.BUCKETS_VARIABLE);
+        }
         return WorkerPlugin.of(handler);
     }
 

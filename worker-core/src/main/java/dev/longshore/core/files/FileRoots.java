@@ -86,6 +86,17 @@ public final class FileRoots {
         return roots.stream().anyMatch(real::startsWith);
     }
 
+    /**
+     * Whether a real path (every link already resolved, as {@link Path#toRealPath} gives it) lies under one of
+     * the roots: for callers that resolved the path themselves and go on to open exactly that path.
+     */
+    public boolean allowsReal(Path real) {
+        if (roots.isEmpty()) {
+            return unsetAllowsAll;
+        }
+        return roots.stream().anyMatch(real::startsWith);
+    }
+
     /** For start-up log lines. */
     public String describe() {
         return restricted() ? roots.toString() : unsetAllowsAll ? "any" : "none (file:// refused)";

@@ -3,7 +3,10 @@ package dev.longshore.video.config;
 import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Env;
 import java.net.URI;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * How s3:// locations are reached. The endpoint and region are read from the worker's {@link Env} (which may
@@ -15,9 +18,19 @@ import java.util.Optional;
  * @param pathStyle          WORKER_VIDEO_S3_PATH_STYLE: bucket in the path instead of the host name (MinIO)
  * @param multipartThreshold WORKER_VIDEO_S3_MULTIPART_THRESHOLD: files this large or larger go up in parts
  * @param partSize           WORKER_VIDEO_S3_PART_SIZE: size of each part (S3 needs at least 5 MiB)
+ * @param buckets            WORKER_VIDEO_S3_BUCKETS: the buckets a message may name for input or output; empty
+ *                           means any bucket the credentials reach (docs/video.md: "Settings")
+ * @param expectedOwner      WORKER_VIDEO_S3_EXPECTED_OWNER: the account id sent as ExpectedBucketOwner on every
+ *                           request, so a bucket of the same name in another account is never read or written
  */
 public record S3Settings(Optional<URI> endpoint, Optional<String> region, boolean pathStyle, long multipartThreshold,
-                         long partSize) {
+                         long partSize, Set<String> buckets, Optional<String> expectedOwner) {
+    public static final String BUCKETS_VARIABLE = "WORKER_VIDEO_S3_BUCKETS";
+    public static final String EXPECTED_OWNER_VARIABLE = "WORKER_VIDEO_S3_EXPECTED_OWNER";
+    /** S3's bucket naming rules (lower case letters, digits, dots and hyphens, 3 to 63 characters). */
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+
     /** S3's smallest allowed part (all but the last). */
     public static final long MIN_PART_SIZE = 5L << 20;
     /** S3's largest allowed part. */
@@ -30,6 +43,18 @@ public record S3Settings(Optional<URI> endpoint, Optional<String> region, boolea
         if (partSize < 1 || multipartThreshold < 1) {
             throw new IllegalArgumentException("part size and threshold must be positive");
         }
+        buckets = Set.copyOf(buckets);
+    }
+
+    /** Any bucket, no expected owner. */
+    public S3Settings(Optional<URI> endpoint, Optional<String> region, boolean pathStyle, long multipartThreshold,
+                      long partSize) {
+        this(endpoint, region, pathStyle, multipartThreshold, partSize, Set.of(), Optional.empty());
+    }
+
+    /** Whether a message may name this bucket. */
+    public boolean allows(String bucket) {
+        return buckets.isEmpty() || buckets.contains(bucket);
     }
 
     public static S3Settings fromEnv(Env env) {
@@ -46,7 +71,41 @@ public record S3Settings(Optional<URI> endpoint, Optional<String> region, boolea
                     env.string("WORKER_VIDEO_S3_MULTIPART_THRESHOLD").orElse(String.valueOf(threshold)),
                     "a size no smaller than WORKER_VIDEO_S3_PART_SIZE (" + part + " bytes)");
         }
-        return new S3Settings(endpoint, env.string("AWS_REGION"), pathStyle, threshold, part);
+        return new S3Settings(endpoint, env.string("AWS_REGION"), pathStyle, threshold, part, buckets(env),
+                expectedOwner(env));
+    }
+
+    private static Set<String> buckets(Env env) {
+        Optional<String> raw = env.string(BUCKETS_VARIABLE);
+        if (raw.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String part : raw.get().split(",")) {
+            String name = part.strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!BUCKET.matcher(name).matches()) {
+                throw ConfigException.invalid(BUCKETS_VARIABLE, raw.get(),
+                        "a comma-separated list of S3 bucket names such as uploads,media ('" + name + "' is not one)");
+            }
+            names.add(name);
+        }
+        if (names.isEmpty()) {
+            throw ConfigException.invalid(BUCKETS_VARIABLE, raw.get(), "a comma-separated list of S3 bucket names");
+        }
+        return names;
+    }
+
+    private static Optional<String> expectedOwner(Env env) {
+        Optional<String> owner = env.string(EXPECTED_OWNER_VARIABLE).map(String::strip);
+        owner.ifPresent(id -> {
+            if (!ACCOUNT_ID.matcher(id).matches()) {
+                throw ConfigException.invalid(EXPECTED_OWNER_VARIABLE, id, "a 12-digit AWS account id");
+            }
+        });
+        return owner;
     }
 
     private static Optional<URI> endpoint(Env env, String name) {

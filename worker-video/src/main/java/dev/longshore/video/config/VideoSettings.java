@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The video worker's own settings, read once from the environment and validated (contract section 2 lists
@@ -155,6 +156,8 @@ public record VideoSettings(Path ffmpeg, Path ffprobe, Path workDir, Duration st
         m.put("segmentSeconds", segmentSeconds);
         m.put("s3Endpoint", s3.endpoint().map(URI::toString).orElse("default"));
         m.put("s3PathStyle", s3.pathStyle());
+        m.put("s3Buckets", s3.buckets().isEmpty() ? "any" : String.join(",", new TreeSet<>(s3.buckets())));
+        m.put("s3ExpectedOwner", s3.expectedOwner().orElse("unset"));
         m.put("resultQueue", resultQueueUrl.orElse("off"));
         m.put("fileRoots", fileRoots.restricted() ? fileRoots.roots().toString() : "any");
         return m;

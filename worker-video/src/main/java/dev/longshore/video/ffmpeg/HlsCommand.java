@@ -17,12 +17,12 @@ import java.util.Objects;
  * @param input          the local input (a file or a link in scratch)
  * @param outputDir      scratch directory that receives master.m3u8 and one sub-directory per rendition
  * @param renditions     the planned ladder, tallest first
- * @param hasAudio       whether to carry the first audio stream into every rendition
+ * @param source         the streams to read and the picture filters shared by every rendition
  * @param segmentSeconds HLS segment length; keyframes are forced on segment boundaries
  * @param threads        the container's CPU share for this job (decoder, filters and encoders)
  * @param preset         x264 preset, validated against the known list at start
  */
-public record HlsCommand(Path ffmpeg, Path input, Path outputDir, List<Rendition> renditions, boolean hasAudio,
+public record HlsCommand(Path ffmpeg, Path input, Path outputDir, List<Rendition> renditions, SourcePlan source,
                          int segmentSeconds, int threads, String preset) {
     public static final String MASTER_PLAYLIST = "master.m3u8";
     public static final String MEDIA_PLAYLIST = "index.m3u8";
@@ -30,6 +30,7 @@ public record HlsCommand(Path ffmpeg, Path input, Path outputDir, List<Rendition
 
     public HlsCommand {
         Objects.requireNonNull(ffmpeg);
+        Objects.requireNonNull(source);
         renditions = List.copyOf(renditions);
         if (renditions.isEmpty()) {
             throw new IllegalArgumentException("no renditions");
@@ -53,21 +54,24 @@ public record HlsCommand(Path ffmpeg, Path input, Path outputDir, List<Rendition
         for (int i = 0; i < renditions.size(); i++) {
             a.add("-map");
             a.add("[v" + i + "]");
-            if (hasAudio) {
+            if (source.hasAudio()) {
                 a.add("-map");
-                a.add("0:a:0");
+                a.add("0:" + source.audioStream().getAsInt());
             }
         }
         a.addAll(List.of("-c:v", "libx264", "-preset", preset, "-profile:v", "high", "-pix_fmt", "yuv420p",
                 // Every segment starts on a keyframe, so renditions switch cleanly at segment boundaries.
                 "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*" + segmentSeconds + ")"));
+        if (source.tagBt709()) {
+            a.addAll(List.of("-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709"));
+        }
         for (int i = 0; i < renditions.size(); i++) {
             Rendition r = renditions.get(i);
             a.addAll(List.of("-b:v:" + i, String.valueOf(r.videoBitrate()),
                     "-maxrate:v:" + i, String.valueOf(LadderPlanner.maxRateOf(r)),
                     "-bufsize:v:" + i, String.valueOf(LadderPlanner.bufferSizeOf(r))));
         }
-        if (hasAudio) {
+        if (source.hasAudio()) {
             a.addAll(List.of("-c:a", "aac", "-ac", "2", "-ar", "48000"));
             for (int i = 0; i < renditions.size(); i++) {
                 a.addAll(List.of("-b:a:" + i, String.valueOf(renditions.get(i).audioBitrate())));
@@ -86,9 +90,16 @@ public record HlsCommand(Path ffmpeg, Path input, Path outputDir, List<Rendition
         return List.copyOf(a);
     }
 
-    /** Decode once, split, scale each branch: {@code [0:v:0]split=2[s0][s1];[s0]scale=1280:720,setsar=1[v0];...}. */
+    /**
+     * Decode once, apply the shared filters, split, scale each branch:
+     * {@code [0:0]bwdif=...,split=2[s0][s1];[s0]scale=1280:720,setsar=1[v0];...}.
+     */
     String filterGraph() {
-        StringBuilder g = new StringBuilder("[0:v:0]split=").append(renditions.size());
+        StringBuilder g = new StringBuilder("[0:").append(source.videoStream()).append(']');
+        for (String f : source.filters()) {
+            g.append(f).append(',');
+        }
+        g.append("split=").append(renditions.size());
         for (int i = 0; i < renditions.size(); i++) {
             g.append("[s").append(i).append(']');
         }
@@ -104,7 +115,7 @@ public record HlsCommand(Path ffmpeg, Path input, Path outputDir, List<Rendition
     String streamMap() {
         List<String> entries = new ArrayList<>();
         for (int i = 0; i < renditions.size(); i++) {
-            entries.add("v:" + i + (hasAudio ? ",a:" + i : "") + ",name:" + renditions.get(i).name());
+            entries.add("v:" + i + (source.hasAudio() ? ",a:" + i : "") + ",name:" + renditions.get(i).name());
         }
         return String.join(" ", entries);
     }

@@ -18,6 +18,8 @@ public final class StderrSummary {
         List<String> lines = stderrTail.strip().lines()
                 .map(l -> l.replaceFirst("^\\[[^\\]]*@ 0x[0-9a-f]+\\]\\s*", ""))
                 .map(l -> l.replaceFirst("^(file:)?/\\S*: ", ""))
+                // Our demuxer whitelist is an internal setting, not part of the reason (docs/video.md: "Safety").
+                .map(l -> l.replaceAll("whitelist '[^']*'", "whitelist"))
                 .map(String::strip)
                 .filter(l -> !l.isEmpty())
                 .toList();

@@ -8,9 +8,11 @@ import java.util.Locale;
  * One JPEG frame from the source. Built only from numbers and scratch paths, like {@link HlsCommand}.
  *
  * @param atSeconds seek position (already clamped into the video by the caller)
+ * @param source    the video stream and the picture filters the renditions get (deinterlacing, tone mapping), so
+ *                  the thumbnail looks like the video
  */
 public record ThumbnailCommand(Path ffmpeg, Path input, Path output, double atSeconds, int width, int height,
-                               int threads) {
+                               int threads, SourcePlan source) {
     public static final String FILE_NAME = "thumbnail.jpg";
 
     public List<String> arguments() {
@@ -22,8 +24,10 @@ public record ThumbnailCommand(Path ffmpeg, Path input, Path output, double atSe
                 // Seeking before -i jumps to the nearest keyframe instead of decoding everything up to the frame.
                 "-ss", String.format(Locale.ROOT, "%.3f", atSeconds),
                 "-i", "file:" + input,
+                "-map", "0:" + source.videoStream(),
                 "-frames:v", "1",
-                "-vf", "scale=" + width + ":" + height + ",setsar=1",
+                "-vf", String.join(",", source.filters()) + (source.filters().isEmpty() ? "" : ",")
+                        + "scale=" + width + ":" + height + ",setsar=1",
                 "-q:v", "3",
                 "-threads", t,
                 "-f", "image2", "-update", "1",

@@ -14,9 +14,4 @@ public record Rendition(String name, int width, int height, long videoBitrate, l
             throw new IllegalArgumentException("rendition names are <height>p: " + name);
         }
     }
-
-    /** HLS BANDWIDTH-style peak estimate: the encoder's maxrate plus audio. */
-    public long peakBitrate() {
-        return LadderPlanner.maxRate(videoBitrate) + audioBitrate;
-    }
 }

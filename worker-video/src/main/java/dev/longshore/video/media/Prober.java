@@ -13,14 +13,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads an input's streams and duration with ffprobe, and refuses inputs the worker will not transcode. */
 public final class Prober {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** ffprobe's JSON for a normal file is a few KiB; a file claiming thousands of streams is not a video upload. */
     private static final long MAX_PROBE_OUTPUT = 4L << 20;
+    /** ffprobe's refusal of a demuxer: {@code [mp3 @ 0x55c6...] Format not on whitelist '...'}. */
+    private static final Pattern NOT_ON_WHITELIST = Pattern.compile("\\[([A-Za-z0-9_,]+) @ 0x[0-9a-f]+\\] Format not on whitelist");
 
     private final Path ffprobe;
     private final Duration timeout;
@@ -36,7 +43,7 @@ public final class Prober {
     List<String> command(Path input) {
         return List.of(ffprobe.toString(), "-v", "error", "-hide_banner",
                 "-protocol_whitelist", InputFormats.PROTOCOL_WHITELIST,
-                "-format_whitelist", InputFormats.FORMAT_WHITELIST,
+                "-format_whitelist", InputFormats.PROBE_FORMAT_WHITELIST,
                 "-print_format", "json", "-show_format", "-show_streams",
                 "file:" + input.toAbsolutePath());
     }
@@ -61,6 +68,12 @@ public final class Prober {
             }
         }
         if (outcome.exitCode() != 0) {
+            Matcher refused = NOT_ON_WHITELIST.matcher(outcome.stderrTail());
+            if (refused.find()) {
+                // The whitelist is ours to keep; the sender needs to know which kinds of file are read.
+                throw new PermanentFailure("input_unreadable", "the input is " + refused.group(1)
+                        + ", which is not a container the worker reads (" + InputFormats.DESCRIPTION + ")");
+            }
             throw new PermanentFailure("input_unreadable", "ffprobe cannot read the input: "
                     + StderrSummary.of(outcome.stderrTail(), "exit code " + outcome.exitCode()));
         }
@@ -78,18 +91,19 @@ public final class Prober {
 
     MediaInfo interpret(JsonNode root) throws PermanentFailure {
         JsonNode video = null;
-        boolean audio = false;
+        List<JsonNode> audio = new ArrayList<>();
         for (JsonNode s : root.path("streams")) {
             String type = s.path("codec_type").asText();
             boolean attachedPicture = s.path("disposition").path("attached_pic").asInt(0) == 1;
             if ("video".equals(type) && !attachedPicture && video == null) {
                 video = s;
             } else if ("audio".equals(type)) {
-                audio = true;
+                audio.add(s);
             }
         }
         if (video == null) {
-            throw new PermanentFailure("no_video_stream", "the input has no video stream");
+            throw new PermanentFailure("no_video_stream", audio.isEmpty() ? "the input has no video stream"
+                    : "the input has no video stream, only audio");
         }
         int width = video.path("width").asInt(0);
         int height = video.path("height").asInt(0);
@@ -104,7 +118,7 @@ public final class Prober {
             throw new PermanentFailure("input_unreadable", "the input's duration is unknown (a live or truncated stream?)");
         }
         if (duration > maxDuration.toMillis() / 1000.0) {
-            throw new PermanentFailure("input_too_long", String.format(java.util.Locale.ROOT,
+            throw new PermanentFailure("input_too_long", String.format(Locale.ROOT,
                     "the input is %.1fs long; WORKER_VIDEO_MAX_DURATION allows %ds", duration, maxDuration.toSeconds()));
         }
         double sar = ratio(video.path("sample_aspect_ratio").asText(""));
@@ -121,7 +135,55 @@ public final class Prober {
             fps = ratio(video.path("r_frame_rate").asText(""));
         }
         return new MediaInfo(duration, width, height, fps > 0 ? fps : 0, video.path("codec_name").asText("unknown"),
-                audio, root.path("format").path("format_name").asText("unknown"));
+                root.path("format").path("format_name").asText("unknown"), streams(video, audio), picture(video));
+    }
+
+    /**
+     * The audio stream a player would pick, the one flagged default, else the first; the others are listed so the
+     * manifest can say what was left out (docs/video.md: "Output").
+     */
+    private static MediaInfo.Streams streams(JsonNode video, List<JsonNode> audio) {
+        JsonNode chosen = audio.stream().filter(a -> a.path("disposition").path("default").asInt(0) == 1)
+                .findFirst().orElse(audio.isEmpty() ? null : audio.getFirst());
+        List<String> dropped = new ArrayList<>();
+        for (JsonNode a : audio) {
+            if (a != chosen) {
+                dropped.add(describeAudio(a));
+            }
+        }
+        return new MediaInfo.Streams(video.path("index").asInt(0),
+                chosen == null ? OptionalInt.empty() : OptionalInt.of(chosen.path("index").asInt()), dropped);
+    }
+
+    private static String describeAudio(JsonNode a) {
+        StringBuilder d = new StringBuilder("stream ").append(a.path("index").asInt()).append(": ")
+                .append(a.path("codec_name").asText("unknown"));
+        int channels = a.path("channels").asInt(0);
+        if (channels > 0) {
+            d.append(", ").append(channels).append(channels == 1 ? " channel" : " channels");
+        }
+        String language = a.path("tags").path("language").asText("");
+        if (!language.isEmpty() && !language.equals("und")) {
+            d.append(", ").append(safe(language));
+        }
+        String title = a.path("tags").path("title").asText("");
+        if (!title.isEmpty()) {
+            d.append(", \"").append(safe(title)).append('"');
+        }
+        return d.toString();
+    }
+
+    /** Tags are the uploader's text: printable characters only, and short, before they reach the manifest. */
+    private static String safe(String tag) {
+        String printable = tag.codePoints().filter(c -> c >= 0x20 && c != 0x7f && !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return printable.length() <= 40 ? printable : printable.substring(0, 40) + "...";
+    }
+
+    private static MediaInfo.Picture picture(JsonNode video) {
+        return new MediaInfo.Picture(video.path("field_order").asText("unknown"),
+                video.path("color_transfer").asText("unknown"), video.path("color_primaries").asText("unknown"),
+                video.path("pix_fmt").asText("unknown"));
     }
 
     private static int rotation(JsonNode video) {

@@ -32,8 +32,8 @@ public final class Manifest {
      * @throws IncompleteOutputException when a playlist or its segments are missing
      */
     public static ObjectNode write(Path staged, String jobId, String input, MediaInfo source, int segmentSeconds,
-                                   List<Rendition> renditions, Optional<Thumbnail> thumbnail, Instant createdAt)
-            throws IOException, IncompleteOutputException {
+                                   List<Rendition> renditions, Optional<Thumbnail> thumbnail, List<String> notes,
+                                   Instant createdAt) throws IOException, IncompleteOutputException {
         ObjectNode m = JSON.createObjectNode();
         m.put("version", VERSION);
         m.put("jobId", jobId);
@@ -83,6 +83,9 @@ public final class Manifest {
             e.put("playlist", r.name() + "/" + HlsCommand.MEDIA_PLAYLIST);
             e.put("segments", segments.size());
             e.put("sizeBytes", size);
+            Playlists.Measured measured = Playlists.measure(playlist);
+            e.put("bandwidth", measured.peakBitsPerSecond());
+            e.put("averageBandwidth", measured.averageBitsPerSecond());
         }
         if (thumbnail.isPresent()) {
             Thumbnail t = thumbnail.get();
@@ -95,6 +98,11 @@ public final class Manifest {
             th.put("sizeBytes", size);
         }
         m.put("totalSizeBytes", total);
+        if (!notes.isEmpty()) {
+            // What the worker changed or left out (deinterlaced, tone-mapped, audio streams not carried, no thumbnail).
+            ArrayNode n = m.putArray("notes");
+            notes.forEach(n::add);
+        }
         Files.write(staged.resolve(OutputLayout.MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
         return m;
     }

@@ -38,4 +38,9 @@ public final class FileRoots {
     public boolean allows(Path path) {
         return roots.allows(path);
     }
+
+    /** Whether a real path (every link already resolved, as {@link Path#toRealPath} gives it) is under a root. */
+    public boolean allowsReal(Path real) {
+        return roots.allowsReal(real);
+    }
 }

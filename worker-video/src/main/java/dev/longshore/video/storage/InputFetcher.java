@@ -27,21 +27,24 @@ public final class InputFetcher {
     private final HttpFetcher http;
     private final long maxBytes;
     private final Duration downloadTimeout;
+    private final FileRoots fileRoots;
 
     /**
      * @param downloadTimeout the whole http(s) download, last byte included (the fetcher's stall timeout
      *                        ends a download that stops sending much sooner)
+     * @param fileRoots       WORKER_VIDEO_FILE_ROOTS, checked on the real path of a file:// input as it is linked
      */
-    public InputFetcher(S3Storage s3, HttpFetcher http, long maxBytes, Duration downloadTimeout) {
+    public InputFetcher(S3Storage s3, HttpFetcher http, long maxBytes, Duration downloadTimeout, FileRoots fileRoots) {
         this.s3 = s3;
         this.http = http;
         this.maxBytes = maxBytes;
         this.downloadTimeout = downloadTimeout;
+        this.fileRoots = fileRoots;
     }
 
     public void fetch(Location input, Path target) throws JobFailure, IOException, InterruptedException {
         switch (input) {
-            case FileLocation f -> link(f, target);
+            case FileLocation f -> FileInputs.link(f, target, fileRoots, maxBytes);
             case S3Location o -> s3.download(o, target, maxBytes);
             case HttpLocation h -> download(h, target);
         }
@@ -73,20 +76,4 @@ public final class InputFetcher {
         return new PermanentFailure("input_http_" + status, reason);
     }
 
-    private void link(FileLocation from, Path target) throws PermanentFailure, IOException {
-        Path source = from.path();
-        // A regular file only: a FIFO or device (/dev/zero, /dev/stdin) would never end or would block.
-        if (!Files.isRegularFile(source)) {
-            throw new PermanentFailure("input_not_found", from.display() + " is not a regular file");
-        }
-        if (!Files.isReadable(source)) {
-            throw new PermanentFailure("input_forbidden", from.display() + " is not readable by the worker");
-        }
-        long size = Files.size(source);
-        if (size > maxBytes) {
-            throw new PermanentFailure("input_too_large", from.display() + " is " + size
-                    + " bytes; " + SIZE_SETTING + " allows " + maxBytes);
-        }
-        Files.createSymbolicLink(target, source);
-    }
 }

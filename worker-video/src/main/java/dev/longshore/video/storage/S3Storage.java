@@ -54,9 +54,28 @@ public final class S3Storage implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Refuses a bucket outside WORKER_VIDEO_S3_BUCKETS before any request is made (docs/video.md: "Safety").
+     *
+     * @param role {@code input} or {@code output}: the failure is {@code input_forbidden} or {@code output_forbidden}
+     */
+    public void checkAllowed(String role, S3Location location) throws PermanentFailure {
+        if (!settings.allows(location.bucket())) {
+            throw new PermanentFailure(role + "_forbidden", role + " bucket " + location.bucket() + " is not in "
+                    + S3Settings.BUCKETS_VARIABLE);
+        }
+    }
+
+    /** WORKER_VIDEO_S3_EXPECTED_OWNER for ExpectedBucketOwner; null (not sent) when unset. */
+    private String owner() {
+        return settings.expectedOwner().orElse(null);
+    }
+
     /** Downloads an object into {@code target}, refusing one larger than {@code maxBytes}. */
     public void download(S3Location from, Path target, long maxBytes) throws JobFailure, IOException {
-        try (ResponseInputStream<GetObjectResponse> in = client().getObject(b -> b.bucket(from.bucket()).key(from.key()))) {
+        checkAllowed("input", from);
+        try (ResponseInputStream<GetObjectResponse> in = client().getObject(b -> b.bucket(from.bucket()).key(from.key())
+                .expectedBucketOwner(owner()))) {
             Long length = in.response().contentLength();
             if (length != null && length > maxBytes) {
                 in.abort();
@@ -75,8 +94,9 @@ public final class S3Storage implements AutoCloseable {
 
     /** The object's bytes, or empty when it does not exist. */
     public Optional<byte[]> readIfExists(S3Location location, int maxBytes) throws JobFailure {
+        checkAllowed("output", location);
         try (ResponseInputStream<GetObjectResponse> in = client().getObject(b -> b.bucket(location.bucket())
-                .key(location.key()))) {
+                .key(location.key()).expectedBucketOwner(owner()))) {
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
                 in.abort();
@@ -103,13 +123,15 @@ public final class S3Storage implements AutoCloseable {
 
     /** Uploads a file; in parts when it is at least the multipart threshold. */
     public void upload(Path file, S3Location to, String contentType) throws JobFailure, IOException {
+        checkAllowed("output", to);
         long size = Files.size(file);
         S3Client s3 = client();
         try {
             if (size >= settings.multipartThreshold()) {
                 uploadInParts(s3, file, size, to, contentType);
             } else {
-                s3.putObject(b -> b.bucket(to.bucket()).key(to.key()).contentType(contentType),
+                s3.putObject(b -> b.bucket(to.bucket()).key(to.key()).contentType(contentType)
+                        .expectedBucketOwner(owner()),
                         RequestBody.fromFile(file));
             }
         } catch (NoSuchBucketException e) {
@@ -123,7 +145,8 @@ public final class S3Storage implements AutoCloseable {
 
     private void uploadInParts(S3Client s3, Path file, long size, S3Location to, String contentType)
             throws IOException {
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(to.bucket()).key(to.key()).contentType(contentType))
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(to.bucket()).key(to.key()).contentType(contentType)
+                        .expectedBucketOwner(owner()))
                 .uploadId();
         List<CompletedPart> parts = new ArrayList<>();
         boolean completed = false;
@@ -138,25 +161,27 @@ public final class S3Storage implements AutoCloseable {
                 }
                 int partNumber = number;
                 UploadPartResponse r = s3.uploadPart(b -> b.bucket(to.bucket()).key(to.key()).uploadId(uploadId)
-                        .partNumber(partNumber).contentLength((long) part.length), RequestBody.fromBytes(part));
+                        .partNumber(partNumber).contentLength((long) part.length).expectedBucketOwner(owner()),
+                        RequestBody.fromBytes(part));
                 parts.add(CompletedPart.builder().partNumber(partNumber).eTag(r.eTag()).build());
                 remaining -= part.length;
                 number++;
             }
             s3.completeMultipartUpload(b -> b.bucket(to.bucket()).key(to.key()).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts)));
+                    .multipartUpload(m -> m.parts(parts)).expectedBucketOwner(owner()));
             completed = true;
             log.debug("uploaded {} in {} parts", to.display(), parts.size());
         } finally {
             if (!completed) {
-                abort(s3, to, uploadId);
+                abort(s3, to, uploadId, owner());
             }
         }
     }
 
-    private static void abort(S3Client s3, S3Location to, String uploadId) {
+    private static void abort(S3Client s3, S3Location to, String uploadId, String owner) {
         try {
-            s3.abortMultipartUpload(b -> b.bucket(to.bucket()).key(to.key()).uploadId(uploadId));
+            s3.abortMultipartUpload(b -> b.bucket(to.bucket()).key(to.key()).uploadId(uploadId)
+                    .expectedBucketOwner(owner));
         } catch (SdkException e) {
             // The bucket's lifecycle rule for incomplete uploads is the backstop; say so once here.
             log.warn("could not abort multipart upload {} of {}: {}", uploadId, to.display(), e.toString());

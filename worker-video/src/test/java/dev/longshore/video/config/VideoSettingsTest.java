@@ -129,4 +129,27 @@ class VideoSettingsTest {
         assertEquals("http://127.0.0.1:9001", settings(1, 2, "AWS_ENDPOINT_URL", "http://127.0.0.1:9000",
                 "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9001").s3().endpoint().orElseThrow().toString());
     }
+
+    @Test
+    void s3BucketAllowListAndExpectedOwnerAreRead() {
+        VideoSettings s = settings(1, 2, "WORKER_VIDEO_S3_BUCKETS", " uploads, media ",
+                "WORKER_VIDEO_S3_EXPECTED_OWNER", "111122223333");
+        assertEquals(java.util.Set.of("uploads", "media"), s.s3().buckets());
+        assertTrue(s.s3().allows("media") && !s.s3().allows("elsewhere"));
+        assertEquals("111122223333", s.s3().expectedOwner().orElseThrow());
+        VideoSettings unset = settings(1, 2);
+        assertTrue(unset.s3().allows("anything") && unset.s3().expectedOwner().isEmpty(), "unset: any bucket");
+    }
+
+    @Test
+    void invalidBucketNamesAndOwnersNameTheVariable() {
+        ConfigException bucket = assertThrows(ConfigException.class,
+                () -> settings(1, 2, "WORKER_VIDEO_S3_BUCKETS", "media,s3://uploads"));
+        assertEquals("WORKER_VIDEO_S3_BUCKETS", bucket.variable());
+        assertTrue(bucket.getMessage().contains("'s3://uploads' is not one"), bucket.getMessage());
+        assertEquals("WORKER_VIDEO_S3_BUCKETS", assertThrows(ConfigException.class,
+                () -> settings(1, 2, "WORKER_VIDEO_S3_BUCKETS", " , ")).variable());
+        assertEquals("WORKER_VIDEO_S3_EXPECTED_OWNER", assertThrows(ConfigException.class,
+                () -> settings(1, 2, "WORKER_VIDEO_S3_EXPECTED_OWNER", "arn:aws:iam::111122223333:root")).variable());
+    }
 }

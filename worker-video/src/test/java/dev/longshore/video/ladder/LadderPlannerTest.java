@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class LadderPlannerTest {
 
     private static MediaInfo source(int width, int height) {
-        return new MediaInfo(10, width, height, 25, "h264", true, "mov");
+        return MediaInfo.of(10, width, height, 25, "h264", true, "mov");
     }
 
     private static List<String> names(List<Rendition> ladder) {
@@ -44,9 +44,48 @@ class LadderPlannerTest {
         assertEquals(List.of("426x240", "256x144"), names(ladder));
     }
 
+    /** Before: 608x1080, 406x720, 270x480, 202x360 (rungs by height gave a phone video 31% of its pixels). */
     @Test
-    void portraitSourceKeepsItsShapeWithEvenWidths() {
-        assertEquals(List.of("406x720", "270x480", "202x360"),
-                names(LadderPlanner.plan(Optional.empty(), source(1080, 1920)).subList(1, 4)));
+    void portraitPhoneVideoFillsEachRungsBoxTurnedUpright() {
+        List<Rendition> ladder = LadderPlanner.plan(Optional.empty(), source(1080, 1920));
+        assertEquals(List.of("1080x1920", "720x1280", "480x854", "360x640"), names(ladder));
+        assertEquals(List.of("1080p", "720p", "480p", "360p"), ladder.stream().map(Rendition::name).toList());
+        assertEquals(5_000_000, ladder.getFirst().videoBitrate());
+    }
+
+    /** Before: 1728x720 at the top (the 1080 rung dropped because 800 lines are fewer than 1080). */
+    @Test
+    void widescreenFilmKeepsItsFullWidthInTheTopRung() {
+        assertEquals(List.of("1920x800", "1280x534", "854x356", "640x266"),
+                names(LadderPlanner.plan(Optional.empty(), source(1920, 800))));
+    }
+
+    /** Before: 853x479 lost the 480 rung and got only 642x360. */
+    @Test
+    void sourceJustUnderARungKeepsThatRungAtItsOwnSize() {
+        List<Rendition> ladder = LadderPlanner.plan(Optional.empty(), source(853, 479));
+        assertEquals(List.of("852x478", "640x360"), names(ladder));
+        assertEquals("480p", ladder.getFirst().name());
+        assertEquals(List.of("1916x1076", "1280x718", "854x480", "640x360"),
+                names(LadderPlanner.plan(Optional.empty(), source(1916, 1076))));
+    }
+
+    @Test
+    void sourceClearlyBetweenTwoRungsDoesNotClaimTheLargerOne() {
+        assertEquals(List.of("1280x568", "854x380", "640x284"),
+                names(LadderPlanner.plan(Optional.empty(), source(1800, 800))));
+    }
+
+    @Test
+    void squareSourceFitsTheShortSideOfTheBox() {
+        assertEquals(List.of("1080x1080", "720x720", "480x480", "360x360"),
+                names(LadderPlanner.plan(Optional.empty(), source(1080, 1080))));
+    }
+
+    @Test
+    void smallPortraitSourceGetsOneRenditionNamedByItsShortSide() {
+        List<Rendition> ladder = LadderPlanner.plan(Optional.empty(), source(200, 356));
+        assertEquals(List.of("200x356"), names(ladder));
+        assertEquals("200p", ladder.getFirst().name());
     }
 }

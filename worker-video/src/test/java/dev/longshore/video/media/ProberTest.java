@@ -57,6 +57,48 @@ class ProberTest {
         assertEquals("no_video_stream", f.code());
     }
 
+    /** Before: input_unreadable, the reason quoting the worker's internal demuxer whitelist. */
+    @Test
+    void mp3IsAudioOnlyNotUnreadable() throws Exception {
+        PermanentFailure f = assertThrows(PermanentFailure.class, () -> probe(TestClips.mp3()));
+        assertEquals("no_video_stream", f.code());
+        assertFalse(f.reason().contains("whitelist") || f.reason().contains("yuv4mpegpipe"), f.reason());
+    }
+
+    @Test
+    void refusedContainerIsNamedWithoutTheInternalWhitelist() throws Exception {
+        Path wave = TestClips.generate("tone-1s.voc", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000",
+                "-t", "1", "-c:a", "pcm_u8");
+        PermanentFailure f = assertThrows(PermanentFailure.class, () -> probe(wave));
+        assertEquals("input_unreadable", f.code());
+        assertTrue(f.reason().contains("voc") && f.reason().contains("Matroska"), f.reason());
+        assertFalse(f.reason().contains("whitelist") || f.reason().contains("yuv4mpegpipe"), f.reason());
+    }
+
+    /** Before: the first audio stream (silent, not default) was transcoded and the other was dropped unnoted. */
+    @Test
+    void defaultAudioStreamIsChosenAndTheOthersListed() throws Exception {
+        MediaInfo info = probe(TestClips.defaultAudioSecond());
+        assertEquals(0, info.streams().video());
+        assertEquals(2, info.streams().audio().orElseThrow());
+        assertEquals(1, info.streams().droppedAudio().size());
+        assertTrue(info.streams().droppedAudio().getFirst().startsWith("stream 1: aac, 2 channels, fra"),
+                info.streams().droppedAudio().toString());
+    }
+
+    @Test
+    void interlacedAndHdrSourcesAreRecognised() throws Exception {
+        MediaInfo interlaced = probe(TestClips.interlaced());
+        assertEquals("tt", interlaced.picture().fieldOrder());
+        assertTrue(interlaced.picture().interlaced());
+        assertTrue(interlaced.picture().hdr().isEmpty());
+        MediaInfo hlg = probe(TestClips.hlg());
+        assertEquals("HLG", hlg.picture().hdr().orElseThrow());
+        assertEquals("bt2020", hlg.picture().primaries());
+        assertFalse(hlg.picture().interlaced());
+        assertFalse(probe(TestClips.clip(426, 240, 2, true)).picture().interlaced());
+    }
+
     @Test
     void inputLongerThanTheLimitIsRefused() throws Exception {
         Prober strict = new Prober(Path.of("ffprobe"), Duration.ofSeconds(30), Duration.ofSeconds(1));

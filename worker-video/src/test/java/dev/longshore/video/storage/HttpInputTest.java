@@ -105,7 +105,7 @@ class HttpInputTest {
                 SocketConnector.withDefaultTrust(), Throttle.NONE,
                 new HttpFetcher.Options(FailureCodes.INPUT, HttpFetcher.DEFAULT_MAX_REDIRECTS, stall));
         fetchers.add(http);
-        return new InputFetcher(null, http, maxBytes, GENEROUS);
+        return new InputFetcher(null, http, maxBytes, GENEROUS, FileRoots.any());
     }
 
     private InputFetcher listed() {
