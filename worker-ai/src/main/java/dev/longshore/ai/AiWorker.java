@@ -13,6 +13,7 @@ import dev.longshore.ai.result.ResultPublisher;
 import dev.longshore.ai.runner.InputFetcher;
 import dev.longshore.ai.runner.JobSweeper;
 import dev.longshore.ai.runner.JobsDirectory;
+import dev.longshore.ai.runner.ParentProtection;
 import dev.longshore.ai.runner.ProcessRunner;
 import dev.longshore.ai.task.TaskFileException;
 import dev.longshore.ai.task.TaskRegistry;
@@ -76,6 +77,10 @@ public final class AiWorker implements WorkerDefinition {
         AiConfig ai = AiConfig.from(config.env());
         // Tasks run in their own process group, started through setsid (README "Signals, states and exit codes").
         ProcessSupervisor.requireSetsid();
+        // Tasks run as this user: they must not read this process's environment or memory (docs/security.md).
+        if (ParentProtection.apply()) {
+            log.info("Worker process marked not dumpable: tasks cannot read its /proc environ or memory");
+        }
         TaskRegistry tasks = tasks(ai);
         JobsDirectory jobs = jobs(ai);
         log.info("AI worker configuration {}, tasks {}", ai.describe(), tasks.names());
