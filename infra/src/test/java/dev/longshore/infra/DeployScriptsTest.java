@@ -361,7 +361,7 @@ class DeployScriptsTest {
         assertEquals(List.of("stdin-password-ok"), sandbox.calls("docker-login-stdin"));
         String registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/longshore/video";
         assertTrue(docker.contains("buildx build --builder longshore --platform linux/arm64,linux/amd64 --file "
-                + Sandbox.REPO_ROOT.resolve("worker-video/Dockerfile") + " --tag " + registry + ":t1 --tag "
+                + Sandbox.REPO_ROOT.resolve("docker/worker.Dockerfile") + " --target video --tag " + registry + ":t1 --tag "
                 + registry + ":latest --push " + Sandbox.REPO_ROOT), docker.toString());
         assertEquals(2, docker.stream().filter(c -> c.startsWith("buildx build")).count());
         assertFalse(String.join("\n", docker).contains("ecr-token-xyz"));
@@ -384,8 +384,8 @@ class DeployScriptsTest {
         Sandbox.Result r = run("build-images", "--tag", "local", "ai");
 
         assertEquals(0, r.exitCode(), r.output());
-        assertEquals(List.of("buildx build --load --file " + Sandbox.REPO_ROOT.resolve("worker-ai/Dockerfile")
-                + " --tag longshore/ai:local " + Sandbox.REPO_ROOT), sandbox.calls("docker").stream()
+        assertEquals(List.of("buildx build --load --file " + Sandbox.REPO_ROOT.resolve("docker/worker.Dockerfile")
+                + " --target ai --tag longshore/ai:local " + Sandbox.REPO_ROOT), sandbox.calls("docker").stream()
                 .filter(c -> c.startsWith("buildx build")).toList());
     }
 }
