@@ -8,7 +8,8 @@
 #   2. the env file: stack defaults, then the SSM parameter's .env text, then the values the stack owns;
 #      written readable by root only and never printed
 #   3. ECR login, docker pull, docker run --restart on-failure (exit 1 = "restart me") with a stop timeout
-#      longer than the drain, CPU and memory limits, GPU flags for the GPU flavour, logs to CloudWatch Logs
+#      longer than the drain, CPU, memory and process limits, no capabilities, a read-only root file system,
+#      GPU flags for the GPU flavour, logs to CloudWatch Logs
 #   4. this script's log and a final `docker ps -a` shipped to CloudWatch Logs (stream <instance-id>/user-data),
 #      so "the instance is up but the container is not" can be diagnosed from the console.
 # Never add `set -x`: the env file holds secrets.
@@ -26,7 +27,8 @@ LONGSHORE_* variables that the stack puts in front of this script:
             LONGSHORE_DRAIN_TIMEOUT (30s) LONGSHORE_LIFECYCLE_DRAIN_TIMEOUT (15m) LONGSHORE_GPU (false)
             LONGSHORE_DEFAULT_ENV (space-separated KEY=VALUE defaults) LONGSHORE_RETRY_ATTEMPTS (8)
             LONGSHORE_RETRY_MAX_DELAY (60 s) LONGSHORE_HEALTH_WAIT (240 s) LONGSHORE_STOP_MARGIN (30 s)
-            LONGSHORE_MEMORY_RESERVE_MIB (256) LONGSHORE_ROOT (prefix of every file written; tests only)
+            LONGSHORE_MEMORY_RESERVE_MIB (256) LONGSHORE_PIDS_LIMIT (1024) LONGSHORE_TMP_MIB (256)
+            LONGSHORE_ROOT (prefix of every file written; tests only)
 USAGE
 }
 case "${1:-}" in
@@ -55,6 +57,11 @@ max_delay=${LONGSHORE_RETRY_MAX_DELAY:-60}
 health_wait=${LONGSHORE_HEALTH_WAIT:-240}
 stop_margin=${LONGSHORE_STOP_MARGIN:-30}
 memory_reserve_mib=${LONGSHORE_MEMORY_RESERVE_MIB:-256}
+# Threads and processes in the container: the JVM's threads (pollers, job threads, SDK and health server) plus
+# ffmpeg or task processes, with room for both; a fork bomb stops here instead of taking the instance.
+pids_limit=${LONGSHORE_PIDS_LIMIT:-1024}
+# The JVM's scratch (user.home, JNA's native library) and tasks' temporary files; counted in the memory limit.
+tmp_mib=${LONGSHORE_TMP_MIB:-256}
 container=longshore-$worker
 
 root=${LONGSHORE_ROOT:-}
@@ -290,11 +297,22 @@ retry "pulling $image" run_logged docker pull "$image"
 mem_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
 memory_mib=$((mem_kib / 1024 - memory_reserve_mib))
 if [ "$memory_mib" -lt 256 ]; then memory_mib=256; fi
+# Hostile input (README "Hostile input"): a message may drive ffmpeg or a task into misbehaving, so the container
+# gets no capabilities and no way to gain privileges, a bounded number of processes and threads (java's threads
+# count too), and a read-only root file system with two writable places: /tmp (tmpfs) and /work (a volume that
+# survives container restarts, so an AI task's STATE_DIR is kept). The image's tini is PID 1 (it reaps zombies
+# and passes SIGTERM on), so no --init: two inits would nest.
 run_args=(run --detach --name "$container"
   --restart on-failure
   --stop-timeout "$stop_timeout"
   --env-file "$env_file"
   --cpus "$cpus" --memory "${memory_mib}m"
+  --pids-limit "$pids_limit"
+  --cap-drop ALL
+  --security-opt no-new-privileges
+  --read-only
+  --tmpfs "/tmp:rw,nosuid,nodev,size=${tmp_mib}m"
+  --mount "type=volume,source=$container-work,target=/work"
   --publish "127.0.0.1:$health_port:$health_port"
   --log-driver awslogs
   --log-opt "awslogs-region=$region"

@@ -13,10 +13,15 @@ die() {
   exit 1
 }
 
-# Exit code 2 for a wrong command line, with the hint to --help.
+# Exit code 2 for a wrong command line: one line naming the mistake, then the script's synopsis (the first
+# line of its usage function) with the hint to --help.
 usage_error() {
   echo "error: $*" >&2
-  echo "run with --help for usage" >&2
+  if declare -F usage >/dev/null; then
+    echo "$(usage | head -n 1)  (--help for details)" >&2
+  else
+    echo "run with --help for usage" >&2
+  fi
   exit 2
 }
 

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Image build helpers shared by build-images and push-images; sourced after lib/aws.sh.
-# Each worker's image is built from the repository root with <worker>/Dockerfile: the jar is built inside
-# the image build (maven + JDK 21 stage), so no local JDK is needed for images.
+# Every worker's image is built from the repository root with docker/worker.Dockerfile, its target being the
+# worker's name (the stage that adds what that worker needs). The jars are built inside the image build
+# (maven + JDK 21 stage), so no local JDK is needed for images.
+
+# shellcheck disable=SC2034 # used by the scripts that source this file
+LONGSHORE_DOCKERFILE=docker/worker.Dockerfile
 
 # Fails early unless docker buildx is usable.
 need_buildx() {

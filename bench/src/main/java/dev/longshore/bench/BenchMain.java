@@ -27,6 +27,9 @@ public final class BenchMain {
     record Settings(Path root, Path java, List<String> jvmFlags, boolean quick, int repeats, int messages,
                     int sleepMessagesLowConcurrency, Duration idleSettle, Duration idleCpuWindow, List<String> only,
                     String profile) {
+        /** The peers Peer.all starts, by name (--only and --profile pick from these). */
+        static final List<String> PEERS = List.of("longshore", "raw-sdk-loop", "sqs-consumer", "sqs-consumer-batch",
+                "worker-messaging");
     }
 
     BenchMain(Settings s) throws IOException {
@@ -34,36 +37,105 @@ public final class BenchMain {
         this.logs = Files.createDirectories(s.root().resolve("bench/target/logs"));
     }
 
+    static final String USAGE = """
+            usage: scripts/bench [--quick] [--only PEER,...] [--profile PEER] [--replot TABLE.md PLOT.png]
+              --quick            a short run (under 5 minutes); the full run takes under 30 minutes
+              --only PEER,...    run only these peers: %s
+              --profile PEER     profile one peer instead of the benchmark
+              --replot MD PNG    redraw the throughput plot from a results table, then exit
+            """.formatted(String.join(",", Settings.PEERS));
+
+    /** A mistake on the command line: one line naming it, the synopsis, exit 2. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** What the command line asks for: a benchmark run, or a replot of a results table. */
+    record Command(Path root, boolean quick, List<String> only, String profile, Path replotTable, Path replotPng) {
+    }
+
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.print(USAGE);
+            return;
+        }
+        Command c;
+        try {
+            c = parse(args);
+        } catch (UsageException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println(USAGE.lines().findFirst().orElse("") + "  (--help for details)");
+            System.exit(2);
+            return;
+        }
+        if (c.replotTable() != null) {
+            List<String> names = new ArrayList<>();
+            Figures f = Report.fromMarkdown(Files.readAllLines(c.replotTable()), names);
+            new Report(f, names, null).plot(c.replotPng());
+            System.out.println("plotted " + c.replotPng());
+            return;
+        }
+        String flags = System.getenv().getOrDefault("LONGSHORE_JVM_FLAGS", "");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> jvmFlags = flags.isBlank() ? List.of() : Arrays.asList(flags.trim().split("\\s+"));
+        Path root = c.root();
+        List<String> only = c.only();
+        String profile = c.profile();
+        Settings settings = c.quick()
+                ? new Settings(root, java, jvmFlags, true, 1, 5_000, 400, Duration.ofSeconds(10), Duration.ofSeconds(20), only, profile)
+                : new Settings(root, java, jvmFlags, false, 3, 20_000, 2_000, Duration.ofSeconds(30), Duration.ofSeconds(60), only, profile);
+        new BenchMain(settings).run();
+    }
+
+    /** Reads the arguments; every mistake (unknown option, missing value, unknown peer, missing file) is a {@link UsageException}. */
+    static Command parse(String[] args) {
         Path root = Path.of(".").toAbsolutePath().normalize();
         boolean quick = false;
         List<String> only = List.of();
         String profile = null;
-        String flags = System.getenv().getOrDefault("LONGSHORE_JVM_FLAGS", "");
+        Path table = null;
+        Path png = null;
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
+            String arg = args[i];
+            switch (arg) {
                 case "--quick" -> quick = true;
-                case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
-                case "--only" -> only = Arrays.asList(args[++i].split(","));
-                case "--profile" -> profile = args[++i];
-                case "--replot" -> {
-                    Path table = Path.of(args[++i]);
-                    List<String> names = new ArrayList<>();
-                    Figures f = Report.fromMarkdown(Files.readAllLines(table), names);
-                    Path png = Path.of(args[++i]);
-                    new Report(f, names, null).plot(png);
-                    System.out.println("plotted " + png);
-                    return;
+                case "--root" -> root = Path.of(value(args, i++)).toAbsolutePath().normalize();
+                case "--only" -> {
+                    only = Arrays.asList(value(args, i++).split(","));
+                    only.forEach(p -> peer("--only", p));
                 }
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                case "--profile" -> profile = peer("--profile", value(args, i++));
+                case "--replot" -> {
+                    table = Path.of(value(args, i++));
+                    if (i + 1 >= args.length) {
+                        throw new UsageException("--replot needs two values: the results table and the PNG to write");
+                    }
+                    png = Path.of(args[++i]);
+                    if (!Files.isRegularFile(table)) {
+                        throw new UsageException("--replot " + table + ": no such file");
+                    }
+                }
+                default -> throw new UsageException(arg.startsWith("-") ? "unknown option " + arg
+                        : "unexpected argument \"" + arg + "\"");
             }
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> jvmFlags = flags.isBlank() ? List.of() : Arrays.asList(flags.trim().split("\\s+"));
-        Settings settings = quick
-                ? new Settings(root, java, jvmFlags, true, 1, 5_000, 400, Duration.ofSeconds(10), Duration.ofSeconds(20), only, profile)
-                : new Settings(root, java, jvmFlags, false, 3, 20_000, 2_000, Duration.ofSeconds(30), Duration.ofSeconds(60), only, profile);
-        new BenchMain(settings).run();
+        return new Command(root, quick, only, profile, table, png);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i + 1 >= args.length) {
+            throw new UsageException(args[i] + " needs a value");
+        }
+        return args[i + 1];
+    }
+
+    private static String peer(String option, String name) {
+        if (!Settings.PEERS.contains(name)) {
+            throw new UsageException(option + " \"" + name + "\": expected one of " + String.join(", ", Settings.PEERS));
+        }
+        return name;
     }
 
     void run() throws Exception {

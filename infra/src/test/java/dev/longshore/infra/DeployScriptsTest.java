@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -54,8 +55,33 @@ class DeployScriptsTest {
         Sandbox.Result r = run(script, "--frobnicate");
 
         assertEquals(2, r.exitCode(), r.output());
-        assertEquals("error: unknown option --frobnicate\nrun with --help for usage\n",
+        String synopsis = run(script, "--help").stdout().lines().findFirst().orElseThrow();
+        assertEquals("error: unknown option --frobnicate\n" + synopsis + "  (--help for details)\n",
                 r.stderr().replace("unknown argument", "unknown option"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "put-env       | --region                 | error: --region needs a value",
+        "put-env       | messaging                | error: expected WORKER and FILE",
+        "put-env       | --stack 9x messaging f   | error: stack name '9x' is invalid",
+        "deploy        | --template               | error: --template needs a file",
+        "deploy        | stray                    | error: expected KEY=VALUE, got 'stray'",
+        "synth         | --out                    | error: --out needs a file",
+        "build-images  | audio                    | error: unknown worker 'audio'",
+        "push-images   | --tag                    | error: --tag needs a value"})
+    void aBadValueIsOneLineAndTheSynopsisWithExitCodeTwo(String script, String args, String problem)
+            throws Exception {
+        Sandbox.Result r = run(script, args.split(" "));
+
+        assertEquals(2, r.exitCode(), r.output());
+        List<String> lines = r.stderr().lines().toList();
+        assertEquals(2, lines.size(), r.stderr());
+        assertTrue(lines.get(0).startsWith(problem), lines.get(0));
+        assertTrue(lines.get(1).startsWith("Usage: scripts/" + script + " ") && lines.get(1).endsWith("(--help for details)"),
+                lines.get(1));
+        assertFalse(r.output().contains("Exception") || r.output().contains("\tat "), r.output());
+        assertTrue(sandbox.calls("aws").isEmpty() && sandbox.calls("docker").isEmpty(), "a mistake calls nothing");
     }
 
     @ParameterizedTest
@@ -335,7 +361,7 @@ class DeployScriptsTest {
         assertEquals(List.of("stdin-password-ok"), sandbox.calls("docker-login-stdin"));
         String registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/longshore/video";
         assertTrue(docker.contains("buildx build --builder longshore --platform linux/arm64,linux/amd64 --file "
-                + Sandbox.REPO_ROOT.resolve("worker-video/Dockerfile") + " --tag " + registry + ":t1 --tag "
+                + Sandbox.REPO_ROOT.resolve("docker/worker.Dockerfile") + " --target video --tag " + registry + ":t1 --tag "
                 + registry + ":latest --push " + Sandbox.REPO_ROOT), docker.toString());
         assertEquals(2, docker.stream().filter(c -> c.startsWith("buildx build")).count());
         assertFalse(String.join("\n", docker).contains("ecr-token-xyz"));
@@ -358,8 +384,8 @@ class DeployScriptsTest {
         Sandbox.Result r = run("build-images", "--tag", "local", "ai");
 
         assertEquals(0, r.exitCode(), r.output());
-        assertEquals(List.of("buildx build --load --file " + Sandbox.REPO_ROOT.resolve("worker-ai/Dockerfile")
-                + " --tag longshore/ai:local " + Sandbox.REPO_ROOT), sandbox.calls("docker").stream()
+        assertEquals(List.of("buildx build --load --file " + Sandbox.REPO_ROOT.resolve("docker/worker.Dockerfile")
+                + " --target ai --tag longshore/ai:local " + Sandbox.REPO_ROOT), sandbox.calls("docker").stream()
                 .filter(c -> c.startsWith("buildx build")).toList());
     }
 }

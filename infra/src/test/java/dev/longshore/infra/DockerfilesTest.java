@@ -4,56 +4,137 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The worker images' definitions. No docker engine is needed (nor available in CI), so this reads the Dockerfiles
- * for what the contract and the user data rely on; scripts/build-images builds them where docker runs.
+ * The worker images' definition: one Dockerfile, docker/worker.Dockerfile, with one final stage per worker. No
+ * docker engine is needed (nor available in CI), so this reads the file for what the README and the user data rely
+ * on; scripts/build-images builds the images where docker runs.
  */
 class DockerfilesTest {
+    static final Path DOCKERFILE = Sandbox.REPO_ROOT.resolve("docker/worker.Dockerfile");
+    static final Path JVM_OPTIONS = Sandbox.REPO_ROOT.resolve("scripts/jvm.options");
+
+    static List<String> lines() throws IOException {
+        return Files.readAllLines(DOCKERFILE);
+    }
+
+    /** The instruction lines of one stage (no comments or blank lines): from its FROM up to the next FROM. */
+    static List<String> stage(String name) throws IOException {
+        List<String> all = lines();
+        List<String> out = new ArrayList<>();
+        boolean in = false;
+        for (String l : all) {
+            if (l.startsWith("FROM ")) {
+                in = l.endsWith(" AS " + name);
+            }
+            if (in && !l.isBlank() && !l.startsWith("#")) {
+                out.add(l);
+            }
+        }
+        assertFalse(out.isEmpty(), "no stage " + name);
+        return out;
+    }
+
+    @Test
+    void oneDefinitionServesEveryWorker() throws Exception {
+        try (Stream<Path> files = Files.list(Sandbox.REPO_ROOT)) {
+            for (Path module : files.filter(p -> p.getFileName().toString().startsWith("worker-")).toList()) {
+                assertFalse(Files.exists(module.resolve("Dockerfile")), module + "/Dockerfile: a second definition");
+            }
+        }
+        List<String> from = lines().stream().filter(l -> l.startsWith("FROM ")).toList();
+        assertEquals(List.of("FROM --platform=$BUILDPLATFORM ${BUILD_IMAGE} AS build",
+                "FROM --platform=$BUILDPLATFORM ${INIT_IMAGE} AS init", "FROM ${RUNTIME_IMAGE} AS runtime",
+                "FROM runtime AS messaging", "FROM runtime AS ai", "FROM runtime AS video"), from);
+        assertTrue(lines().contains("ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-21"));
+        assertTrue(lines().contains("ARG RUNTIME_IMAGE=eclipse-temurin:21-jre"));
+        assertTrue(lines().contains("RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests "
+                + "-pl worker-messaging,worker-video,worker-ai -am package"));
+        assertTrue(Files.exists(Sandbox.REPO_ROOT.resolve("docker/worker.Dockerfile.dockerignore")));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"messaging", "video", "ai"})
-    void imagesAreMultiStageNonRootAndStopOnSigterm(String worker) throws Exception {
-        List<String> lines = Files.readAllLines(Sandbox.REPO_ROOT.resolve("worker-" + worker + "/Dockerfile"));
-        List<String> from = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
-        assertEquals(2, from.size(), "build stage and runtime stage");
-        assertTrue(from.get(0).matches("FROM --platform=\\$BUILDPLATFORM maven:\\S*temurin-21 AS build"), from.get(0));
-        assertTrue(from.get(1).matches("FROM eclipse-temurin:21-jre"), from.get(1));
-        assertTrue(lines.contains("RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests -pl worker-" + worker
-                + " -am package"));
-        assertTrue(lines.contains("COPY --from=build --chown=10001:10001 /src/worker-" + worker + "/target/worker-"
-                + worker + ".jar /app/worker.jar"), "the contract's jar");
-        List<String> users = lines.stream().filter(l -> l.startsWith("USER ")).toList();
-        assertEquals(List.of("USER 10001:10001"), users);
-        assertTrue(lines.indexOf("USER 10001:10001") > lines.indexOf(from.get(1)), "the runtime stage runs as 10001");
-        assertTrue(lines.contains("STOPSIGNAL SIGTERM"));
-        String text = String.join("\n", lines);
+    void eachWorkersStageCarriesItsJarAsAppWorkerJar(String worker) throws Exception {
+        List<String> stage = stage(worker);
+        assertEquals("COPY --from=build --chown=10001:10001 /src/worker-" + worker + "/target/worker-" + worker
+                + ".jar /app/worker.jar", stage.get(stage.size() - 1), "the README's jar, copied last (cache)");
+        List<String> users = stage.stream().filter(l -> l.startsWith("USER ")).toList();
+        assertTrue(users.isEmpty() || users.get(users.size() - 1).equals("USER 10001:10001"), "ends as 10001");
+    }
+
+    @Test
+    void theRuntimeIsNonRootStopsOnSigtermAndChecksLiveness() throws Exception {
+        List<String> runtime = stage("runtime");
+        assertEquals(List.of("USER 10001:10001"), runtime.stream().filter(l -> l.startsWith("USER ")).toList());
+        assertTrue(runtime.contains("STOPSIGNAL SIGTERM"));
+        String text = String.join("\n", runtime);
         assertTrue(text.contains("HEALTHCHECK ") && text.contains("GET /health/live HTTP/1.0")
                 && text.contains("${WORKER_HEALTH_PORT:-8080}"), "health check on /health/live");
         assertTrue(text.contains("WORKER_HEALTH_BIND=0.0.0.0"));
-        assertTrue(text.contains("-XX:MaxRAMPercentage=") && text.contains("JAVA_GC=-XX:+UseSerialGC")
-                && text.contains("${JAVA_ACTIVE_PROCESSORS:+-XX:ActiveProcessorCount=$JAVA_ACTIVE_PROCESSORS}"));
-        assertTrue(text.contains("ENTRYPOINT [\"bash\", \"-c\", \"exec java "), "java is PID 1 and gets SIGTERM");
-        assertTrue(Files.exists(Sandbox.REPO_ROOT.resolve("worker-" + worker + "/Dockerfile.dockerignore")));
+        assertTrue(runtime.contains("COPY --from=init --chown=10001:10001 /empty/ /work/"), "writable /work");
+    }
+
+    @Test
+    void tiniIsPidOneAndJavaItsOnlyChild() throws Exception {
+        List<String> runtime = stage("runtime");
+        assertTrue(runtime.contains("COPY --from=init /tini /usr/bin/tini"));
+        assertTrue(String.join("\n", stage("init")).contains("apt-get download -qq \"tini:$TARGETARCH\""),
+                "tini from Debian's package for the target platform");
+        String entrypoint = runtime.stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+        assertTrue(entrypoint.startsWith("ENTRYPOINT [\"/usr/bin/tini\", \"--\", \"bash\", \"-c\", \"exec java "),
+                entrypoint);
+        assertFalse(entrypoint.contains("-g"), "tini -g would SIGTERM a job's processes before the drain");
+    }
+
+    @Test
+    void jvmFlagsComeFromScriptsJvmOptionsOnly() throws Exception {
+        List<String> runtime = stage("runtime");
+        assertTrue(runtime.contains("COPY scripts/jvm.options /app/jvm.options"));
+        String entrypoint = runtime.stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+        assertTrue(entrypoint.contains("exec java @/app/jvm.options ${JAVA_ACTIVE_PROCESSORS:+-XX:ActiveProcessorCount"
+                + "=$JAVA_ACTIVE_PROCESSORS} -XX:+ExitOnOutOfMemoryError -Duser.home=/tmp $JAVA_WORKER_OPTS $JAVA_OPTS"
+                + " -jar /app/worker.jar"), entrypoint);
+        String text = Files.readString(DOCKERFILE);
+        String besidesVideoHeap = text.replace("JAVA_WORKER_OPTS=-XX:MaxRAMPercentage=40", "");
+        for (String flag : Files.readAllLines(JVM_OPTIONS)) {
+            if (flag.startsWith("#") || flag.isBlank()) {
+                continue;
+            }
+            String name = flag.startsWith("-XX:") ? flag.substring(4).replaceFirst("^[+-]", "").replaceFirst("=.*", "")
+                    : flag.replaceFirst("\\d.*", "");
+            assertFalse(besidesVideoHeap.contains(name), name + " is in the Dockerfile too; scripts/jvm.options is"
+                    + " the one source (a worker stage may add JAVA_WORKER_OPTS)");
+        }
+        assertFalse(text.contains("JAVA_MAX_RAM_PERCENTAGE") || text.contains("JAVA_GC"), "old per-image flags");
+        assertEquals(List.of("ENV WORKER_FFMPEG=ffmpeg \\", "    WORKER_WORK_DIR=/work \\",
+                "    JAVA_WORKER_OPTS=-XX:MaxRAMPercentage=40"), stage("video").stream()
+                .dropWhile(l -> !l.startsWith("ENV ")).limit(3).toList(), "the one per-worker JVM difference");
+        assertTrue(Files.readAllLines(JVM_OPTIONS).contains("-XX:MaxRAMPercentage=50"));
+        assertTrue(Files.readAllLines(JVM_OPTIONS).contains("-XX:+UseSerialGC"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"messaging", "ai"})
-    void imagesWithoutRunStepsCrossBuildWithoutEmulation(String worker) throws Exception {
-        List<String> lines = Files.readAllLines(Sandbox.REPO_ROOT.resolve("worker-" + worker + "/Dockerfile"));
-        int runtime = lines.indexOf("FROM eclipse-temurin:21-jre");
-        assertFalse(lines.subList(runtime, lines.size()).stream().anyMatch(l -> l.startsWith("RUN ")));
+    @ValueSource(strings = {"runtime", "messaging", "ai"})
+    void stagesWithoutRunStepsCrossBuildWithoutEmulation(String stage) throws Exception {
+        assertFalse(stage(stage).stream().anyMatch(l -> l.startsWith("RUN ")), stage);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"video"})
-    void videoImageCarriesFfmpegAndAWritableWorkDirectory(String worker) throws Exception {
-        String text = Files.readString(Sandbox.REPO_ROOT.resolve("worker-" + worker + "/Dockerfile"));
-        assertTrue(text.contains("apt-get install -y --no-install-recommends ffmpeg"));
-        assertTrue(text.contains("WORKER_WORK_DIR=/work") && text.contains("chown longshore:longshore /work"));
+    @Test
+    void videoAddsFfmpegAndWorksInWork() throws Exception {
+        String video = String.join("\n", stage("video"));
+        assertTrue(video.contains("apt-get install -y --no-install-recommends ffmpeg"));
+        assertTrue(video.contains("WORKER_WORK_DIR=/work"));
+        String ai = String.join("\n", stage("ai"));
+        assertTrue(ai.contains("WORKER_JOBS_DIR=/work/ai-jobs") && ai.contains("NVIDIA_DRIVER_CAPABILITIES=compute,utility"));
     }
 }

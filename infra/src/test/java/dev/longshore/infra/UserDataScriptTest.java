@@ -105,6 +105,10 @@ class UserDataScriptTest {
         assertTrue(run.endsWith(" 123456789012.dkr.ecr.eu-west-1.amazonaws.com/longshore/video:3f2c1ab"), run);
         assertFalse(run.contains("--gpus"), run);
         assertEquals("" + cpus, envFileValues().get("JAVA_ACTIVE_PROCESSORS"));
+        assertTrue(run.contains(" --pids-limit 1024 --cap-drop ALL --security-opt no-new-privileges --read-only"
+                + " --tmpfs /tmp:rw,nosuid,nodev,size=256m --mount type=volume,source=longshore-video-work,target=/work "),
+                "hostile input: no capabilities, no privilege gain, bounded processes, read-only root: " + run);
+        assertFalse(run.contains("--init"), "the image's tini is PID 1; --init would nest a second init: " + run);
         List<String> docker = sandbox.calls("docker");
         assertTrue(docker.contains("login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com"),
                 docker.toString());

@@ -5,6 +5,7 @@ import dev.longshore.testkit.WebhookReceiver;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** One worker's part in the local run: which jar, which settings, which jobs, and when it is done. */
@@ -16,6 +17,14 @@ public interface Demo {
     String name();
 
     Path jar();
+
+    /**
+     * Why this demo cannot run on this machine, with the command that fixes it (e.g. "ffmpeg not found (install
+     * it: apt-get install ffmpeg)"); empty when it can. The jar is checked separately.
+     */
+    default Optional<String> missing() {
+        return Optional.empty();
+    }
 
     Map<String, String> environment(WebhookReceiver receiver);
 

@@ -1,5 +1,6 @@
 package dev.longshore.local;
 
+import dev.longshore.local.autoscale.CommandLine;
 import dev.longshore.testkit.EmbeddedSqs;
 import dev.longshore.testkit.Queues;
 import dev.longshore.testkit.QueuePair;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -22,9 +25,23 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * dead-letter queues, the workers as real processes, demo jobs, and progress until they are done. No AWS
  * account needed.
  *
- * <p>Usage: {@code java -jar longshore-local.jar [--root DIR] [--jobs N] [--keep-running]}
+ * <p>Usage: {@code java -jar longshore-local.jar [--root DIR] [--jobs N] [--keep-running]}. A demo whose worker
+ * cannot run here (not built, or a tool such as ffmpeg missing) is skipped with one line that says how to add it.
  */
 public final class LocalRun {
+    static final String USAGE = """
+            usage: scripts/run-local [--jobs N] [--keep-running] [--no-install]
+              --jobs N        webhook jobs the messaging demo sends (1 to 10000, default 20)
+              --keep-running  leave the workers and SQS up after the demo jobs are done (Ctrl-C stops them)
+              --no-install    do not install missing tools even as root; the demos that need them are skipped
+            """;
+    /** The most demo jobs: enough to watch the messaging worker's concurrency, few enough to finish in minutes. */
+    static final int MAX_JOBS = 10_000;
+    private static final int DEFAULT_JOBS = 20;
+    private static final Set<String> VALUED = Set.of("root", "jobs");
+    /** --no-install is the script's (it installs tools before the JVM starts); accepted here so both agree. */
+    private static final Set<String> FLAGS = Set.of("keep-running", "no-install");
+
     private final Path root;
     private final int jobs;
     private final boolean keepRunning;
@@ -38,25 +55,29 @@ public final class LocalRun {
     }
 
     public static void main(String[] args) throws Exception {
-        Path root = Path.of(".").toAbsolutePath().normalize();
-        int jobs = 20;
-        boolean keep = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
-                case "--jobs" -> jobs = Integer.parseInt(args[++i]);
-                case "--keep-running" -> keep = true;
-                case "-h", "--help" -> {
-                    System.out.println("usage: run-local [--jobs N] [--keep-running]");
-                    return;
-                }
-                default -> {
-                    System.err.println("run-local: unknown argument " + args[i] + " (try --help)");
-                    System.exit(2);
-                }
-            }
+        System.exit(exec(args, System.out, System.err));
+    }
+
+    /** The command: help, a usage mistake (one line and the synopsis, exit 2), or the run's exit code. */
+    static int exec(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (CommandLine.wantsHelp(args)) {
+            out.print(USAGE);
+            return 0;
         }
-        System.exit(new LocalRun(root, jobs, keep, System.out).run());
+        LocalRun run;
+        try {
+            run = parse(args, out);
+        } catch (CommandLine.UsageException e) {
+            return CommandLine.usageError("run-local", e, USAGE, err);
+        }
+        return run.run();
+    }
+
+    /** The run the arguments ask for; a mistake throws {@link CommandLine.UsageException}. */
+    static LocalRun parse(String[] args, PrintStream out) {
+        CommandLine c = CommandLine.parse(args, VALUED, FLAGS);
+        Path root = c.path("root").orElse(Path.of(".")).toAbsolutePath().normalize();
+        return new LocalRun(root, c.integer("jobs", DEFAULT_JOBS, 1, MAX_JOBS), c.flag("keep-running"), out);
     }
 
     int run() throws Exception {
@@ -66,7 +87,7 @@ public final class LocalRun {
         SqsClient sqs;
         Map<String, String> awsEnv = new HashMap<>();
         if (external == null) {
-            int port = portFree(9324) ? 9324 : EmbeddedSqs.freePort();
+            int port = PortCommand.free(9324) ? 9324 : EmbeddedSqs.freePort();
             embedded = EmbeddedSqs.start(port);
             sqs = embedded.client();
             awsEnv.putAll(embedded.workerEnvironment());
@@ -80,8 +101,11 @@ public final class LocalRun {
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             out.printf("Webhook receiver on %s%n", receiver.url("/"));
             for (Demo demo : demos) {
-                if (!Files.isRegularFile(demo.jar())) {
-                    out.printf("skipping %s: %s is not built (run scripts/mvn -DskipTests package)%n", demo.name(), demo.jar());
+                Optional<String> missing = Files.isRegularFile(demo.jar())
+                        ? demo.missing()
+                        : Optional.of(root.relativize(demo.jar()) + " is not built (build it: scripts/mvn -B -DskipTests package)");
+                if (missing.isPresent()) {
+                    out.printf("skipped worker-%s: %s%n", demo.name(), missing.get());
                     continue;
                 }
                 QueuePair q = Queues.createWithDeadLetter(sqs, "longshore-" + demo.name(), 5, Duration.ofSeconds(30));
@@ -93,7 +117,8 @@ public final class LocalRun {
                 env.put("WORKER_RETRY_BASE_DELAY", "1s");
                 env.putAll(demo.environment(receiver));
                 Path log = root.resolve("target/local-run/" + demo.name() + ".log");
-                WorkerProcess process = WorkerProcess.jar(demo.jar()).name(demo.name()).inheritEnvironment().env(env)
+                WorkerProcess process = WorkerProcess.jar(demo.jar()).name(demo.name()).jvmFlags(workerJvmFlags())
+                        .inheritEnvironment().env(env)
                         .logFile(log)
                         .onStdout(ConsoleEcho.stdout(demo.name(), out,
                                 n -> demo.echo(n.path("level").asText(), n.path("msg").asText())))
@@ -107,11 +132,20 @@ public final class LocalRun {
                 out.println("no worker jars found; build first: scripts/mvn -B -DskipTests package");
                 return 1;
             }
-            for (Running r : running) {
-                int sent = r.demo.send(sqs, r.queue.queueUrl(), receiver);
-                out.printf("sent %d %s job(s) to %s%n", sent, r.demo.name(), r.queue.queueUrl());
+            boolean sentAll = true;
+            for (Running r : List.copyOf(running)) {
+                try {
+                    int sent = r.demo.send(sqs, r.queue.queueUrl(), receiver);
+                    out.printf("sent %d %s job(s) to %s%n", sent, r.demo.name(), r.queue.queueUrl());
+                } catch (RuntimeException e) {
+                    out.printf("worker-%s: could not prepare its demo jobs: %s%n", r.demo.name(), e.getMessage());
+                    sentAll = false;
+                    running.remove(r);
+                    r.process.stop(Duration.ofSeconds(40));
+                    r.process.close();
+                }
             }
-            boolean ok = awaitAll(running, sqs);
+            boolean ok = sentAll && !running.isEmpty() && awaitAll(running, sqs);
             if (keepRunning) {
                 out.println("--keep-running: workers and SQS stay up; press Ctrl-C to stop.");
                 Thread.currentThread().join();
@@ -133,6 +167,20 @@ public final class LocalRun {
                 embedded.close();
             }
         }
+    }
+
+    /**
+     * The flags the images start workers with (scripts/jvm.options, as a java @argfile: the one list of JVM flags,
+     * README "Performance"), plus native access for JNA (the AI worker's NVML binding) so JDK 24+ does not warn.
+     */
+    private List<String> workerJvmFlags() {
+        List<String> flags = new ArrayList<>();
+        Path options = root.resolve("scripts/jvm.options");
+        if (Files.isRegularFile(options)) {
+            flags.add("@" + options);
+        }
+        flags.add("--enable-native-access=ALL-UNNAMED");
+        return flags;
     }
 
     private boolean awaitAll(List<Running> running, SqsClient sqs) throws InterruptedException {
@@ -163,14 +211,6 @@ public final class LocalRun {
         }
         out.println("timed out waiting for the demo jobs");
         return false;
-    }
-
-    private static boolean portFree(int port) {
-        try (var s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     private record Running(Demo demo, WorkerProcess process, QueuePair queue, int health) {

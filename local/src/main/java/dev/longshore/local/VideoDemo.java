@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -40,6 +41,42 @@ final class VideoDemo implements Demo {
         return root.resolve("worker-video/target/worker-video.jar");
     }
 
+    /** ffmpeg (WORKER_FFMPEG or on PATH) and ffprobe (WORKER_FFPROBE, next to ffmpeg, or on PATH), as the worker finds them. */
+    @Override
+    public Optional<String> missing() {
+        Optional<Path> ffmpeg = ffmpeg();
+        if (ffmpeg.isEmpty()) {
+            return Optional.of(System.getenv("WORKER_FFMPEG") != null
+                    ? "WORKER_FFMPEG=" + System.getenv("WORKER_FFMPEG") + " is not an executable file"
+                    : "ffmpeg not found (install it: apt-get install ffmpeg)");
+        }
+        String probe = System.getenv("WORKER_FFPROBE");
+        boolean found = probe != null ? executable(probe).isPresent()
+                : Files.isExecutable(ffmpeg.get().resolveSibling("ffprobe")) || executable("ffprobe").isPresent();
+        return found ? Optional.empty() : Optional.of("ffprobe not found (install it: apt-get install ffmpeg)");
+    }
+
+    private static Optional<Path> ffmpeg() {
+        return executable(Optional.ofNullable(System.getenv("WORKER_FFMPEG")).orElse("ffmpeg"));
+    }
+
+    /** A path, or a bare name looked up on PATH, that names an executable file. */
+    private static Optional<Path> executable(String name) {
+        if (name.contains("/")) {
+            Path p = Path.of(name);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                Path p = Path.of(dir, name);
+                if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                    return Optional.of(p);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public Map<String, String> environment(WebhookReceiver receiver) {
         return Map.of("WORKER_WORK_DIR", dir.resolve("work").toString());
@@ -50,7 +87,8 @@ final class VideoDemo implements Demo {
         Path clip = dir.resolve("clip.mp4");
         Path corrupt = dir.resolve("corrupt.mp4");
         try {
-            Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+            String ffmpeg = ffmpeg().map(Path::toString).orElse("ffmpeg");
+            Process p = new ProcessBuilder(ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
                     "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
                     "-t", "8", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
                     clip.toString()).redirectErrorStream(true).start();

@@ -1,16 +1,21 @@
 package dev.longshore.local.autoscale;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code --name value}, {@code --name=value} and {@code --flag} arguments, checked against the options a command
- * knows; every typed read throws {@link UsageException} naming the option, the value and what is expected.
+ * {@code --name value}, {@code --name=value} and {@code --flag} arguments (and, for the commands that take them, a
+ * few positional ones), checked against the options a command knows; every typed read throws {@link UsageException}
+ * naming the option, the value and what is expected. The one option parser of the local tools: the local run, the
+ * local fleet, the planner, the SQS server and the fake instance metadata.
  */
 public final class CommandLine {
     /** A mistake on the command line: the command prints it on one stderr line and exits 2. */
@@ -20,17 +25,30 @@ public final class CommandLine {
         }
     }
 
+    /** The highest TCP port number. */
+    private static final int MAX_PORT = 65_535;
+
     private final Map<String, String> values = new HashMap<>();
     private final Set<String> flags = new HashSet<>();
+    private final List<String> positionals = new ArrayList<>();
 
     private CommandLine() {
     }
 
     public static CommandLine parse(String[] args, Set<String> valued, Set<String> flagNames) {
+        return parse(args, valued, flagNames, 0);
+    }
+
+    /** As {@link #parse(String[], Set, Set)}, also taking up to {@code maxPositionals} arguments without {@code --}. */
+    public static CommandLine parse(String[] args, Set<String> valued, Set<String> flagNames, int maxPositionals) {
         CommandLine c = new CommandLine();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
+                if (c.positionals.size() < maxPositionals && !arg.startsWith("-")) {
+                    c.positionals.add(arg);
+                    continue;
+                }
                 throw new UsageException("unexpected argument \"" + arg + "\"");
             }
             String name = arg.substring(2);
@@ -55,6 +73,26 @@ public final class CommandLine {
             }
         }
         return c;
+    }
+
+    /**
+     * Prints a usage mistake the way every local tool does: one line naming the problem, then the first line of
+     * {@code usage} (the synopsis). Returns 2, the exit code for a wrong command line.
+     */
+    public static int usageError(String tool, UsageException e, String usage, PrintStream err) {
+        err.println(tool + ": " + e.getMessage());
+        err.println(usage.strip().lines().findFirst().orElse("") + "  (--help for details)");
+        return 2;
+    }
+
+    /** True when the arguments ask for help ({@code -h} or {@code --help} anywhere). */
+    public static boolean wantsHelp(String[] args) {
+        return List.of(args).contains("--help") || List.of(args).contains("-h");
+    }
+
+    /** The {@code index}th argument given without {@code --}, if there was one. */
+    public Optional<String> positional(int index) {
+        return index < positionals.size() ? Optional.of(positionals.get(index)) : Optional.empty();
     }
 
     public boolean flag(String name) {
@@ -83,6 +121,15 @@ public final class CommandLine {
             // reported below
         }
         throw new UsageException("--" + name + " \"" + v + "\": expected a whole number from " + min + " to " + max);
+    }
+
+    /** A TCP port from {@code --name}, or from the positional argument {@code index} for older command lines. */
+    public int port(String name, int index, int fallback) {
+        Optional<String> given = string(name);
+        if (given.isEmpty() && positional(index).isPresent()) {
+            values.put(name, positional(index).get());
+        }
+        return integer(name, fallback, 1, MAX_PORT);
     }
 
     public long longValue(String name, long fallback) {

@@ -59,19 +59,27 @@ public final class LocalFleetMain {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.print(USAGE);
-            return;
+        System.exit(exec(args, System.out, System.err));
+    }
+
+    /** The command: help, a usage mistake (one line and the synopsis, exit 2), or the run's exit code. */
+    static int exec(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        if (CommandLine.wantsHelp(args)) {
+            out.print(USAGE);
+            return 0;
         }
         Settings settings;
         try {
             settings = Settings.parse(CommandLine.parse(args, VALUED, Set.of("poisson")));
         } catch (CommandLine.UsageException e) {
-            System.err.println("local-fleet: " + e.getMessage() + " (try --help)");
-            System.exit(2);
-            return;
+            return CommandLine.usageError("local-fleet", e, USAGE, err);
         }
-        System.exit(run(settings, System.out));
+        try {
+            return run(settings, out);
+        } catch (IOException e) {
+            err.println("local-fleet: cannot write the run's files under " + settings.out() + ": " + e.getMessage());
+            return 1;
+        }
     }
 
     /** The parsed command line. */

@@ -1,5 +1,6 @@
 package dev.longshore.local.fleet;
 
+import dev.longshore.local.PortCommand;
 import dev.longshore.testkit.aws.AwsCall;
 import dev.longshore.testkit.aws.FakeAws;
 import dev.longshore.testkit.aws.FakeCloudWatch;
@@ -10,27 +11,29 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Stands in for EC2 instance metadata, Auto Scaling and CloudWatch so a local worker can be scaled in:
- * {@code java -cp local/target/longshore-local.jar dev.longshore.local.fleet.LocalFleet [port]}
+ * {@code java -cp local/target/longshore-local.jar dev.longshore.local.fleet.LocalFleet [--port N]}
  * prints the variables to start a worker with, then {@code scripts/scale-in <port>} flips the lifecycle state.
  * Every Auto Scaling and CloudWatch call the worker makes is printed as it arrives.
  */
 public final class LocalFleet {
     /** Fixed by default so the printed variables and scripts/scale-in agree without copying a port around. */
     public static final int DEFAULT_PORT = 9401;
+    public static final String USAGE = """
+            usage: LocalFleet [--port N]   (or: LocalFleet N)
+              --port N   where the fake instance metadata, Auto Scaling and CloudWatch listen on 127.0.0.1 (default 9401)
+            """;
 
     private LocalFleet() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        int port = DEFAULT_PORT;
-        if (args.length > 0) {
-            try {
-                port = Integer.parseInt(args[0]);
-            } catch (NumberFormatException e) {
-                System.err.println("usage: LocalFleet [port]  (port must be a number, was \"" + args[0] + "\")");
-                System.exit(2);
-            }
+        PortCommand.Outcome command = PortCommand.check("LocalFleet", USAGE, DEFAULT_PORT, args, System.out,
+                System.err);
+        if (!command.listen()) {
+            System.exit(command.exitCode());
+            return;
         }
+        int port = command.port();
         FakeAws fake = FakeAws.start(port, "i-0123456789abcdef0", "longshore-local", "drain");
         long started = System.nanoTime();
         fake.autoScaling().onCall(call -> System.out.printf("%s autoscaling %s %s%n", now(), call.action(),

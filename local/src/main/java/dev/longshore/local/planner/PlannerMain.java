@@ -58,20 +58,25 @@ public final class PlannerMain {
     private PlannerMain() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.print(USAGE);
-            return;
+        System.exit(exec(args, System.out, System.err));
+    }
+
+    /** The command: help, a usage mistake (one line and the synopsis, exit 2), or the plan's exit code. */
+    static int exec(String[] args, PrintStream out, PrintStream err) {
+        if (CommandLine.wantsHelp(args)) {
+            out.print(USAGE);
+            return 0;
         }
-        int code;
         try {
-            code = run(CommandLine.parse(args, VALUED, Set.of("poisson", "no-options")), System.out);
+            return run(CommandLine.parse(args, VALUED, Set.of("poisson", "no-options")), out);
         } catch (CommandLine.UsageException e) {
-            System.err.println("plan: " + e.getMessage() + " (try --help)");
-            code = 2;
+            return CommandLine.usageError("plan", e, USAGE, err);
+        } catch (IOException e) {
+            err.println("plan: cannot write the chart: " + e.getMessage());
+            return 1;
         }
-        System.exit(code);
     }
 
     static int run(CommandLine c, PrintStream out) throws IOException {

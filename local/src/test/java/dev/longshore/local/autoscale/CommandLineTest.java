@@ -41,4 +41,29 @@ class CommandLineTest {
         assertTrue(e.getMessage().contains("--boot"), e.getMessage());
         assertThrows(CommandLine.UsageException.class, () -> parse("--min"));
     }
+
+    @Test
+    void aCommandThatTakesPositionalArgumentsTakesNoMoreThanItSays() {
+        CommandLine c = CommandLine.parse(new String[] {"9401"}, Set.of("port"), Set.of(), 1);
+        assertEquals(9401, c.port("port", 0, 1));
+        assertEquals(7, CommandLine.parse(new String[] {"--port=7"}, Set.of("port"), Set.of(), 1).port("port", 0, 1));
+        CommandLine.UsageException e = assertThrows(CommandLine.UsageException.class,
+                () -> CommandLine.parse(new String[] {"1", "2"}, Set.of("port"), Set.of(), 1));
+        assertEquals("unexpected argument \"2\"", e.getMessage());
+        e = assertThrows(CommandLine.UsageException.class, () -> parse("1"));
+        assertEquals("unexpected argument \"1\"", e.getMessage());
+    }
+
+    @Test
+    void aUsageErrorIsOneLineNamingItThenTheSynopsis() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+
+        int code = CommandLine.usageError("tool", new CommandLine.UsageException("--min \"x\": expected a number"),
+                "usage: tool [options]\n  --min N  the least\n", err);
+
+        assertEquals(2, code);
+        assertEquals("tool: --min \"x\": expected a number\nusage: tool [options]  (--help for details)\n",
+                bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

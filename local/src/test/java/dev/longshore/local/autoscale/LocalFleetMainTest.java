@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.longshore.local.UsageErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LocalFleetMainTest {
     private static LocalFleetMain.Settings parse(String... args) {
@@ -34,6 +37,22 @@ class LocalFleetMainTest {
         assertTrue(e.getMessage().contains("--view"), e.getMessage());
         e = assertThrows(CommandLine.UsageException.class, () -> parse("--load", "many"));
         assertTrue(e.getMessage().startsWith("--load"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--min x              | --min \"x\": expected a whole number",
+        "--boot soon          | --boot \"soon\" is not a duration",
+        "--timeout 5 minutes  | unexpected argument \"minutes\"",
+        "--out                | --out needs a value",
+        "--arrivals nofile    | --arrivals nofile",
+        "--frobnicate         | unknown option --frobnicate"})
+    void aBadArgumentIsOneLineAndTheSynopsisWithExitCodeTwo(String args, String what) throws Exception {
+        UsageErrors.Console console = new UsageErrors.Console();
+
+        int code = LocalFleetMain.exec(args.split(" "), console.out, console.err);
+
+        UsageErrors.assertUsageError(code, console.out(), console.err(), "local-fleet", what);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.longshore.local.planner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.longshore.local.UsageErrors;
 import dev.longshore.local.autoscale.CommandLine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PlannerMainTest {
     @TempDir
@@ -36,6 +39,33 @@ class PlannerMainTest {
         assertTrue(out.contains("Min=1"), out);
         assertTrue(out.contains("max 6 = ceil(100/20)+1"), out);
         assertTrue(Files.size(dir.resolve("target/plan/plan.png")) > 5_000);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--against nofile     | --against",
+        "--arrivals nofile    | --arrivals",
+        "--min x              | --min \"x\": expected a whole number",
+        "--horizon 1day       | --horizon \"1day\" is not a duration",
+        "--price              | --price needs a value",
+        "--frobnicate         | unknown option --frobnicate"})
+    void aBadArgumentIsOneLineAndTheSynopsisWithExitCodeTwo(String args, String what) {
+        UsageErrors.Console console = new UsageErrors.Console();
+        String[] withRoot = ("--root " + dir + " " + args).split(" ");
+
+        int code = PlannerMain.exec(withRoot, console.out, console.err);
+
+        UsageErrors.assertUsageError(code, console.out(), console.err(), "plan", what);
+    }
+
+    @Test
+    void aMissingRunRecordSaysHowToMakeOne() {
+        UsageErrors.Console console = new UsageErrors.Console();
+
+        PlannerMain.exec(new String[] {"--root", dir.toString(), "--against", "nofile"}, console.out, console.err);
+
+        assertTrue(console.err().startsWith("plan: --against " + dir.resolve("nofile") + " does not exist (run"
+                + " scripts/local-fleet first"), console.err());
     }
 
     @Test
