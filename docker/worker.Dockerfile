@@ -59,7 +59,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
 # tini is PID 1: it reaps zombies (orphaned ffmpeg or task processes) and passes SIGTERM to java, its only child.
 # Not `tini -g`: the drain decides when a job's processes stop, so they must not get SIGTERM before java does.
 # exec: java replaces bash and is that child.
-ENTRYPOINT ["/usr/bin/tini", "--", "bash", "-c", "exec java @/app/jvm.options ${JAVA_ACTIVE_PROCESSORS:+-XX:ActiveProcessorCount=$JAVA_ACTIVE_PROCESSORS} -XX:+ExitOnOutOfMemoryError -Duser.home=/tmp $JAVA_WORKER_OPTS $JAVA_OPTS -jar /app/worker.jar \"$@\"", "worker"]
+ENTRYPOINT ["/usr/bin/tini", "--", "bash", "-c", "exec java @/app/jvm.options ${JAVA_ACTIVE_PROCESSORS:+-XX:ActiveProcessorCount=$JAVA_ACTIVE_PROCESSORS} -XX:+ExitOnOutOfMemoryError -Duser.home=/tmp $JAVA_WORKER_OPTS ${JAVA_MAX_RAM_PERCENTAGE:+-XX:MaxRAMPercentage=$JAVA_MAX_RAM_PERCENTAGE} $JAVA_GC $JAVA_OPTS -jar /app/worker.jar \"$@\"", "worker"]
 
 # Messaging worker (webhooks, e-mail): nothing beyond the runtime.
 FROM runtime AS messaging

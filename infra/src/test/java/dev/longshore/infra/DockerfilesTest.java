@@ -102,10 +102,14 @@ class DockerfilesTest {
         assertTrue(runtime.contains("COPY scripts/jvm.options /app/jvm.options"));
         String entrypoint = runtime.stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
         assertTrue(entrypoint.contains("exec java @/app/jvm.options ${JAVA_ACTIVE_PROCESSORS:+-XX:ActiveProcessorCount"
-                + "=$JAVA_ACTIVE_PROCESSORS} -XX:+ExitOnOutOfMemoryError -Duser.home=/tmp $JAVA_WORKER_OPTS $JAVA_OPTS"
+                + "=$JAVA_ACTIVE_PROCESSORS} -XX:+ExitOnOutOfMemoryError -Duser.home=/tmp $JAVA_WORKER_OPTS"
+                + " ${JAVA_MAX_RAM_PERCENTAGE:+-XX:MaxRAMPercentage=$JAVA_MAX_RAM_PERCENTAGE} $JAVA_GC $JAVA_OPTS"
                 + " -jar /app/worker.jar"), entrypoint);
         String text = Files.readString(DOCKERFILE);
-        String besidesVideoHeap = text.replace("JAVA_WORKER_OPTS=-XX:MaxRAMPercentage=40", "");
+        // The earlier images' JAVA_MAX_RAM_PERCENTAGE and JAVA_GC still override when an operator sets them; no
+        // image sets them, so the defaults have one source.
+        String besidesVideoHeap = text.replace("JAVA_WORKER_OPTS=-XX:MaxRAMPercentage=40", "")
+                .replace("${JAVA_MAX_RAM_PERCENTAGE:+-XX:MaxRAMPercentage=$JAVA_MAX_RAM_PERCENTAGE}", "");
         for (String flag : Files.readAllLines(JVM_OPTIONS)) {
             if (flag.startsWith("#") || flag.isBlank()) {
                 continue;
@@ -115,7 +119,8 @@ class DockerfilesTest {
             assertFalse(besidesVideoHeap.contains(name), name + " is in the Dockerfile too; scripts/jvm.options is"
                     + " the one source (a worker stage may add JAVA_WORKER_OPTS)");
         }
-        assertFalse(text.contains("JAVA_MAX_RAM_PERCENTAGE") || text.contains("JAVA_GC"), "old per-image flags");
+        assertFalse(text.contains("JAVA_MAX_RAM_PERCENTAGE=") || text.contains("JAVA_GC="),
+                "no image sets the earlier override variables");
         assertEquals(List.of("ENV WORKER_FFMPEG=ffmpeg \\", "    WORKER_WORK_DIR=/work \\",
                 "    JAVA_WORKER_OPTS=-XX:MaxRAMPercentage=40"), stage("video").stream()
                 .dropWhile(l -> !l.startsWith("ENV ")).limit(3).toList(), "the one per-worker JVM difference");
