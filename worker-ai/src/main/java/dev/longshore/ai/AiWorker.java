@@ -115,7 +115,7 @@ public final class AiWorker implements WorkerDefinition {
                                  Metrics metrics, AiConfig ai) {
         return new AiJobHandler(tasks, tasksSource, jobs, InputFetcher.withDefaults(),
                 new ProcessRunner(ProcessSupervisor.DEFAULT_KILL_GRACE, ai.drainSignal()), gpus,
-                results, config.env().asMap(), clock, metrics.duplicatesSkipped);
+                results, config.env().asMap(), clock, metrics.duplicatesSkipped());
     }
 
     private static TaskRegistry tasks(AiConfig ai) {

@@ -86,7 +86,7 @@ final class MessageProcessor {
             MDC.put("jobId", job.id());
             if (recent.contains(job.id())) {
                 if (m.phase.compareAndSet(InFlightMessage.Phase.RUNNING, InFlightMessage.Phase.FINISHING)) {
-                    metrics.duplicatesSkipped.increment();
+                    metrics.duplicatesSkipped().increment();
                     log.info("job {} already finished in this process; acknowledging the redelivery", job.id());
                     registry.releaseSlot(m);
                     acks.delete(m);
@@ -111,8 +111,8 @@ final class MessageProcessor {
                 return false;
             }
             Duration took = Duration.between(start, clock.instant());
-            metrics.succeeded.increment();
-            metrics.processingSeconds.observe(took.toNanos() / 1e9);
+            metrics.succeeded().increment();
+            metrics.processingSeconds().observe(took.toNanos() / 1e9);
             estimator.observe(took);
             log.info("job succeeded in {} ms", took.toMillis());
             registry.releaseSlot(m);
@@ -137,8 +137,8 @@ final class MessageProcessor {
         int seconds = failure.retryAfter()
                 .map(d -> (int) Math.min(VisibilityEstimator.MAX_SECONDS, (d.toMillis() + 999) / 1000))
                 .orElseGet(() -> retry.visibilitySeconds(m.message.receiveCount()));
-        metrics.retried.increment();
-        metrics.processingSeconds.observe(Duration.between(start, clock.instant()).toNanos() / 1e9);
+        metrics.retried().increment();
+        metrics.processingSeconds().observe(Duration.between(start, clock.instant()).toNanos() / 1e9);
         log.warn("job failed ({}: {}); retry in {} s", failure.code(), failure.reason(), seconds);
         setVisibility(List.of(m), seconds);
         registry.remove(m);
@@ -149,10 +149,10 @@ final class MessageProcessor {
         if (!m.phase.compareAndSet(InFlightMessage.Phase.RUNNING, InFlightMessage.Phase.FINISHING)) {
             return false;
         }
-        metrics.processingSeconds.observe(Duration.between(start, clock.instant()).toNanos() / 1e9);
+        metrics.processingSeconds().observe(Duration.between(start, clock.instant()).toNanos() / 1e9);
         if (!deadLetters.available()) {
             int seconds = retry.visibilitySeconds(m.message.receiveCount());
-            metrics.retried.increment();
+            metrics.retried().increment();
             log.error("job failed permanently ({}: {}) but the queue has no dead-letter queue (RedrivePolicy); "
                     + "left to the retry path, visible again in {} s", failure.code(), failure.reason(), seconds);
             setVisibility(List.of(m), seconds);
@@ -162,13 +162,13 @@ final class MessageProcessor {
         try {
             deadLetters.send(m.message, failure.code(), failure.reason());
         } catch (QueueUnavailableException e) {
-            metrics.retried.increment();
+            metrics.retried().increment();
             log.warn("job failed permanently ({}) but the dead-letter queue could not be reached ({}); it will be "
                     + "delivered again", failure.code(), e.getMessage());
             registry.remove(m);
             return false;
         }
-        metrics.deadLettered.increment();
+        metrics.deadLettered().increment();
         log.error("job failed permanently ({}: {}); moved to the dead-letter queue", failure.code(), failure.reason());
         registry.releaseSlot(m);
         acks.delete(m);
@@ -195,7 +195,7 @@ final class MessageProcessor {
             setVisibility(released.subList(i, Math.min(released.size(), i + VisibilityHeartbeat.BATCH)), 0);
         }
         for (InFlightMessage m : released) {
-            metrics.released.increment();
+            metrics.released().increment();
             JobContextImpl ctx = m.context;
             if (ctx != null) {
                 ctx.cancel();

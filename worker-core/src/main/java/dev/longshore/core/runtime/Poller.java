@@ -122,7 +122,7 @@ final class Poller implements Runnable {
                 if (draining.getAsBoolean()) {
                     break;
                 }
-                metrics.receiveErrors.increment();
+                metrics.receiveErrors().increment();
                 if (!primary) {
                     // The primary poller reports and probes the outage; extra pollers just stand down.
                     burst.quiet();
@@ -150,7 +150,7 @@ final class Poller implements Runnable {
             if (received.size() == permits && permits == 10) {
                 burst.busy();
             }
-            metrics.received.add(received.size());
+            metrics.received().add(received.size());
             Instant receivedAt = clock.instant();
             if (draining.getAsBoolean()) {
                 releaseLate(received, receivedAt);

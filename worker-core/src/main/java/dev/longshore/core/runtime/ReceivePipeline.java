@@ -103,7 +103,7 @@ public final class ReceivePipeline {
                         "an existing SQS queue (" + e.getMessage() + ")"));
                 return;
             } catch (QueueUnavailableException | IllegalStateException e) {
-                metrics.receiveErrors.increment();
+                metrics.receiveErrors().increment();
                 states.moveTo(WorkerState.PAUSED, "SQS unreachable: " + e.getMessage());
                 log.warn("cannot read queue {} yet: {}", config.queueLabel(), e.getMessage());
                 synchronized (warmUpWake) {
@@ -188,7 +188,7 @@ public final class ReceivePipeline {
      */
     public DrainReport drain(String reason, Duration budget, int exitCode) {
         Instant start = clock.instant();
-        long doneBefore = metrics.succeeded.value() + metrics.retried.value() + metrics.deadLettered.value();
+        long doneBefore = metrics.succeeded().value() + metrics.retried().value() + metrics.deadLettered().value();
         synchronized (this) {
             draining = true;
         }
@@ -234,7 +234,7 @@ public final class ReceivePipeline {
             joinQuietly(pollerThread, Duration.ofSeconds(2));
         }
         stopThreads();
-        long doneAfter = metrics.succeeded.value() + metrics.retried.value() + metrics.deadLettered.value();
+        long doneAfter = metrics.succeeded().value() + metrics.retried().value() + metrics.deadLettered().value();
         return new DrainReport(reason, (int) (doneAfter - doneBefore), released,
                 Duration.between(start, clock.instant()), exitCode);
     }

@@ -126,7 +126,7 @@ final class VisibilityHeartbeat implements Runnable {
             String why = failed.get(m.id());
             if (why == null) {
                 m.visibleUntil(now.plusSeconds(e.getValue()));
-                metrics.visibilityExtensions.increment();
+                metrics.visibilityExtensions().increment();
             } else if (m.isActive()) {
                 log.warn("visibility extension refused for message {}: {} (it may be delivered again)", m.id(), why);
             }
