@@ -116,7 +116,7 @@ final class Poller implements Runnable {
             List<QueueMessage> received;
             try {
                 received = sqs.receive(queueUrl, permits, primary ? waitSeconds : Math.min(waitSeconds, BURST_WAIT_SECONDS),
-                        visibility.seconds());
+                        visibility.receiveSeconds());
             } catch (QueueUnavailableException e) {
                 registry.releasePermits(permits);
                 if (draining.getAsBoolean()) {
@@ -156,7 +156,7 @@ final class Poller implements Runnable {
                 releaseLate(received, receivedAt);
                 break;
             }
-            dispatcher.dispatch(received, visibility.seconds(), receivedAt);
+            dispatcher.dispatch(received, visibility.receiveSeconds(), receivedAt);
         }
         log.debug("poller stopped");
     }
@@ -174,7 +174,7 @@ final class Poller implements Runnable {
     private void releaseLate(List<QueueMessage> received, Instant receivedAt) {
         List<InFlightMessage> late = new ArrayList<>(received.size());
         for (QueueMessage msg : received) {
-            InFlightMessage m = new InFlightMessage(msg, receivedAt, visibility.seconds(), InFlightMessage.Phase.WAITING);
+            InFlightMessage m = new InFlightMessage(msg, receivedAt, visibility.receiveSeconds(), InFlightMessage.Phase.WAITING);
             registry.add(m);
             late.add(m);
         }

@@ -74,7 +74,7 @@ public final class ReceivePipeline {
         this.random = random;
         this.fatal = fatal;
         this.registry = new InFlightRegistry(config.concurrency());
-        this.estimator = new VisibilityEstimator(config.visibilityTimeout());
+        this.estimator = new VisibilityEstimator(config.visibilityTimeout(), config.receiveVisibility());
         this.jobs = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("worker-" + config.workerName() + "-job-", 1).factory());
     }
