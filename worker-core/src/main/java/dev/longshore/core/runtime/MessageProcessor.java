@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs one message through its handler and applies the outcome (contract section 3): delete on success,
- * visibility backoff on a retryable failure, dead-letter queue on a permanent one. Nothing is acknowledged
- * before the work is done, and a message a drain already released is left alone whatever its job returns.
+ * Runs one message through its handler and applies the outcome (README: How a message is handled): delete on
+ * success, visibility backoff on a retryable failure (dead-letter queue when it was the last attempt the
+ * RedrivePolicy allows), dead-letter queue on a permanent one. Nothing is acknowledged before the work is done,
+ * and a message a drain already released is left alone whatever its job returns.
  */
 final class MessageProcessor {
     private static final Logger log = LoggerFactory.getLogger(MessageProcessor.class);
@@ -134,12 +135,22 @@ final class MessageProcessor {
             log.info("job ended ({}) after its message was released", failure.code());
             return false;
         }
+        metrics.processingSeconds().observe(Duration.between(start, clock.instant()).toNanos() / 1e9);
+        int receiveCount = m.message.receiveCount();
+        if (deadLetters.isLastAttempt(receiveCount)) {
+            // SQS would move it on the next receive without a reason; move it now, with this failure's.
+            String why = "failed on its last attempt (receive " + receiveCount + " of maxReceiveCount "
+                    + deadLetters.maxReceiveCount().orElseThrow() + ")";
+            if (moveToDeadLetter(m, failure.code(), failure.reason(), why)) {
+                return true;
+            }
+        }
         int seconds = failure.retryAfter()
                 .map(d -> (int) Math.min(VisibilityEstimator.MAX_SECONDS, (d.toMillis() + 999) / 1000))
-                .orElseGet(() -> retry.visibilitySeconds(m.message.receiveCount()));
+                .orElseGet(() -> retry.visibilitySeconds(receiveCount));
         metrics.retried().increment();
-        metrics.processingSeconds().observe(Duration.between(start, clock.instant()).toNanos() / 1e9);
-        log.warn("job failed ({}: {}); retry in {} s", failure.code(), failure.reason(), seconds);
+        log.warn("job failed ({}: {}); retry in {} s", failure.code(), DeadLetterRouter.reasonValue(failure.reason()),
+                seconds);
         setVisibility(List.of(m), seconds);
         registry.remove(m);
         return false;
@@ -154,22 +165,37 @@ final class MessageProcessor {
             int seconds = retry.visibilitySeconds(m.message.receiveCount());
             metrics.retried().increment();
             log.error("job failed permanently ({}: {}) but the queue has no dead-letter queue (RedrivePolicy); "
-                    + "left to the retry path, visible again in {} s", failure.code(), failure.reason(), seconds);
+                    + "left to the retry path, visible again in {} s", failure.code(),
+                    DeadLetterRouter.reasonValue(failure.reason()), seconds);
             setVisibility(List.of(m), seconds);
             registry.remove(m);
             return false;
         }
+        if (moveToDeadLetter(m, failure.code(), failure.reason(), "failed permanently")) {
+            return true;
+        }
+        metrics.retried().increment();
+        registry.remove(m);
+        return false;
+    }
+
+    /**
+     * Sends the message to the dead-letter queue, then deletes it, counting it as {@code outcome="dead"}.
+     *
+     * @return false when the dead-letter queue could not be reached: the caller leaves the message to be
+     *         delivered again
+     */
+    private boolean moveToDeadLetter(InFlightMessage m, String code, String reason, String why) {
         try {
-            deadLetters.send(m.message, failure.code(), failure.reason());
+            deadLetters.send(m.message, code, reason);
         } catch (QueueUnavailableException e) {
-            metrics.retried().increment();
-            log.warn("job failed permanently ({}) but the dead-letter queue could not be reached ({}); it will be "
-                    + "delivered again", failure.code(), e.getMessage());
-            registry.remove(m);
+            log.warn("job {} ({}) but the dead-letter queue could not be reached ({}); it will be delivered again",
+                    why, code, e.getMessage());
             return false;
         }
         metrics.deadLettered().increment();
-        log.error("job failed permanently ({}: {}); moved to the dead-letter queue", failure.code(), failure.reason());
+        log.error("job {} ({}: {}); moved to the dead-letter queue", why, DeadLetterRouter.errorValue(code),
+                DeadLetterRouter.reasonValue(reason));
         registry.releaseSlot(m);
         acks.delete(m);
         return true;
