@@ -27,6 +27,8 @@ import org.slf4j.MDC;
  */
 final class MessageProcessor {
     private static final Logger log = LoggerFactory.getLogger(MessageProcessor.class);
+    /** {@code longshore.error} of a message whose jobId this process already finished with another body. */
+    static final String JOB_ID_REUSED = "job_id_reused";
 
     private final String workerName;
     private final String queueUrl;
@@ -85,14 +87,22 @@ final class MessageProcessor {
                 return deadLetter(m, bad, start);
             }
             MDC.put("jobId", job.id());
-            if (recent.contains(job.id())) {
-                if (m.phase.compareAndSet(InFlightMessage.Phase.RUNNING, InFlightMessage.Phase.FINISHING)) {
-                    metrics.duplicatesSkipped().increment();
-                    log.info("job {} already finished in this process; acknowledging the redelivery", job.id());
-                    registry.releaseSlot(m);
-                    acks.delete(m);
+            switch (recent.check(job.id(), msg.body())) {
+                case SAME_BODY -> {
+                    if (m.phase.compareAndSet(InFlightMessage.Phase.RUNNING, InFlightMessage.Phase.FINISHING)) {
+                        metrics.duplicatesSkipped().increment();
+                        log.info("job {} already finished in this process; acknowledging the redelivery", job.id());
+                        registry.releaseSlot(m);
+                        acks.delete(m);
+                    }
+                    return true;
                 }
-                return true;
+                case DIFFERENT_BODY -> {
+                    return deadLetter(m, new PermanentFailure(JOB_ID_REUSED, "jobId " + job.id()
+                            + " already finished in this process with a different body; a new job needs a new jobId"),
+                            start);
+                }
+                case NEW -> { }
             }
             log.debug("job started: type {}", job.type());
             try {
@@ -106,7 +116,7 @@ final class MessageProcessor {
             } catch (Exception | LinkageError | AssertionError e) {
                 return retryLater(m, RetryableFailure.fromUnexpected(e), start);
             }
-            recent.add(job.id());
+            recent.add(job.id(), msg.body());
             if (!m.phase.compareAndSet(InFlightMessage.Phase.RUNNING, InFlightMessage.Phase.FINISHING)) {
                 log.info("job finished after its message was released; another worker may run it again");
                 return false;
