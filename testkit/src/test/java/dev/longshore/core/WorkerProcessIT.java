@@ -4,6 +4,7 @@ import static dev.longshore.testkit.TestWorkers.eventually;
 import static dev.longshore.testkit.TestWorkers.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.longshore.testkit.WorkerProcess;
 import dev.longshore.core.testing.SleepWorkerMain;
@@ -93,6 +94,51 @@ class WorkerProcessIT {
             counts.forEach((id, n) -> assertEquals(1L, n, id + " processed once"));
             assertEquals(2, lines(record).stream().map(l -> l.split(" ")[1]).distinct().count(), "both workers did work");
         }
+    }
+
+    @Test
+    void sigintDrainsLikeSigtermRunningJobFinishesThenExitZero() throws Exception {
+        Path record = Files.createTempFile("record", ".txt");
+        try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
+            QueuePair q = sqs.createQueueWithDeadLetter("sigint", 5, Duration.ofSeconds(30));
+            Map<String, String> env = env(sqs, q.queueUrl(), record);
+            env.put("WORKER_DRAIN_TIMEOUT", "30s");
+            try (WorkerProcess w = WorkerProcess.start(SleepWorkerMain.class, env)) {
+                assumeFalse(sigintIgnored(w.pid()), "SIGINT is ignored in this environment (inherited SIG_IGN), "
+                        + "so a JVM started here cannot receive it");
+                String body = SleepWorkerMain.job("interrupted", 1500);
+                sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(body));
+                assertTrue(w.awaitLine(l -> l.contains("job interrupted started"), Duration.ofSeconds(30)) != null, w.stdout());
+                Process kill = new ProcessBuilder("/bin/kill", "-s", "INT", String.valueOf(w.pid())).inheritIO().start();
+                assertEquals(0, kill.waitFor(), "kill -s INT");
+                assertEquals(0, w.awaitExit(Duration.ofSeconds(30)), w.stderr());
+                String out = w.stdout();
+                assertTrue(out.contains("drain initiated"), out);
+                assertTrue(out.indexOf("drain initiated") < out.indexOf("job interrupted finished"),
+                        "the running job finished during the drain: " + out);
+                assertTrue(out.contains("drain completed: 1 finished, 0 released"), out);
+                assertEquals(List.of("interrupted " + w.pid()), lines(record), "processed once, by this worker");
+                assertEquals("", w.stderr());
+            }
+            var left = sqs.client().getQueueAttributes(r -> r.queueUrl(q.queueUrl()).attributeNamesWithStrings("All"))
+                    .attributesAsStrings();
+            assertEquals("0", left.get("ApproximateNumberOfMessages"));
+            assertEquals("0", left.get("ApproximateNumberOfMessagesNotVisible"), "deleted before the exit");
+        }
+    }
+
+    /** Whether SIGINT is ignored in the process (SigIgn bit 2 in /proc/PID/status). */
+    private static boolean sigintIgnored(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) != 0;
+                }
+            }
+        } catch (Exception e) {
+            // not Linux: assume signals behave normally
+        }
+        return false;
     }
 
     @Test

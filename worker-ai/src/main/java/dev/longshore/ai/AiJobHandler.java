@@ -101,7 +101,7 @@ public final class AiJobHandler implements JobHandler {
     public AiJobHandler(TaskRegistry tasks, String tasksSource, JobsDirectory jobs, InputFetcher fetcher,
                         ProcessRunner runner, Optional<GpuAllocator> gpus, ResultPublisher results,
                         Map<String, String> hostEnv, Clock clock, Metrics metrics) {
-        this(tasks, tasksSource, jobs, fetcher, runner, gpus, results, hostEnv, clock, metrics.duplicatesSkipped,
+        this(tasks, tasksSource, jobs, fetcher, runner, gpus, results, hostEnv, clock, metrics.duplicatesSkipped(),
                 AiJobMetrics.register(metrics));
     }
 

@@ -74,10 +74,10 @@ class CloudWatchPublisherTest {
     @Test
     void everyMetricGoesInOneCallWithGroupAndWorkerDimensions() {
         Metrics m = control.metrics();
-        m.succeeded.add(3);
-        m.retried.add(1);
+        m.succeeded().add(3);
+        m.retried().add(1);
         for (double s : new double[] {0.2, 0.3, 1.5, 4.0}) {
-            m.processingSeconds.observe(s);
+            m.processingSeconds().observe(s);
         }
         CloudWatchPublisher p = publisher(Duration.ofHours(1), Optional.of("workers-asg"));
         p.start(control);
@@ -117,10 +117,10 @@ class CloudWatchPublisherTest {
     void laterPublishesSendWhatChangedNotTotals() {
         CloudWatchPublisher p = publisher(Duration.ofHours(1), Optional.empty());
         p.start(control);
-        control.metrics().succeeded.add(5);
-        control.metrics().processingSeconds.observe(0.5);
+        control.metrics().succeeded().add(5);
+        control.metrics().processingSeconds().observe(0.5);
         p.publishOnce();
-        control.metrics().succeeded.add(2);
+        control.metrics().succeeded().add(2);
         p.publishOnce();
         p.close();
 
@@ -134,13 +134,13 @@ class CloudWatchPublisherTest {
     void failedPublishCarriesItsCountsIntoTheNextOne() {
         CloudWatchPublisher p = publisher(Duration.ofHours(1), Optional.empty());
         p.start(control);
-        control.metrics().succeeded.add(4);
-        control.metrics().processingSeconds.observe(2.0);
+        control.metrics().succeeded().add(4);
+        control.metrics().processingSeconds().observe(2.0);
         aws.cloudWatch().failing(true);
         assertFalse(p.publishOnce());
         aws.cloudWatch().failing(false);
-        control.metrics().succeeded.add(1);
-        control.metrics().processingSeconds.observe(2.0);
+        control.metrics().succeeded().add(1);
+        control.metrics().processingSeconds().observe(2.0);
         assertTrue(p.publishOnce());
         p.close();
 
@@ -217,7 +217,7 @@ class CloudWatchPublisherTest {
             worker.start();
             try {
                 assertTrue(TestWorkers.eventually(Duration.ofSeconds(30), () -> done.get() == 20), "jobs ran: " + done.get());
-                assertTrue(TestWorkers.eventually(Duration.ofSeconds(10), () -> metrics.succeeded.value() == 20));
+                assertTrue(TestWorkers.eventually(Duration.ofSeconds(10), () -> metrics.succeeded().value() == 20));
             } finally {
                 long closing = System.nanoTime();
                 worker.close();
@@ -230,21 +230,21 @@ class CloudWatchPublisherTest {
 
     @Test
     void statisticSetOfOneObservationIsExact() {
-        var before = dev.longshore.core.metrics.HistogramSnapshot.empty(control.metrics().processingSeconds);
-        control.metrics().processingSeconds.observe(3.2);
+        var before = dev.longshore.core.metrics.HistogramSnapshot.empty(control.metrics().processingSeconds());
+        control.metrics().processingSeconds().observe(3.2);
         var set = CloudWatchDatums.processing(before,
-                dev.longshore.core.metrics.HistogramSnapshot.of(control.metrics().processingSeconds));
+                dev.longshore.core.metrics.HistogramSnapshot.of(control.metrics().processingSeconds()));
         assertEquals(3.2, set.minimum(), 1e-9);
         assertEquals(3.2, set.maximum(), 1e-9);
     }
 
     @Test
     void statisticSetBeyondTheLastBucketKeepsMaximumAboveTheMean() {
-        var before = dev.longshore.core.metrics.HistogramSnapshot.empty(control.metrics().processingSeconds);
-        control.metrics().processingSeconds.observe(7200);
-        control.metrics().processingSeconds.observe(9000);
+        var before = dev.longshore.core.metrics.HistogramSnapshot.empty(control.metrics().processingSeconds());
+        control.metrics().processingSeconds().observe(7200);
+        control.metrics().processingSeconds().observe(9000);
         var set = CloudWatchDatums.processing(before,
-                dev.longshore.core.metrics.HistogramSnapshot.of(control.metrics().processingSeconds));
+                dev.longshore.core.metrics.HistogramSnapshot.of(control.metrics().processingSeconds()));
         assertEquals(2, set.sampleCount());
         assertEquals(3600, set.minimum(), 1e-9);
         assertTrue(set.maximum() >= 8100, set.toString());

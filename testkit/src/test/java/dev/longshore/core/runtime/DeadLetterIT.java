@@ -58,7 +58,7 @@ class DeadLetterIT {
                 assertEquals(poison.size(), dead.size());
                 assertTrue(eventually(Duration.ofSeconds(5), () -> handler.completed.size() == 1), "the good job still runs");
                 assertEquals(WorkerState.READY, w.state(), "the worker stays ready");
-                assertEquals(poison.size(), w.metrics().deadLettered.value());
+                assertEquals(poison.size(), w.metrics().deadLettered().value());
                 assertTrue(eventually(Duration.ofSeconds(5), () -> w.inflight() == 0));
                 var left = sqs.client().getQueueAttributes(r -> r.queueUrl(q.queueUrl()).attributeNamesWithStrings("All"))
                         .attributesAsStrings();

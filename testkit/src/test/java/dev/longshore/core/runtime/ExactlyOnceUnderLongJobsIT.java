@@ -39,7 +39,7 @@ class ExactlyOnceUnderLongJobsIT {
                 Map<String, Long> runs = java.util.stream.Stream.concat(a.started.stream(), b.started.stream())
                         .collect(Collectors.groupingBy(RecordingHandler.Run::jobId, Collectors.counting()));
                 assertEquals(Map.of("long-0", 1L, "long-1", 1L, "long-2", 1L), runs, "each job started exactly once");
-                assertTrue(wa.metrics().visibilityExtensions.value() + wb.metrics().visibilityExtensions.value() >= 15,
+                assertTrue(wa.metrics().visibilityExtensions().value() + wb.metrics().visibilityExtensions().value() >= 15,
                         "visibility was extended while the jobs ran");
                 assertTrue(eventually(Duration.ofSeconds(5), () -> wa.inflight() + wb.inflight() == 0));
                 var left = sqs.client().getQueueAttributes(r -> r.queueUrl(q.queueUrl()).attributeNamesWithStrings("All"))

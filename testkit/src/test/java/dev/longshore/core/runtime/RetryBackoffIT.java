@@ -45,9 +45,9 @@ class RetryBackoffIT {
                 assertTrue(delays.get(2) > delays.get(0), "delays grow: " + delays);
                 long gap3 = Duration.between(starts.get(2).start(), starts.get(3).start()).toMillis();
                 assertTrue(gap3 >= 1_500, "the message stayed hidden for its delay, was visible again after " + gap3 + " ms");
-                assertEquals(3, w.metrics().retried.value());
+                assertEquals(3, w.metrics().retried().value());
                 // the handler returns before the runtime counts the outcome
-                assertTrue(eventually(Duration.ofSeconds(10), () -> w.metrics().succeeded.value() == 1),
+                assertTrue(eventually(Duration.ofSeconds(10), () -> w.metrics().succeeded().value() == 1),
                         "one success counted");
             }
         }

@@ -49,7 +49,7 @@ class SqsOutageIT {
                 sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(job("after", "test.job", "{}")));
                 assertTrue(eventually(Duration.ofSeconds(45), () -> handler.completed.size() == 2), "resumes after the outage");
                 assertTrue(eventually(Duration.ofSeconds(5), () -> w.state() == WorkerState.READY));
-                assertTrue(w.metrics().receiveErrors.value() > 0);
+                assertTrue(w.metrics().receiveErrors().value() > 0);
             }
         }
     }

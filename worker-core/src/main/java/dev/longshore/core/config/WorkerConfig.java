@@ -15,6 +15,12 @@ import java.util.OptionalInt;
 public final class WorkerConfig {
     public static final int MAX_CONCURRENCY = 10_000;
     public static final Duration SQS_MAX_VISIBILITY = Duration.ofHours(12);
+    /**
+     * Visibility asked for on receive when WORKER_VISIBILITY_TIMEOUT is unset: SQS's own default. A message handed
+     * to a poll that is then abandoned (drain, crash) comes back after this, never after a long derived value; the
+     * heartbeat extends it once its job runs.
+     */
+    public static final Duration DEFAULT_RECEIVE_VISIBILITY = Duration.ofSeconds(30);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_RETRY_BASE_DELAY = Duration.ofSeconds(10);
     public static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofMinutes(15);
@@ -49,10 +55,14 @@ public final class WorkerConfig {
     private final Optional<String> metricsNamespace;
     private final PrivateDestinations privateDestinations;
     private final Env env;
+    private final int defaultConcurrency;
+    private final Duration defaultReceiveVisibility;
 
-    private WorkerConfig(String workerName, Env env, int defaultConcurrency) {
+    private WorkerConfig(String workerName, Env env, int defaultConcurrency, Duration defaultReceiveVisibility) {
         this.workerName = workerName;
         this.env = env;
+        this.defaultConcurrency = defaultConcurrency;
+        this.defaultReceiveVisibility = defaultReceiveVisibility;
         this.queueUrl = env.string("WORKER_QUEUE_URL");
         this.queueName = env.string("WORKER_QUEUE_NAME");
         if (queueUrl.isEmpty() && queueName.isEmpty()) {
@@ -115,7 +125,18 @@ public final class WorkerConfig {
      */
     public static WorkerConfig fromEnv(String workerName, Env env, int defaultConcurrency) {
         Objects.requireNonNull(workerName, "workerName");
-        return new WorkerConfig(workerName, env, defaultConcurrency);
+        return new WorkerConfig(workerName, env, defaultConcurrency, DEFAULT_RECEIVE_VISIBILITY);
+    }
+
+    /**
+     * The same settings, but asking for {@code visibility} on receive when WORKER_VISIBILITY_TIMEOUT is unset,
+     * instead of {@link #DEFAULT_RECEIVE_VISIBILITY}: for tests that cannot wait 30 s for an abandoned message.
+     */
+    public WorkerConfig withDefaultReceiveVisibility(Duration visibility) {
+        if (visibility.toMillis() % 1000 != 0 || visibility.getSeconds() < 1 || visibility.compareTo(SQS_MAX_VISIBILITY) > 0) {
+            throw new IllegalArgumentException("whole seconds from 1s to 12h: " + visibility);
+        }
+        return new WorkerConfig(workerName, env, defaultConcurrency, visibility);
     }
 
     public String workerName() { return workerName; }
@@ -123,6 +144,9 @@ public final class WorkerConfig {
     public Optional<String> queueName() { return queueName; }
     public int concurrency() { return concurrency; }
     public Optional<Duration> visibilityTimeout() { return visibilityTimeout; }
+
+    /** Visibility asked for on receive: WORKER_VISIBILITY_TIMEOUT when set, else 30 s (README: Configuration). */
+    public Duration receiveVisibility() { return visibilityTimeout.orElse(defaultReceiveVisibility); }
     public Duration drainTimeout() { return drainTimeout; }
     public Duration retryBaseDelay() { return retryBaseDelay; }
     public Duration retryMaxDelay() { return retryMaxDelay; }
@@ -151,7 +175,8 @@ public final class WorkerConfig {
         m.put("worker", workerName);
         m.put("queue", queueLabel());
         m.put("concurrency", concurrency);
-        m.put("visibilityTimeout", visibilityTimeout.map(Durations::format).orElse("derived"));
+        m.put("visibilityTimeout", visibilityTimeout.map(Durations::format)
+                .orElse(Durations.format(defaultReceiveVisibility) + " on receive, then derived"));
         m.put("drainTimeout", Durations.format(drainTimeout));
         m.put("retryBaseDelay", Durations.format(retryBaseDelay));
         m.put("retryMaxDelay", Durations.format(retryMaxDelay));

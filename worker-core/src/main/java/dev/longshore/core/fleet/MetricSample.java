@@ -19,13 +19,13 @@ record MetricSample(Map<String, Long> outcomes, HistogramSnapshot processing, do
     }
 
     static MetricSample of(Metrics metrics) {
-        return new MetricSample(metrics.outcomeTotals(), HistogramSnapshot.of(metrics.processingSeconds),
+        return new MetricSample(metrics.outcomeTotals(), HistogramSnapshot.of(metrics.processingSeconds()),
                 metrics.inflight(), metrics.state());
     }
 
     /** Nothing processed yet: the baseline of a fresh process. */
     static MetricSample zero(Metrics metrics) {
         return new MetricSample(Map.of("success", 0L, "retry", 0L, "dead", 0L),
-                HistogramSnapshot.empty(metrics.processingSeconds), metrics.inflight(), metrics.state());
+                HistogramSnapshot.empty(metrics.processingSeconds()), metrics.inflight(), metrics.state());
     }
 }

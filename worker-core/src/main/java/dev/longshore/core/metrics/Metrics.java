@@ -15,16 +15,16 @@ import java.util.function.Supplier;
  * contract; workers may register their own with the {@code longshore_} prefix.
  */
 public final class Metrics {
-    public final Counter received = new Counter();
-    public final Counter succeeded = new Counter();
-    public final Counter retried = new Counter();
-    public final Counter deadLettered = new Counter();
-    public final Counter released = new Counter();
-    public final Counter visibilityExtensions = new Counter();
-    public final Counter receiveErrors = new Counter();
-    public final Counter deleteErrors = new Counter();
-    public final Counter duplicatesSkipped = new Counter();
-    public final Histogram processingSeconds = new Histogram(Histogram.DEFAULT_BUCKETS);
+    private final Counter received = new Counter();
+    private final Counter succeeded = new Counter();
+    private final Counter retried = new Counter();
+    private final Counter deadLettered = new Counter();
+    private final Counter released = new Counter();
+    private final Counter visibilityExtensions = new Counter();
+    private final Counter receiveErrors = new Counter();
+    private final Counter deleteErrors = new Counter();
+    private final Counter duplicatesSkipped = new Counter();
+    private final Histogram processingSeconds = new Histogram(Histogram.DEFAULT_BUCKETS);
 
     private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
     private final Map<String, Counter> extraCounters = new ConcurrentHashMap<>();
@@ -37,6 +37,36 @@ public final class Metrics {
 
     private record Family(String help, LabelledCounter counter) {
     }
+
+    /** {@code longshore_messages_received_total}. */
+    public Counter received() { return received; }
+
+    /** {@code longshore_messages_processed_total{outcome="success"}}. */
+    public Counter succeeded() { return succeeded; }
+
+    /** {@code longshore_messages_processed_total{outcome="retry"}}. */
+    public Counter retried() { return retried; }
+
+    /** {@code longshore_messages_processed_total{outcome="dead"}}. */
+    public Counter deadLettered() { return deadLettered; }
+
+    /** {@code longshore_messages_released_total}. */
+    public Counter released() { return released; }
+
+    /** {@code longshore_visibility_extensions_total}. */
+    public Counter visibilityExtensions() { return visibilityExtensions; }
+
+    /** {@code longshore_receive_errors_total}. */
+    public Counter receiveErrors() { return receiveErrors; }
+
+    /** {@code longshore_delete_errors_total}. */
+    public Counter deleteErrors() { return deleteErrors; }
+
+    /** {@code longshore_duplicates_skipped_total}. */
+    public Counter duplicatesSkipped() { return duplicatesSkipped; }
+
+    /** {@code longshore_processing_seconds}. */
+    public Histogram processingSeconds() { return processingSeconds; }
 
     public void bindInflight(DoubleSupplier supplier) {
         this.inflight = supplier;

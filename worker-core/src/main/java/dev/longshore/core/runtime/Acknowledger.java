@@ -116,7 +116,7 @@ final class Acknowledger implements Runnable {
         try {
             failed = sqs.deleteBatch(queueUrl, messages);
         } catch (QueueUnavailableException e) {
-            metrics.deleteErrors.add(batch.size());
+            metrics.deleteErrors().add(batch.size());
             log.warn("delete of {} message(s) failed, will retry: {}", batch.size(), e.getMessage());
             pending.addAll(batch);
             return false;
@@ -126,7 +126,7 @@ final class Acknowledger implements Runnable {
             if (why != null) {
                 // A refused receipt handle will not become valid by retrying; the message will reappear and the
                 // handler's idempotency has to absorb it.
-                metrics.deleteErrors.increment();
+                metrics.deleteErrors().increment();
                 log.warn("delete refused for message {}: {}", m.id(), why);
             }
             onDeleted.accept(m);

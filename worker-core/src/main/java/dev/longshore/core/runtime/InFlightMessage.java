@@ -22,6 +22,7 @@ final class InFlightMessage {
 
     final QueueMessage message;
     final Instant receivedAt;
+    /** Visibility asked for on receive; the heartbeat then keeps it at the estimator's value. */
     final int visibilitySeconds;
     final AtomicReference<Phase> phase;
     /** Whether this message still counts against the concurrency limit (until its job ends). */

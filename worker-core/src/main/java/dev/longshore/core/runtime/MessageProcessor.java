@@ -20,12 +20,15 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs one message through its handler and applies the outcome (contract section 3): delete on success,
- * visibility backoff on a retryable failure, dead-letter queue on a permanent one. Nothing is acknowledged
- * before the work is done, and a message a drain already released is left alone whatever its job returns.
+ * Runs one message through its handler and applies the outcome (README: How a message is handled): delete on
+ * success, visibility backoff on a retryable failure (dead-letter queue when it was the last attempt the
+ * RedrivePolicy allows), dead-letter queue on a permanent one. Nothing is acknowledged before the work is done,
+ * and a message a drain already released is left alone whatever its job returns.
  */
 final class MessageProcessor {
     private static final Logger log = LoggerFactory.getLogger(MessageProcessor.class);
+    /** {@code longshore.error} of a message whose jobId this process already finished with another body. */
+    static final String JOB_ID_REUSED = "job_id_reused";
 
     private final String workerName;
     private final String queueUrl;
@@ -84,14 +87,22 @@ final class MessageProcessor {
                 return deadLetter(m, bad, start);
             }
             MDC.put("jobId", job.id());
-            if (recent.contains(job.id())) {
-                if (m.phase.compareAndSet(InFlightMessage.Phase.RUNNING, InFlightMessage.Phase.FINISHING)) {
-                    metrics.duplicatesSkipped.increment();
-                    log.info("job {} already finished in this process; acknowledging the redelivery", job.id());
-                    registry.releaseSlot(m);
-                    acks.delete(m);
+            switch (recent.check(job.id(), msg.body())) {
+                case SAME_BODY -> {
+                    if (m.phase.compareAndSet(InFlightMessage.Phase.RUNNING, InFlightMessage.Phase.FINISHING)) {
+                        metrics.duplicatesSkipped().increment();
+                        log.info("job {} already finished in this process; acknowledging the redelivery", job.id());
+                        registry.releaseSlot(m);
+                        acks.delete(m);
+                    }
+                    return true;
                 }
-                return true;
+                case DIFFERENT_BODY -> {
+                    return deadLetter(m, new PermanentFailure(JOB_ID_REUSED, "jobId " + job.id()
+                            + " already finished in this process with a different body; a new job needs a new jobId"),
+                            start);
+                }
+                case NEW -> { }
             }
             log.debug("job started: type {}", job.type());
             try {
@@ -105,14 +116,14 @@ final class MessageProcessor {
             } catch (Exception | LinkageError | AssertionError e) {
                 return retryLater(m, RetryableFailure.fromUnexpected(e), start);
             }
-            recent.add(job.id());
+            recent.add(job.id(), msg.body());
             if (!m.phase.compareAndSet(InFlightMessage.Phase.RUNNING, InFlightMessage.Phase.FINISHING)) {
                 log.info("job finished after its message was released; another worker may run it again");
                 return false;
             }
             Duration took = Duration.between(start, clock.instant());
-            metrics.succeeded.increment();
-            metrics.processingSeconds.observe(took.toNanos() / 1e9);
+            metrics.succeeded().increment();
+            metrics.processingSeconds().observe(took.toNanos() / 1e9);
             estimator.observe(took);
             log.info("job succeeded in {} ms", took.toMillis());
             registry.releaseSlot(m);
@@ -134,12 +145,22 @@ final class MessageProcessor {
             log.info("job ended ({}) after its message was released", failure.code());
             return false;
         }
+        metrics.processingSeconds().observe(Duration.between(start, clock.instant()).toNanos() / 1e9);
+        int receiveCount = m.message.receiveCount();
+        if (deadLetters.isLastAttempt(receiveCount)) {
+            // SQS would move it on the next receive without a reason; move it now, with this failure's.
+            String why = "failed on its last attempt (receive " + receiveCount + " of maxReceiveCount "
+                    + deadLetters.maxReceiveCount().orElseThrow() + ")";
+            if (moveToDeadLetter(m, failure.code(), failure.reason(), why)) {
+                return true;
+            }
+        }
         int seconds = failure.retryAfter()
                 .map(d -> (int) Math.min(VisibilityEstimator.MAX_SECONDS, (d.toMillis() + 999) / 1000))
-                .orElseGet(() -> retry.visibilitySeconds(m.message.receiveCount()));
-        metrics.retried.increment();
-        metrics.processingSeconds.observe(Duration.between(start, clock.instant()).toNanos() / 1e9);
-        log.warn("job failed ({}: {}); retry in {} s", failure.code(), failure.reason(), seconds);
+                .orElseGet(() -> retry.visibilitySeconds(receiveCount));
+        metrics.retried().increment();
+        log.warn("job failed ({}: {}); retry in {} s", failure.code(), DeadLetterRouter.reasonValue(failure.reason()),
+                seconds);
         setVisibility(List.of(m), seconds);
         registry.remove(m);
         return false;
@@ -149,27 +170,42 @@ final class MessageProcessor {
         if (!m.phase.compareAndSet(InFlightMessage.Phase.RUNNING, InFlightMessage.Phase.FINISHING)) {
             return false;
         }
-        metrics.processingSeconds.observe(Duration.between(start, clock.instant()).toNanos() / 1e9);
+        metrics.processingSeconds().observe(Duration.between(start, clock.instant()).toNanos() / 1e9);
         if (!deadLetters.available()) {
             int seconds = retry.visibilitySeconds(m.message.receiveCount());
-            metrics.retried.increment();
+            metrics.retried().increment();
             log.error("job failed permanently ({}: {}) but the queue has no dead-letter queue (RedrivePolicy); "
-                    + "left to the retry path, visible again in {} s", failure.code(), failure.reason(), seconds);
+                    + "left to the retry path, visible again in {} s", failure.code(),
+                    DeadLetterRouter.reasonValue(failure.reason()), seconds);
             setVisibility(List.of(m), seconds);
             registry.remove(m);
             return false;
         }
+        if (moveToDeadLetter(m, failure.code(), failure.reason(), "failed permanently")) {
+            return true;
+        }
+        metrics.retried().increment();
+        registry.remove(m);
+        return false;
+    }
+
+    /**
+     * Sends the message to the dead-letter queue, then deletes it, counting it as {@code outcome="dead"}.
+     *
+     * @return false when the dead-letter queue could not be reached: the caller leaves the message to be
+     *         delivered again
+     */
+    private boolean moveToDeadLetter(InFlightMessage m, String code, String reason, String why) {
         try {
-            deadLetters.send(m.message, failure.code(), failure.reason());
+            deadLetters.send(m.message, code, reason);
         } catch (QueueUnavailableException e) {
-            metrics.retried.increment();
-            log.warn("job failed permanently ({}) but the dead-letter queue could not be reached ({}); it will be "
-                    + "delivered again", failure.code(), e.getMessage());
-            registry.remove(m);
+            log.warn("job {} ({}) but the dead-letter queue could not be reached ({}); it will be delivered again",
+                    why, code, e.getMessage());
             return false;
         }
-        metrics.deadLettered.increment();
-        log.error("job failed permanently ({}: {}); moved to the dead-letter queue", failure.code(), failure.reason());
+        metrics.deadLettered().increment();
+        log.error("job {} ({}: {}); moved to the dead-letter queue", why, DeadLetterRouter.errorValue(code),
+                DeadLetterRouter.reasonValue(reason));
         registry.releaseSlot(m);
         acks.delete(m);
         return true;
@@ -195,7 +231,7 @@ final class MessageProcessor {
             setVisibility(released.subList(i, Math.min(released.size(), i + VisibilityHeartbeat.BATCH)), 0);
         }
         for (InFlightMessage m : released) {
-            metrics.released.increment();
+            metrics.released().increment();
             JobContextImpl ctx = m.context;
             if (ctx != null) {
                 ctx.cancel();

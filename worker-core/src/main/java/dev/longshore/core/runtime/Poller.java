@@ -116,13 +116,13 @@ final class Poller implements Runnable {
             List<QueueMessage> received;
             try {
                 received = sqs.receive(queueUrl, permits, primary ? waitSeconds : Math.min(waitSeconds, BURST_WAIT_SECONDS),
-                        visibility.seconds());
+                        visibility.receiveSeconds());
             } catch (QueueUnavailableException e) {
                 registry.releasePermits(permits);
                 if (draining.getAsBoolean()) {
                     break;
                 }
-                metrics.receiveErrors.increment();
+                metrics.receiveErrors().increment();
                 if (!primary) {
                     // The primary poller reports and probes the outage; extra pollers just stand down.
                     burst.quiet();
@@ -150,13 +150,13 @@ final class Poller implements Runnable {
             if (received.size() == permits && permits == 10) {
                 burst.busy();
             }
-            metrics.received.add(received.size());
+            metrics.received().add(received.size());
             Instant receivedAt = clock.instant();
             if (draining.getAsBoolean()) {
                 releaseLate(received, receivedAt);
                 break;
             }
-            dispatcher.dispatch(received, visibility.seconds(), receivedAt);
+            dispatcher.dispatch(received, visibility.receiveSeconds(), receivedAt);
         }
         log.debug("poller stopped");
     }
@@ -174,7 +174,7 @@ final class Poller implements Runnable {
     private void releaseLate(List<QueueMessage> received, Instant receivedAt) {
         List<InFlightMessage> late = new ArrayList<>(received.size());
         for (QueueMessage msg : received) {
-            InFlightMessage m = new InFlightMessage(msg, receivedAt, visibility.seconds(), InFlightMessage.Phase.WAITING);
+            InFlightMessage m = new InFlightMessage(msg, receivedAt, visibility.receiveSeconds(), InFlightMessage.Phase.WAITING);
             registry.add(m);
             late.add(m);
         }

@@ -74,7 +74,7 @@ public final class ReceivePipeline {
         this.random = random;
         this.fatal = fatal;
         this.registry = new InFlightRegistry(config.concurrency());
-        this.estimator = new VisibilityEstimator(config.visibilityTimeout());
+        this.estimator = new VisibilityEstimator(config.visibilityTimeout(), config.receiveVisibility());
         this.jobs = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("worker-" + config.workerName() + "-job-", 1).factory());
     }
@@ -103,7 +103,7 @@ public final class ReceivePipeline {
                         "an existing SQS queue (" + e.getMessage() + ")"));
                 return;
             } catch (QueueUnavailableException | IllegalStateException e) {
-                metrics.receiveErrors.increment();
+                metrics.receiveErrors().increment();
                 states.moveTo(WorkerState.PAUSED, "SQS unreachable: " + e.getMessage());
                 log.warn("cannot read queue {} yet: {}", config.queueLabel(), e.getMessage());
                 synchronized (warmUpWake) {
@@ -188,7 +188,9 @@ public final class ReceivePipeline {
      */
     public DrainReport drain(String reason, Duration budget, int exitCode) {
         Instant start = clock.instant();
-        long doneBefore = metrics.succeeded.value() + metrics.retried.value() + metrics.deadLettered.value();
+        long doneBefore = metrics.succeeded().value() + metrics.retried().value() + metrics.deadLettered().value();
+        // Counted from the metric, so messages a late receive returned (released by the pollers) are included.
+        long releasedBefore = metrics.released().value();
         synchronized (this) {
             draining = true;
         }
@@ -203,9 +205,8 @@ public final class ReceivePipeline {
         extraPollerTasks.forEach(Poller::wake);
         burst.wakeAll();
         MessageProcessor proc = processor;
-        int released = 0;
         if (proc != null) {
-            released += proc.release(waiting(), "worker is draining; not started");
+            proc.release(waiting(), "worker is draining; not started");
             // Running jobs may tell their children to checkpoint (JobContext.onDrain).
             registry.snapshot().stream().map(m -> m.context).filter(java.util.Objects::nonNull)
                     .forEach(JobContextImpl::drainStarted);
@@ -215,7 +216,7 @@ public final class ReceivePipeline {
                             .filter(m -> m.phase.get() == InFlightMessage.Phase.RUNNING).toList();
                     log.warn("drain budget {} ms spent with {} job(s) running; cancelling them", budget.toMillis(),
                             stillRunning.size());
-                    released += proc.release(stillRunning, "drain deadline passed; job cancelled");
+                    proc.release(stillRunning, "drain deadline passed; job cancelled");
                 }
                 // Messages a late receive returns are released by the pollers; wait for them to stop.
                 joinQuietly(pollerThread, Duration.ofSeconds(2));
@@ -234,7 +235,8 @@ public final class ReceivePipeline {
             joinQuietly(pollerThread, Duration.ofSeconds(2));
         }
         stopThreads();
-        long doneAfter = metrics.succeeded.value() + metrics.retried.value() + metrics.deadLettered.value();
+        long doneAfter = metrics.succeeded().value() + metrics.retried().value() + metrics.deadLettered().value();
+        int released = (int) (metrics.released().value() - releasedBefore);
         return new DrainReport(reason, (int) (doneAfter - doneBefore), released,
                 Duration.between(start, clock.instant()), exitCode);
     }

@@ -15,9 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every held message invisible for as long as its job runs: when less than half of a message's
- * visibility is left, it is set back to the full visibility (ChangeMessageVisibilityBatch, 10 at a time). This
- * is what lets a job run far longer than the queue's visibility timeout without a second delivery.
+ * Keeps every held message invisible for as long as its job runs: when less than half of the target
+ * visibility (explicit, or derived from processing times) is left, it is set to the full target
+ * (ChangeMessageVisibilityBatch, 10 at a time). This is what lets a job run far longer than the queue's
+ * visibility timeout without a second delivery, and what takes a message from the short visibility asked on
+ * receive to the derived one (README: How a message is handled).
  */
 final class VisibilityHeartbeat implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(VisibilityHeartbeat.class);
@@ -53,7 +55,8 @@ final class VisibilityHeartbeat implements Runnable {
     public void run() {
         while (running) {
             try {
-                Thread.sleep(tick(estimator.seconds()).toMillis());
+                // Look often enough for the shorter of the two: a fresh message holds only the receive visibility.
+                Thread.sleep(tick(Math.min(estimator.receiveSeconds(), estimator.seconds())).toMillis());
             } catch (InterruptedException e) {
                 return;
             }
@@ -69,19 +72,19 @@ final class VisibilityHeartbeat implements Runnable {
         running = false;
     }
 
-    /** Which messages need an extension now, and to how many seconds. */
-    static Map<InFlightMessage, Integer> due(List<InFlightMessage> held, Instant now) {
+    /** Which messages need an extension now to keep them at {@code targetSeconds}, and to how many seconds. */
+    static Map<InFlightMessage, Integer> due(List<InFlightMessage> held, Instant now, int targetSeconds) {
         Map<InFlightMessage, Integer> out = new LinkedHashMap<>();
         for (InFlightMessage m : held) {
             if (!m.isActive()) {
                 continue;
             }
             long leftMs = Duration.between(now, m.visibleUntil()).toMillis();
-            if (leftMs > m.visibilitySeconds * 1000L / 2) {
+            if (leftMs > targetSeconds * 1000L / 2) {
                 continue;
             }
             long allowed = Duration.between(now, m.receivedAt.plus(SQS_LIMIT)).toSeconds();
-            int seconds = (int) Math.min(m.visibilitySeconds, allowed);
+            int seconds = (int) Math.min(targetSeconds, allowed);
             if (seconds <= Math.max(0, leftMs / 1000)) {
                 continue; // at SQS's 12 h ceiling: nothing more can be had
             }
@@ -91,7 +94,7 @@ final class VisibilityHeartbeat implements Runnable {
     }
 
     void extendDue(Instant now) {
-        Map<InFlightMessage, Integer> due = due(registry.snapshot(), now);
+        Map<InFlightMessage, Integer> due = due(registry.snapshot(), now, estimator.seconds());
         if (due.isEmpty()) {
             return;
         }
@@ -126,7 +129,7 @@ final class VisibilityHeartbeat implements Runnable {
             String why = failed.get(m.id());
             if (why == null) {
                 m.visibleUntil(now.plusSeconds(e.getValue()));
-                metrics.visibilityExtensions.increment();
+                metrics.visibilityExtensions().increment();
             } else if (m.isActive()) {
                 log.warn("visibility extension refused for message {}: {} (it may be delivered again)", m.id(), why);
             }

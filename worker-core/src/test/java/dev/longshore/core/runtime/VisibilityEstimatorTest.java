@@ -20,9 +20,18 @@ class VisibilityEstimatorTest {
     }
 
     @Test
-    void explicitVisibilityIsUsedAsGiven() {
+    void explicitVisibilityIsUsedAsGivenOnReceiveAndByTheHeartbeat() {
         VisibilityEstimator e = new VisibilityEstimator(Optional.of(Duration.ofSeconds(2)));
         e.observe(Duration.ofSeconds(100));
         assertEquals(2, e.seconds());
+        assertEquals(2, e.receiveSeconds());
+    }
+
+    @Test
+    void withoutAnExplicitValueReceiveAsksForThirtySecondsHoweverLongJobsTake() {
+        VisibilityEstimator e = new VisibilityEstimator(Optional.empty());
+        e.observe(Duration.ofMinutes(20));
+        assertEquals(3600, e.seconds(), "the heartbeat target grows with the jobs");
+        assertEquals(30, e.receiveSeconds(), "the receive stays short");
     }
 }

@@ -22,15 +22,15 @@ class VisibilityHeartbeatTest {
     @Test
     void extendsOnlyOnceLessThanHalfTheVisibilityIsLeft() {
         InFlightMessage m = held(T0, 30);
-        assertTrue(VisibilityHeartbeat.due(List.of(m), T0.plusSeconds(14)).isEmpty());
-        assertEquals(Map.of(m, 30), VisibilityHeartbeat.due(List.of(m), T0.plusSeconds(16)));
+        assertTrue(VisibilityHeartbeat.due(List.of(m), T0.plusSeconds(14), 30).isEmpty());
+        assertEquals(Map.of(m, 30), VisibilityHeartbeat.due(List.of(m), T0.plusSeconds(16), 30));
     }
 
     @Test
     void releasedMessagesAreNotExtended() {
         InFlightMessage m = held(T0, 30);
         m.phase.set(InFlightMessage.Phase.RELEASED);
-        assertTrue(VisibilityHeartbeat.due(List.of(m), T0.plusSeconds(29)).isEmpty());
+        assertTrue(VisibilityHeartbeat.due(List.of(m), T0.plusSeconds(29), 30).isEmpty());
     }
 
     @Test
@@ -38,11 +38,20 @@ class VisibilityHeartbeatTest {
         InFlightMessage m = held(T0, 600);
         Instant now = T0.plus(Duration.ofHours(12)).minusSeconds(200);
         m.visibleUntil(now.plusSeconds(100));
-        Map<InFlightMessage, Integer> due = VisibilityHeartbeat.due(List.of(m), now);
+        Map<InFlightMessage, Integer> due = VisibilityHeartbeat.due(List.of(m), now, 600);
         assertEquals(195, due.get(m), "capped to what is left of SQS's 12 h");
         m.visibleUntil(T0.plus(VisibilityHeartbeat.SQS_LIMIT));
-        assertTrue(VisibilityHeartbeat.due(List.of(m), T0.plus(VisibilityHeartbeat.SQS_LIMIT).minusSeconds(10)).isEmpty(),
+        assertTrue(VisibilityHeartbeat.due(List.of(m), T0.plus(VisibilityHeartbeat.SQS_LIMIT).minusSeconds(10), 600).isEmpty(),
                 "nothing more can be had at the ceiling");
+    }
+
+    @Test
+    void aMessageReceivedWithTheShortVisibilityIsExtendedToTheDerivedTarget() {
+        InFlightMessage m = held(T0, 30);
+        assertEquals(Map.of(m, 3600), VisibilityHeartbeat.due(List.of(m), T0.plusSeconds(1), 3600),
+                "30 s left is less than half of a 1 h target: extended at once, to the target");
+        m.visibleUntil(T0.plusSeconds(1 + 3600));
+        assertTrue(VisibilityHeartbeat.due(List.of(m), T0.plusSeconds(60), 3600).isEmpty());
     }
 
     @Test

@@ -1,0 +1,103 @@
+package dev.longshore.core.runtime;
+
+import static dev.longshore.core.testing.QueueAssertions.attribute;
+import static dev.longshore.core.testing.QueueAssertions.awaitMessages;
+import static dev.longshore.core.testing.QueueAssertions.messagesLeft;
+import static dev.longshore.testkit.TestWorkers.eventually;
+import static dev.longshore.testkit.TestWorkers.job;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.longshore.core.Worker;
+import dev.longshore.core.WorkerPlugin;
+import dev.longshore.core.job.Job;
+import dev.longshore.core.job.JobContext;
+import dev.longshore.core.job.JobHandler;
+import dev.longshore.core.job.RetryableFailure;
+import dev.longshore.core.testing.RecordingQueueClient;
+import dev.longshore.testkit.EmbeddedSqs;
+import dev.longshore.testkit.LogCapture;
+import dev.longshore.testkit.QueuePair;
+import dev.longshore.testkit.TestWorkers;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * README: How a message is handled, last attempt: a retryable failure on the last receive the RedrivePolicy
+ * allows sends the message to the dead-letter queue with that failure's code and reason, so no message reaches
+ * it without a reason.
+ */
+class LastAttemptIT {
+    private static final Map<String, String> FAST = Map.of("WORKER_RETRY_BASE_DELAY", "1s", "WORKER_RETRY_MAX_DELAY", "1s",
+            "WORKER_RECEIVE_WAIT", "1s");
+
+    /** Fails every attempt the way {@code failure} says, recording the receive count of each. */
+    private static final class AlwaysFailing implements JobHandler {
+        final List<Integer> attempts = new CopyOnWriteArrayList<>();
+        private final java.util.function.IntFunction<Exception> failure;
+
+        AlwaysFailing(java.util.function.IntFunction<Exception> failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public Set<String> types() {
+            return Set.of("test.job");
+        }
+
+        @Override
+        public void handle(Job job, JobContext context) throws Exception {
+            attempts.add(job.receiveCount());
+            throw failure.apply(job.receiveCount());
+        }
+    }
+
+    @Test
+    void retryableFailureOnTheLastAttemptGoesToTheDeadLetterQueueWithItsCodeAndReason() throws Exception {
+        AlwaysFailing handler = new AlwaysFailing(n -> new RetryableFailure("upstream_503", "upstream answered 503 on attempt " + n));
+        Message dead = runUntilDeadLettered(handler, "retry-last");
+        assertEquals("upstream_503", attribute(dead, "longshore.error"));
+        assertEquals("upstream answered 503 on attempt 2", attribute(dead, "longshore.reason"),
+                "the reason of the last failure, not the first");
+    }
+
+    @Test
+    void unexpectedExceptionOnTheLastAttemptGoesToTheDeadLetterQueueWithItsReason() throws Exception {
+        AlwaysFailing handler = new AlwaysFailing(n -> new IllegalStateException("boom " + n));
+        Message dead = runUntilDeadLettered(handler, "unexpected-last");
+        assertEquals("handler_error", attribute(dead, "longshore.error"));
+        assertEquals("IllegalStateException: boom 2", attribute(dead, "longshore.reason"));
+    }
+
+    private static Message runUntilDeadLettered(AlwaysFailing handler, String queue) throws Exception {
+        try (EmbeddedSqs sqs = EmbeddedSqs.start(); LogCapture log = new LogCapture(MessageProcessor.class)) {
+            QueuePair q = sqs.createQueueWithDeadLetter(queue, 2, Duration.ofSeconds(30));
+            RecordingQueueClient[] client = new RecordingQueueClient[1];
+            try (Worker w = TestWorkers.start(sqs, q.queueUrl(), WorkerPlugin.of(handler), FAST,
+                    c -> client[0] = new RecordingQueueClient(c))) {
+                String body = job("doomed", "test.job", "{\"n\":1}");
+                sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(body));
+                List<Message> dead = awaitMessages(sqs, q.deadLetterQueueUrl(), 1, Duration.ofSeconds(30));
+                assertEquals(1, dead.size(), "moved to the dead-letter queue");
+                assertEquals(body, dead.get(0).body(), "the original body");
+                assertEquals(List.of(1, 2), handler.attempts, "attempt 1 retried, attempt 2 (the last) dead-lettered");
+                assertEquals(1, client[0].visibilityChanges.size(), "one backoff, for the first attempt only: "
+                        + client[0].visibilityChanges);
+                assertTrue(eventually(Duration.ofSeconds(10), () -> w.inflight() == 0 && messagesLeft(sqs, q.queueUrl()) == 0),
+                        "the source is deleted");
+                assertEquals(1, w.metrics().deadLettered().value(), "counted as outcome=\"dead\"");
+                assertEquals(1, w.metrics().retried().value());
+                assertTrue(w.metrics().prometheusText().contains("longshore_messages_processed_total{outcome=\"dead\"} 1"));
+                assertEquals(1, log.messagesAt("ERROR").stream()
+                        .filter(m -> m.contains("last attempt (receive 2 of maxReceiveCount 2)")
+                                && m.contains("moved to the dead-letter queue")).count(), log.messagesAt("ERROR").toString());
+                return dead.get(0);
+            }
+        }
+    }
+}
