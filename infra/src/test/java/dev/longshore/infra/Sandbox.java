@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  * under calls/ and can be told to fail their first N calls (FAIL_* variables, see sandbox/stub-lib.sh).
  */
 final class Sandbox {
+    private static final java.time.Duration SCRIPT_LIMIT = java.time.Duration.ofMinutes(5);
+
     static final Path REPO_ROOT = Path.of(System.getProperty("longshore.repo.root", "..")).toAbsolutePath().normalize();
     static final Path STUBS = Path.of("src/test/resources/sandbox").toAbsolutePath();
     /** Ordinary tools the scripts and stand-ins may use; all are on Amazon Linux 2023 too. */
@@ -97,9 +99,11 @@ final class Sandbox {
         pb.redirectOutput(out.toFile());
         pb.redirectError(err.toFile());
         Process process = pb.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        // A guard against a hung script, not a timing assertion: a deploy dry run synthesizes the whole stack with
+        // node, which takes minutes on a loaded 2-core machine.
+        if (!process.waitFor(SCRIPT_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            fail("script did not finish within 60 s: " + script);
+            fail("script did not finish within " + SCRIPT_LIMIT.toSeconds() + " s: " + script);
         }
         return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
     }
