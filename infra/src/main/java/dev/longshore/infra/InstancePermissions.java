@@ -12,13 +12,14 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
  * The least privilege one worker's instances need, as explicit statements so that a reader (and the template
  * test) sees every action and every resource. Only the two actions that AWS does not scope to a resource
  * (ecr:GetAuthorizationToken, cloudwatch:PutMetricData) use "*", the latter held to the namespace by a condition.
+ * Storage (docs/deploy.md: Storage and results) reaches exactly the configured buckets and prefixes.
  */
 final class InstancePermissions {
     private InstancePermissions() {
     }
 
     record Targets(String queueArn, String deadLetterQueueArn, String autoScalingGroupName, String envParameterName,
-                   String repositoryName, String logGroupArn, String metricsNamespace) {
+                   String repositoryName, String logGroupArn, String metricsNamespace, WorkerSpec.Storage storage) {
     }
 
     static void grant(IRole role, Targets t) {
@@ -64,6 +65,42 @@ final class InstancePermissions {
                 .resources(List.of("*"))
                 .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", t.metricsNamespace())))
                 .build());
+        grantStorage(role, t.storage());
+    }
+
+    private static void grantStorage(IRole role, WorkerSpec.Storage storage) {
+        Stack stack = Stack.of(role);
+        if (!storage.inputs().isEmpty()) {
+            role.addToPrincipalPolicy(statement("ReadInputObjects", List.of("s3:GetObject"),
+                    storage.inputs().stream().map(l -> objectsArn(stack, l)).toList()));
+            // ListBucket lets a missing key read as 404 (a permanent failure), not 403; held to the prefixes.
+            for (int i = 0; i < storage.inputs().size(); i++) {
+                WorkerSpec.S3Location location = storage.inputs().get(i);
+                PolicyStatement.Builder list = PolicyStatement.Builder.create()
+                        .sid("ListInput" + (i + 1))
+                        .actions(List.of("s3:ListBucket"))
+                        .resources(List.of(bucketArn(stack, location.bucket())));
+                if (!location.prefix().isEmpty()) {
+                    list.conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(location.prefix() + "*"))));
+                }
+                role.addToPrincipalPolicy(list.build());
+            }
+        }
+        storage.output().ifPresent(output -> role.addToPrincipalPolicy(statement("WriteOutputObjects",
+                List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"),
+                List.of(objectsArn(stack, output)))));
+        storage.resultQueueRegionAccountName().ifPresent(queue -> role.addToPrincipalPolicy(statement("SendResults",
+                List.of("sqs:SendMessage"),
+                List.of("arn:" + stack.getPartition() + ":sqs:" + String.join(":", queue)))));
+    }
+
+    /** Objects under a location: {@code arn:aws:s3:::bucket/prefix*}, the whole bucket without a prefix. */
+    static String objectsArn(Stack stack, WorkerSpec.S3Location location) {
+        return bucketArn(stack, location.bucket()) + "/" + location.prefix() + "*";
+    }
+
+    static String bucketArn(Stack stack, String bucket) {
+        return "arn:" + stack.getPartition() + ":s3:::" + bucket;
     }
 
     private static PolicyStatement statement(String sid, List<String> actions, List<String> resources) {

@@ -1,6 +1,9 @@
 package dev.longshore.infra;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
@@ -25,10 +28,28 @@ public final class LongshoreApp {
         }
     }
 
-    /** Reads the settings from the App's context and adds the stack to it. */
+    /**
+     * Reads the settings from the App's context and adds the stack to it. A key no setting reads is refused (a typo
+     * would otherwise be ignored silently; docs/deploy.md: Settings).
+     */
     public static LongshoreStack build(App app) {
-        FleetSpec fleet = FleetSpec.read(new Settings(key -> app.getNode().tryGetContext(key)));
+        Settings settings = new Settings(key -> app.getNode().tryGetContext(key));
+        FleetSpec fleet = FleetSpec.read(settings);
+        settings.refuseUnknown(givenKeys(app));
         return new LongshoreStack(app, fleet);
+    }
+
+    private static List<String> givenKeys(App app) {
+        Object all = app.getNode().getAllContext();
+        if (all instanceof Map<?, ?> map) {
+            return map.keySet().stream().map(Object::toString).toList();
+        }
+        if (all instanceof JsonNode node) {
+            List<String> keys = new ArrayList<>();
+            node.fieldNames().forEachRemaining(keys::add);
+            return keys;
+        }
+        return List.of();
     }
 
     static Map<String, Object> arguments(String[] args) {

@@ -6,13 +6,16 @@ import software.amazon.awscdk.services.cloudwatch.CfnAlarm;
 import software.constructs.Construct;
 
 /**
- * Scaling on queue depth (REFERENCE.md "Scaling on queue depth"): target tracking on backlog per instance,
- * computed with metric math as visible messages / InService instances, plus, for groups that may sit at zero,
- * a step policy that adds the first instance: with no instance the division has no data point and target
- * tracking cannot leave zero.
+ * Scaling on queue depth (docs/deploy.md: Choosing the target): target tracking on work per instance, computed with
+ * metric math as (visible + in-flight messages) / InService instances, plus, for groups that may sit at zero, a step
+ * policy that adds the first instance: with no instance the division has no data point and target tracking cannot
+ * leave zero.
+ *
+ * <p>In-flight (not visible) messages count: with visible messages alone, a steady load that the fleet keeps up with
+ * shows a backlog of 0, and target tracking would scale in instances that are busy.
  */
 final class QueueDepthScaling extends Construct {
-    static final String BACKLOG_EXPRESSION = "m1 / m2";
+    static final String WORK_EXPRESSION = "(m1 + m2) / m3";
     /**
      * Visible messages while the group wants no instance, else 0. Desired (not InService) capacity, so the policy
      * stops adding once an instance is on its way; FILL covers a minute whose group metric has not arrived yet.
@@ -20,25 +23,27 @@ final class QueueDepthScaling extends Construct {
     static final String ZERO_TO_ONE_EXPRESSION = "IF(FILL(m2, 0) < 1, m1, 0)";
     private static final int PERIOD_SECONDS = 60;
 
-    QueueDepthScaling(Construct scope, String id, String autoScalingGroupName, String queueName, int backlogTarget,
+    QueueDepthScaling(Construct scope, String id, String autoScalingGroupName, String queueName, double target,
                       boolean scalesFromZero) {
         super(scope, id);
         CfnScalingPolicy.Builder.create(this, "BacklogPerInstance")
                 .autoScalingGroupName(autoScalingGroupName)
                 .policyType("TargetTrackingScaling")
                 .targetTrackingConfiguration(CfnScalingPolicy.TargetTrackingConfigurationProperty.builder()
-                        .targetValue(backlogTarget)
+                        .targetValue(target)
                         .customizedMetricSpecification(
                                 CfnScalingPolicy.CustomizedMetricSpecificationProperty.builder()
                                         .metrics(List.of(
                                                 trackingQuery("m1", "AWS/SQS", "ApproximateNumberOfMessagesVisible",
                                                         "QueueName", queueName, "Sum"),
-                                                trackingQuery("m2", "AWS/AutoScaling", "GroupInServiceInstances",
+                                                trackingQuery("m2", "AWS/SQS", "ApproximateNumberOfMessagesNotVisible",
+                                                        "QueueName", queueName, "Sum"),
+                                                trackingQuery("m3", "AWS/AutoScaling", "GroupInServiceInstances",
                                                         "AutoScalingGroupName", autoScalingGroupName, "Average"),
                                                 CfnScalingPolicy.TargetTrackingMetricDataQueryProperty.builder()
                                                         .id("e1")
-                                                        .expression(BACKLOG_EXPRESSION)
-                                                        .label("Backlog per instance")
+                                                        .expression(WORK_EXPRESSION)
+                                                        .label("Work (waiting + in flight) per instance")
                                                         .returnData(true)
                                                         .build()))
                                         .build())

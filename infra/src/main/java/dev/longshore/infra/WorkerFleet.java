@@ -15,7 +15,16 @@ import software.amazon.awscdk.services.autoscaling.DefaultResult;
 import software.amazon.awscdk.services.autoscaling.Ec2HealthChecksOptions;
 import software.amazon.awscdk.services.autoscaling.GroupMetrics;
 import software.amazon.awscdk.services.autoscaling.HealthChecks;
+import software.amazon.awscdk.services.autoscaling.InstancesDistribution;
+import software.amazon.awscdk.services.autoscaling.LaunchTemplateOverrides;
 import software.amazon.awscdk.services.autoscaling.LifecycleTransition;
+import software.amazon.awscdk.services.autoscaling.MixedInstancesPolicy;
+import software.amazon.awscdk.services.autoscaling.NotificationConfiguration;
+import software.amazon.awscdk.services.autoscaling.OnDemandAllocationStrategy;
+import software.amazon.awscdk.services.autoscaling.RollingUpdateOptions;
+import software.amazon.awscdk.services.autoscaling.ScalingEvents;
+import software.amazon.awscdk.services.autoscaling.SpotAllocationStrategy;
+import software.amazon.awscdk.services.autoscaling.UpdatePolicy;
 import software.amazon.awscdk.services.ec2.AmazonLinux2023ImageSsmParameterProps;
 import software.amazon.awscdk.services.ec2.AmazonLinuxCpuType;
 import software.amazon.awscdk.services.ec2.BlockDevice;
@@ -23,20 +32,18 @@ import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
 import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
 import software.amazon.awscdk.services.ec2.IMachineImage;
-import software.amazon.awscdk.services.ec2.ISecurityGroup;
-import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.InstanceArchitecture;
 import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ec2.LaunchTemplate;
 import software.amazon.awscdk.services.ec2.LaunchTemplateHttpTokens;
 import software.amazon.awscdk.services.ec2.MachineImage;
-import software.amazon.awscdk.services.ec2.SubnetSelection;
-import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.UserData;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
@@ -44,7 +51,7 @@ import software.constructs.Construct;
 
 /**
  * One worker's fleet: its queue and dead-letter queue, log group, instance role, launch template, Auto Scaling
- * group with the draining lifecycle hook, and queue-depth scaling.
+ * group with the draining lifecycle hook and rolling updates, queue-depth scaling and alarms.
  */
 final class WorkerFleet extends Construct {
     /** The lifecycle hook's name; the same in every group (hook names are unique per group). */
@@ -61,17 +68,24 @@ final class WorkerFleet extends Construct {
     static final String GPU_AMI_PARAMETER_FORMAT =
             "/aws/service/deeplearning/ami/%s/base-oss-nvidia-driver-gpu-amazon-linux-2023/latest/ami-id";
 
+    /** Session Manager access (docs/deploy.md: Network): AWS's own policy for the SSM agent. */
+    static final String SESSION_MANAGER_POLICY = "AmazonSSMManagedInstanceCore";
+
+    final WorkerSpec worker;
+    final String groupName;
     final Queue queue;
     final Queue deadLetterQueue;
     final AutoScalingGroup group;
     final LaunchTemplate launchTemplate;
     final Role role;
     final LogGroup logGroup;
+    final WorkerAlarms alarms;
 
-    WorkerFleet(Construct scope, String id, FleetSpec fleet, WorkerSpec worker, IVpc vpc, ISecurityGroup securityGroup) {
+    WorkerFleet(Construct scope, String id, FleetSpec fleet, WorkerSpec worker, FleetNetwork network, ITopic alarmTopic) {
         super(scope, id);
         Stack stack = Stack.of(this);
-        String groupName = fleet.autoScalingGroupName(worker);
+        this.worker = worker;
+        this.groupName = fleet.autoScalingGroupName(worker);
 
         deadLetterQueue = Queue.Builder.create(this, "DeadLetterQueue")
                 .retentionPeriod(DEAD_LETTER_RETENTION)
@@ -102,7 +116,10 @@ final class WorkerFleet extends Construct {
                 .build();
         InstancePermissions.grant(role, new InstancePermissions.Targets(
                 queue.getQueueArn(), deadLetterQueue.getQueueArn(), groupName, fleet.envParameterName(worker),
-                fleet.repositoryName(worker), logGroup.getLogGroupArn(), fleet.metricsNamespace()));
+                fleet.repositoryName(worker), logGroup.getLogGroupArn(), fleet.metricsNamespace(), worker.storage()));
+        if (fleet.sessionManager()) {
+            role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName(SESSION_MANAGER_POLICY));
+        }
 
         InstanceType instanceType = new InstanceType(worker.instanceType());
         boolean arm = instanceType.getArchitecture() == InstanceArchitecture.ARM_64;
@@ -112,7 +129,7 @@ final class WorkerFleet extends Construct {
                 .userData(UserData.custom(WorkerUserData.render(WorkerUserData.script(),
                         userDataSettings(stack, fleet, worker, groupName))))
                 .role(role)
-                .securityGroup(securityGroup)
+                .securityGroup(network.securityGroup())
                 .httpEndpoint(true)
                 .httpTokens(LaunchTemplateHttpTokens.REQUIRED)
                 // The worker runs in a container: one hop more than the instance itself to reach IMDSv2.
@@ -128,11 +145,31 @@ final class WorkerFleet extends Construct {
                 .build())));
         launchTemplate = template.build();
 
-        group = AutoScalingGroup.Builder.create(this, "Group")
+        AutoScalingGroup.Builder groupBuilder = AutoScalingGroup.Builder.create(this, "Group")
                 .autoScalingGroupName(groupName)
-                .vpc(vpc)
-                .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build())
-                .launchTemplate(launchTemplate)
+                .vpc(network.vpc())
+                .vpcSubnets(network.subnets());
+        WorkerSpec.Capacity capacity = worker.capacity();
+        if (capacity.mixed()) {
+            groupBuilder.mixedInstancesPolicy(MixedInstancesPolicy.builder()
+                            .launchTemplate(launchTemplate)
+                            .launchTemplateOverrides(capacity.instanceTypes().stream()
+                                    .map(t -> LaunchTemplateOverrides.builder().instanceType(new InstanceType(t)).build())
+                                    .toList())
+                            .instancesDistribution(InstancesDistribution.builder()
+                                    .onDemandBaseCapacity(capacity.spot() ? capacity.onDemandBaseCapacity() : 0)
+                                    .onDemandPercentageAboveBaseCapacity(capacity.spot() ? 0 : 100)
+                                    .onDemandAllocationStrategy(OnDemandAllocationStrategy.PRIORITIZED)
+                                    .spotAllocationStrategy(SpotAllocationStrategy.CAPACITY_OPTIMIZED)
+                                    .build())
+                            .build())
+                    // A rebalance recommendation starts a replacement; the old instance then drains through the hook.
+                    .capacityRebalance(capacity.spot());
+        } else {
+            groupBuilder.launchTemplate(launchTemplate);
+        }
+        WorkerSpec.Updates updates = worker.updates();
+        group = groupBuilder
                 .minCapacity(worker.minSize())
                 .maxCapacity(worker.maxSize())
                 .groupMetrics(List.of(GroupMetrics.all()))
@@ -140,6 +177,19 @@ final class WorkerFleet extends Construct {
                         .gracePeriod(Duration.seconds(worker.healthCheckGracePeriod().toSeconds()))
                         .build()))
                 .defaultInstanceWarmup(Duration.seconds(fleet.instanceWarmup().toSeconds()))
+                // A new launch template version replaces instances in batches, pausing after each (docs/deploy.md:
+                // Releases); a failed update rolls the stack, and with it the template, back.
+                .updatePolicy(UpdatePolicy.rollingUpdate(RollingUpdateOptions.builder()
+                        .maxBatchSize(updates.batchSize())
+                        .minInstancesInService(updates.minInstancesInService())
+                        .pauseTime(Duration.seconds(updates.pause().toSeconds()))
+                        .build()))
+                // Launch and termination failures go to the alarm topic; routine scaling does not (it would bury
+                // the alarms).
+                .notifications(List.of(NotificationConfiguration.builder()
+                        .topic(alarmTopic)
+                        .scalingEvents(ScalingEvents.ERRORS)
+                        .build()))
                 .build();
         group.addLifecycleHook("DrainHook", BasicLifecycleHookProps.builder()
                 .lifecycleHookName(LIFECYCLE_HOOK_NAME)
@@ -149,7 +199,8 @@ final class WorkerFleet extends Construct {
                 .build());
 
         new QueueDepthScaling(this, "Scaling", group.getAutoScalingGroupName(), queue.getQueueName(),
-                worker.backlogTarget(), worker.minSize() == 0);
+                worker.scaling().target(), worker.minSize() == 0);
+        alarms = new WorkerAlarms(this, "Alarms", alarmTopic, fleet, worker, queue, deadLetterQueue, logGroup);
 
         Tags.of(this).add("longshore:worker", worker.name());
         output("QueueUrl", queue.getQueueUrl(), "queue the " + worker.name() + " worker consumes");
@@ -194,10 +245,22 @@ final class WorkerFleet extends Construct {
         s.put("LONGSHORE_LIFECYCLE_DRAIN_TIMEOUT", Settings.format(worker.lifecycleDrainTimeout()));
         s.put("LONGSHORE_GPU", Boolean.toString(worker.gpu()));
         List<String> defaults = new ArrayList<>();
+        // The scaling target is sized from this (docs/deploy.md: Choosing the target).
+        defaults.add("WORKER_CONCURRENCY=" + worker.scaling().concurrency());
+        if (worker.scaling().scaleInProtection()) {
+            // Busy instances protect themselves, so target tracking scales in idle ones only.
+            defaults.add("WORKER_SCALE_IN_PROTECTION=true");
+        }
         if ("ai".equals(worker.name()) && !worker.gpu()) {
             // The CPU flavour has no GPU: without this the AI worker would pause forever waiting for one.
             defaults.add("WORKER_GPU_REQUIRED=false");
         }
+        if ("video".equals(worker.name()) && !worker.storage().all().isEmpty()) {
+            // The worker's allow list is what the role may reach (docs/deploy.md: Storage and results).
+            defaults.add("WORKER_VIDEO_S3_BUCKETS=" + String.join(",",
+                    worker.storage().all().stream().map(WorkerSpec.S3Location::toString).toList()));
+        }
+        worker.storage().resultQueueUrl().ifPresent(url -> defaults.add("WORKER_RESULT_QUEUE_URL=" + url));
         s.put("LONGSHORE_DEFAULT_ENV", String.join(" ", defaults));
         return s;
     }

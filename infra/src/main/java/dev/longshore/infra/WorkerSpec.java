@@ -1,12 +1,19 @@
 package dev.longshore.infra;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import software.amazon.awscdk.services.ec2.InstanceArchitecture;
+import software.amazon.awscdk.services.ec2.InstanceType;
 
 /**
- * One worker's fleet: sizes, instance type, scaling target and the timeouts that the lifecycle hook and the
- * container's stop timeout are sized from. Read from context keys {@code <worker>.<setting>}.
+ * One worker's fleet: sizes, instance types, scaling target and the timeouts that the lifecycle hook and the
+ * container's stop timeout are sized from, its storage and its alarms. Read from context keys
+ * {@code <worker>.<setting>} (docs/deploy.md: Settings).
  */
 public record WorkerSpec(
         String name,
@@ -15,20 +22,33 @@ public record WorkerSpec(
         int maxSize,
         String instanceType,
         boolean gpu,
-        int backlogTarget,
+        Scaling scaling,
         int maxReceiveCount,
         Duration drainTimeout,
         Duration lifecycleDrainTimeout,
         Duration healthCheckGracePeriod,
         Optional<Integer> rootVolumeGiB,
-        Optional<String> amiParameter) {
+        Optional<String> amiParameter,
+        Capacity capacity,
+        Storage storage,
+        Alarms alarms,
+        Updates updates) {
 
     /** Contract default of WORKER_DRAIN_TIMEOUT. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /** Contract default of WORKER_LIFECYCLE_DRAIN_TIMEOUT. */
     public static final Duration DEFAULT_LIFECYCLE_DRAIN_TIMEOUT = Duration.ofMinutes(15);
-    /** Middle of the design's 15-25 messages per instance. */
-    public static final int DEFAULT_BACKLOG_TARGET = 20;
+    /**
+     * Share of an instance's job slots (WORKER_CONCURRENCY) that target tracking aims to keep busy: the rest is
+     * headroom for a burst while new instances boot.
+     */
+    public static final double DEFAULT_UTILISATION = 0.8;
+    /** A message waiting longer than this raises the oldest-message alarm. */
+    public static final Duration DEFAULT_MAX_MESSAGE_AGE = Duration.ofHours(1);
+    /** A rolling update replaces a quarter of the group per batch: three checkpoints before the last batch. */
+    public static final int UPDATE_BATCHES = 4;
+    /** Wait after each rolling-update batch before the next: long enough for the restart-loop alarm to fire. */
+    public static final Duration DEFAULT_UPDATE_PAUSE = Duration.ofMinutes(5);
     public static final int DEFAULT_MAX_RECEIVE_COUNT = 5;
     /** Boot, docker pull and JVM start fit in 5 minutes on a t4g.small; EC2 Auto Scaling allows more. */
     public static final Duration DEFAULT_HEALTH_CHECK_GRACE = Duration.ofSeconds(300);
@@ -45,9 +65,96 @@ public record WorkerSpec(
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9]+");
     private static final Pattern GPU_FAMILY = Pattern.compile("(g|p|gr)\\d.*");
     private static final Pattern SSM_PARAMETER = Pattern.compile("/[A-Za-z0-9_./-]+");
+    /** S3 bucket names (no dots at the ends, lower case), optionally followed by /prefix. */
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern BUCKET_AND_PREFIX = Pattern.compile(BUCKET.pattern() + "(/[A-Za-z0-9!_.()/-]{1,512})?");
+    /** Key prefix: no quotes, spaces or wildcards (the stack appends the one wildcard itself). */
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9!_.()-][A-Za-z0-9!_.()/-]{0,511}");
+    /** https://sqs.<region>.amazonaws.com/<account>/<name> (or .amazonaws.com.cn, or the .api.aws form). */
+    private static final Pattern QUEUE_URL = Pattern.compile(
+            "https://sqs\\.([a-z0-9-]+)\\.(?:amazonaws\\.com(?:\\.cn)?|api\\.aws)/(\\d{12})/([A-Za-z0-9_-]{1,80}(?:\\.fifo)?)");
 
-    /** The design's defaults for one worker (issue 6 fleet table). */
-    public record Defaults(String name, int minSize, int maxSize, String instanceType, int rootVolumeGiB) {
+    /** The design's defaults for one worker (docs/deploy.md fleet table); concurrency is the worker's own default. */
+    public record Defaults(String name, int minSize, int maxSize, String instanceType, int rootVolumeGiB,
+                           int concurrency) {
+    }
+
+    /**
+     * Target tracking on work per instance: (visible + in-flight messages) / InService instances, aimed at
+     * {@code concurrency x utilisation} unless {@code backlogTarget} names the target itself.
+     *
+     * @param concurrency       WORKER_CONCURRENCY given to the worker
+     * @param utilisation       share of the job slots kept busy
+     * @param backlogTarget     an explicit target (work per instance), overriding concurrency x utilisation
+     * @param scaleInProtection WORKER_SCALE_IN_PROTECTION: busy instances protect themselves from scale-in
+     */
+    public record Scaling(int concurrency, double utilisation, Optional<Integer> backlogTarget,
+                          boolean scaleInProtection) {
+        /** Messages (waiting or in flight) per InService instance that target tracking aims for. */
+        public double target() {
+            return backlogTarget.map(Integer::doubleValue)
+                    .orElse(Math.round(concurrency * utilisation * 100) / 100.0);
+        }
+    }
+
+    /**
+     * Instance types and purchase options. More than one type, or spot, turns on a mixed instances policy.
+     *
+     * @param instanceTypes         first one is the launch template's type and decides the image's architecture
+     * @param spot                  spot instances above the on-demand base, capacity-optimized, capacity rebalance
+     * @param onDemandBaseCapacity  instances always bought on demand
+     */
+    public record Capacity(List<String> instanceTypes, boolean spot, int onDemandBaseCapacity) {
+        public boolean mixed() {
+            return spot || instanceTypes.size() > 1;
+        }
+    }
+
+    /** One S3 location: a bucket and an optional key prefix ("" for the whole bucket). */
+    public record S3Location(String bucket, String prefix) {
+        static S3Location parse(String text) {
+            int slash = text.indexOf('/');
+            return slash < 0 ? new S3Location(text, "") : new S3Location(text.substring(0, slash), text.substring(slash + 1));
+        }
+
+        /** {@code bucket} or {@code bucket/prefix}, as settings and WORKER_VIDEO_S3_BUCKETS write it. */
+        @Override
+        public String toString() {
+            return prefix.isEmpty() ? bucket : bucket + "/" + prefix;
+        }
+    }
+
+    /**
+     * Where the worker reads and writes (docs/deploy.md: Storage and results).
+     *
+     * @param inputs         read-only locations
+     * @param output         the write location, if any
+     * @param resultQueueUrl WORKER_RESULT_QUEUE_URL, if results are sent
+     */
+    public record Storage(List<S3Location> inputs, Optional<S3Location> output, Optional<String> resultQueueUrl) {
+        /** Every location, inputs first, as the worker's bucket allow list. */
+        public List<S3Location> all() {
+            return Stream.concat(inputs.stream(), output.stream()).distinct().toList();
+        }
+
+        /** {@code arn:<partition>:sqs:<region>:<account>:<name>} of the result queue, partition left to the caller. */
+        public Optional<List<String>> resultQueueRegionAccountName() {
+            return resultQueueUrl.map(url -> {
+                Matcher m = QUEUE_URL.matcher(url);
+                if (!m.matches()) {
+                    throw new IllegalStateException("validated at read: " + url);
+                }
+                return List.of(m.group(1), m.group(2), m.group(3));
+            });
+        }
+    }
+
+    /** @param maxMessageAge the oldest-message alarm fires above this age */
+    public record Alarms(Duration maxMessageAge) {
+    }
+
+    /** Rolling update of the group when its launch template changes (docs/deploy.md: Releases). */
+    public record Updates(int batchSize, int minInstancesInService, Duration pause) {
     }
 
     public static WorkerSpec read(Settings settings, Defaults defaults) {
@@ -67,7 +174,11 @@ public record WorkerSpec(
             throw new SettingsException("settings " + n + ".gpu=true and " + n + ".instanceType=" + instanceType
                     + " are invalid: the GPU flavour needs an NVIDIA GPU instance type (g4dn, g5, g6, p4d, ...)");
         }
-        int target = settings.integer(n + ".backlogTarget", DEFAULT_BACKLOG_TARGET, 1, 100_000);
+        Scaling scaling = new Scaling(
+                settings.integer(n + ".concurrency", defaults.concurrency(), 1, 1024),
+                settings.decimal(n + ".utilisation", DEFAULT_UTILISATION, 0.05, 100),
+                settings.optional(n + ".backlogTarget").map(v -> settings.integer(n + ".backlogTarget", 0, 1, 100_000)),
+                settings.bool(n + ".scaleInProtection", true));
         int maxReceive = settings.integer(n + ".maxReceiveCount", DEFAULT_MAX_RECEIVE_COUNT, 1, 1000);
         Duration drain = settings.duration(n + ".drainTimeout", DEFAULT_DRAIN_TIMEOUT,
                 Duration.ZERO, Duration.ofHours(1));
@@ -81,8 +192,55 @@ public record WorkerSpec(
                 : gpu ? Optional.empty() : Optional.of(defaults.rootVolumeGiB());
         Optional<String> ami = settings.optional(n + ".amiParameter").map(value -> settings.string(
                 n + ".amiParameter", value, SSM_PARAMETER, "an SSM parameter name such as /aws/service/..."));
-        return new WorkerSpec(n, enabled, min, max, instanceType, gpu, target, maxReceive, drain, lifecycleDrain,
-                grace, volume, ami);
+        Capacity capacity = capacity(settings, n, instanceType, gpu);
+        Storage storage = new Storage(
+                settings.list(n + ".inputBuckets", BUCKET_AND_PREFIX, "S3 buckets, each optionally with /prefix")
+                        .stream().map(S3Location::parse).toList(),
+                output(settings, n),
+                settings.optional(n + ".resultQueueUrl").map(url -> settings.string(n + ".resultQueueUrl", url,
+                        QUEUE_URL, "an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/results")));
+        Alarms alarms = new Alarms(settings.duration(n + ".maxMessageAge", DEFAULT_MAX_MESSAGE_AGE,
+                Duration.ofMinutes(1), Duration.ofDays(14)));
+        int batch = settings.integer(n + ".updateBatchSize", Math.max(1, (max + UPDATE_BATCHES - 1) / UPDATE_BATCHES),
+                1, 1000);
+        Updates updates = new Updates(batch, Math.min(min, max - 1),
+                settings.duration(n + ".updatePause", DEFAULT_UPDATE_PAUSE, Duration.ZERO, Duration.ofHours(1)));
+        return new WorkerSpec(n, enabled, min, max, capacity.instanceTypes().get(0), gpu, scaling, maxReceive, drain,
+                lifecycleDrain, grace, volume, ami, capacity, storage, alarms, updates);
+    }
+
+    private static Capacity capacity(Settings settings, String n, String instanceType, boolean gpu) {
+        List<String> types = settings.list(n + ".instanceTypes", INSTANCE_TYPE, "EC2 instance types such as t4g.small");
+        if (types.isEmpty()) {
+            types = List.of(instanceType);
+        }
+        InstanceArchitecture architecture = new InstanceType(types.get(0)).getArchitecture();
+        for (String type : types) {
+            if (new InstanceType(type).getArchitecture() != architecture) {
+                throw Settings.invalid(n + ".instanceTypes", String.join(",", types),
+                        "instance types of one architecture (one image serves them all): " + types.get(0) + " is "
+                                + architecture.name().toLowerCase(Locale.ROOT) + ", " + type + " is not");
+            }
+            if (gpu && !GPU_FAMILY.matcher(type).matches()) {
+                throw new SettingsException("settings " + n + ".gpu=true and " + n + ".instanceTypes="
+                        + String.join(",", types) + " are invalid: " + type + " has no NVIDIA GPU");
+            }
+        }
+        boolean spot = settings.bool(n + ".spot", false);
+        int base = settings.integer(n + ".onDemandBaseCapacity", 0, 0, 1000);
+        return new Capacity(types, spot, base);
+    }
+
+    private static Optional<S3Location> output(Settings settings, String n) {
+        Optional<String> bucket = settings.optional(n + ".outputBucket")
+                .map(b -> settings.string(n + ".outputBucket", b, BUCKET, "an S3 bucket name"));
+        Optional<String> prefix = settings.optional(n + ".outputPrefix")
+                .map(p -> settings.string(n + ".outputPrefix", p, PREFIX, "an S3 key prefix such as renditions/"));
+        if (prefix.isPresent() && bucket.isEmpty()) {
+            throw new SettingsException("setting " + n + ".outputPrefix=\"" + prefix.get() + "\" is invalid without "
+                    + n + ".outputBucket");
+        }
+        return bucket.map(b -> new S3Location(b, prefix.orElse("")));
     }
 
     /**

@@ -3,11 +3,14 @@ package dev.longshore.infra;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +32,7 @@ class AppSettingsTest {
         assertFalse(data.has("BlockDeviceMappings"), "the GPU image's own root volume size");
         String userData = synth.userData("ai");
         assertTrue(userData.contains("LONGSHORE_GPU='true'\n"));
-        assertTrue(userData.contains("LONGSHORE_DEFAULT_ENV=''\n"), "the GPU flavour requires its GPU");
+        assertFalse(userData.contains("WORKER_GPU_REQUIRED"), "the GPU flavour requires its GPU");
     }
 
     @Test
@@ -43,7 +46,7 @@ class AppSettingsTest {
                 synth.one("AWS::AutoScaling::AutoScalingGroup", "Video").get("AutoScalingGroupName").asText());
         assertEquals(300, synth.one("AWS::AutoScaling::AutoScalingGroup", "Video").get("DefaultInstanceWarmup").asInt());
         assertEquals(15, synth.one("AWS::AutoScaling::ScalingPolicy", "VideoScalingBacklog")
-                .get("TargetTrackingConfiguration").get("TargetValue").asInt());
+                .get("TargetTrackingConfiguration").get("TargetValue").asInt(), "backlogTarget names the target");
         assertEquals(30 * 60 + 120, synth.one("AWS::AutoScaling::LifecycleHook", "Video").get("HeartbeatTimeout").asInt());
         assertEquals(3, synth.resources("AWS::SQS::Queue", "VideoQueue").values().iterator().next()
                 .get("Properties").get("RedrivePolicy").get("maxReceiveCount").asInt());
@@ -62,11 +65,138 @@ class AppSettingsTest {
     }
 
     @Test
+    void concurrencyAndUtilisationSetTheTargetAndReachTheWorker() {
+        Synth synth = Synth.of("video.concurrency", "2", "video.utilisation", "1.5", "video.scaleInProtection", "false");
+        assertEquals(3.0, synth.one("AWS::AutoScaling::ScalingPolicy", "VideoScalingBacklog")
+                .get("TargetTrackingConfiguration").get("TargetValue").asDouble());
+        assertTrue(synth.userData("video").contains("LONGSHORE_DEFAULT_ENV='WORKER_CONCURRENCY=2'\n"));
+    }
+
+    /** Storage, results, spot, private subnets with endpoints and an alarm e-mail, in one synthesis. */
+    @Test
+    void storageResultsSpotPrivateSubnetsAndAlarmEmail() {
+        Synth synth = Synth.of("video.inputBuckets", "media-in,uploads/raw/", "video.outputBucket", "media-out",
+                "video.outputPrefix", "renditions/",
+                "video.resultQueueUrl", "https://sqs.eu-west-1.amazonaws.com/123456789012/results",
+                "ai.outputBucket", "ai-results",
+                "video.spot", "true", "video.instanceTypes", "c7g.large,m7g.large,c6g.large",
+                "video.onDemandBaseCapacity", "1",
+                "privateSubnets", "true", "alarmEmail", "ops@example.com");
+
+        // Storage: exactly the configured objects, and the worker's allow list is the same list.
+        List<JsonNode> video = statements(synth, "Video");
+        JsonNode read = LongshoreStackTest.statement(video, "ReadInputObjects");
+        assertEquals(List.of("s3:GetObject"), LongshoreStackTest.texts(read.get("Action")));
+        assertEquals(List.of("arn::s3:::media-in/*", "arn::s3:::uploads/raw/*"),
+                Synth.list(read.get("Resource")).stream().map(LongshoreStackTest::joined).toList());
+        JsonNode listWhole = LongshoreStackTest.statement(video, "ListInput1");
+        assertEquals("arn::s3:::media-in", LongshoreStackTest.joined(listWhole.get("Resource")));
+        assertFalse(listWhole.has("Condition"));
+        JsonNode listPrefix = LongshoreStackTest.statement(video, "ListInput2");
+        assertEquals("arn::s3:::uploads", LongshoreStackTest.joined(listPrefix.get("Resource")));
+        assertEquals(List.of("raw/*"), LongshoreStackTest.texts(listPrefix.get("Condition").get("StringLike").get("s3:prefix")));
+        JsonNode write = LongshoreStackTest.statement(video, "WriteOutputObjects");
+        assertEquals(List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"),
+                LongshoreStackTest.texts(write.get("Action")));
+        assertEquals("arn::s3:::media-out/renditions/*", LongshoreStackTest.joined(write.get("Resource")));
+        JsonNode results = LongshoreStackTest.statement(video, "SendResults");
+        assertEquals(List.of("sqs:SendMessage"), LongshoreStackTest.texts(results.get("Action")));
+        assertEquals("arn::sqs:eu-west-1:123456789012:results", LongshoreStackTest.joined(results.get("Resource")));
+        assertTrue(synth.userData("video").contains("WORKER_VIDEO_S3_BUCKETS=media-in,uploads/raw/,media-out/renditions/"
+                + " WORKER_RESULT_QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/results'\n"),
+                synth.userData("video"));
+        List<JsonNode> ai = statements(synth, "Ai");
+        assertEquals("arn::s3:::ai-results/*",
+                LongshoreStackTest.joined(LongshoreStackTest.statement(ai, "WriteOutputObjects").get("Resource")));
+        assertTrue(ai.stream().noneMatch(st -> st.path("Sid").asText().startsWith("ReadInput")));
+        assertTrue(statements(synth, "Messaging").stream().noneMatch(st -> st.path("Sid").asText().contains("Objects")));
+
+        // Spot: capacity-optimized mixed instances with an on-demand base, and capacity rebalance.
+        JsonNode group = synth.one("AWS::AutoScaling::AutoScalingGroup", "Video");
+        assertTrue(group.get("CapacityRebalance").asBoolean());
+        assertFalse(group.has("LaunchTemplate"), "the launch template is in the mixed instances policy");
+        JsonNode mixed = group.get("MixedInstancesPolicy");
+        JsonNode distribution = mixed.get("InstancesDistribution");
+        assertEquals("capacity-optimized", distribution.get("SpotAllocationStrategy").asText());
+        assertEquals(1, distribution.get("OnDemandBaseCapacity").asInt());
+        assertEquals(0, distribution.get("OnDemandPercentageAboveBaseCapacity").asInt());
+        List<String> types = new ArrayList<>();
+        mixed.get("LaunchTemplate").get("Overrides").forEach(o -> types.add(o.get("InstanceType").asText()));
+        assertEquals(List.of("c7g.large", "m7g.large", "c6g.large"), types);
+        assertFalse(synth.one("AWS::AutoScaling::AutoScalingGroup", "Messaging").has("MixedInstancesPolicy"));
+
+        // Private subnets without a route out, endpoints for every API the instances call, S3 through a gateway.
+        synth.template.resourceCountIs("AWS::EC2::InternetGateway", 0);
+        synth.template.resourceCountIs("AWS::EC2::NatGateway", 0);
+        synth.template.hasResourceProperties("AWS::EC2::Subnet", Map.of("MapPublicIpOnLaunch", false));
+        List<String> services = new ArrayList<>();
+        synth.resources("AWS::EC2::VPCEndpoint", "").values().forEach(e -> services.add(
+                LongshoreStackTest.joined(e.get("Properties").get("ServiceName"))
+                        .replaceAll("^com\\.amazonaws\\.", "").replaceAll("^\\.", "")
+                        + ":" + e.get("Properties").path("VpcEndpointType").asText("Interface")));
+        for (String service : List.of("sqs", "autoscaling", "monitoring", "logs", "ssm", "ssmmessages",
+                "ec2messages", "ecr.api", "ecr.dkr")) {
+            assertTrue(services.contains(service + ":Interface"), service + " in " + services);
+        }
+        assertTrue(services.contains("s3:Gateway"), services.toString());
+        assertEquals(10, services.size(), services.toString());
+        // Only the workers' security group reaches the endpoints, on HTTPS.
+        JsonNode ingress = synth.one("AWS::EC2::SecurityGroupIngress", "EndpointSecurityGroup");
+        assertEquals(443, ingress.get("FromPort").asInt());
+        assertEquals(443, ingress.get("ToPort").asInt());
+        assertEquals(synth.logicalId("AWS::EC2::SecurityGroup", "WorkerSecurityGroup"),
+                ingress.get("SourceSecurityGroupId").get("Fn::GetAtt").get(0).asText());
+
+        // The alarm topic mails the operator.
+        JsonNode subscription = synth.one("AWS::SNS::Subscription", "");
+        assertEquals("email", subscription.get("Protocol").asText());
+        assertEquals("ops@example.com", subscription.get("Endpoint").asText());
+    }
+
+    @Test
+    void anExistingVpcSubnetsAndSecurityGroupAreImportedByIdWithoutLookups() {
+        Synth synth = Synth.of("vpcId", "vpc-0123456789abcdef0",
+                "subnetIds", "subnet-0123456789abcdef0,subnet-0fedcba9876543210",
+                "securityGroupId", "sg-0123456789abcdef0", "vpcEndpoints", "true",
+                "routeTableIds", "rtb-0123456789abcdef0");
+        synth.template.resourceCountIs("AWS::EC2::VPC", 0);
+        synth.template.resourceCountIs("AWS::EC2::Subnet", 0);
+        synth.template.resourceCountIs("AWS::EC2::SecurityGroup", 1);
+        JsonNode group = synth.one("AWS::AutoScaling::AutoScalingGroup", "Video");
+        assertEquals(List.of("subnet-0123456789abcdef0", "subnet-0fedcba9876543210"),
+                LongshoreStackTest.texts(group.get("VPCZoneIdentifier")));
+        JsonNode data = synth.one("AWS::EC2::LaunchTemplate", "Video").get("LaunchTemplateData");
+        assertEquals("sg-0123456789abcdef0", data.get("SecurityGroupIds").get(0).asText());
+        JsonNode s3 = synth.one("AWS::EC2::VPCEndpoint", "S3Endpoint");
+        assertEquals("vpc-0123456789abcdef0", s3.get("VpcId").asText());
+        assertEquals(List.of("rtb-0123456789abcdef0"), LongshoreStackTest.texts(s3.get("RouteTableIds")));
+        JsonNode sqs = synth.one("AWS::EC2::VPCEndpoint", "SqsEndpoint");
+        assertEquals(List.of("subnet-0123456789abcdef0", "subnet-0fedcba9876543210"),
+                LongshoreStackTest.texts(sqs.get("SubnetIds")));
+        synth.template.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of(
+                "SourceSecurityGroupId", "sg-0123456789abcdef0", "FromPort", 443, "ToPort", 443));
+    }
+
+    @Test
+    void aTypoInASettingsKeyFailsTheSynthesisNamingTheKnownKeysCloseToIt() {
+        SettingsException e = assertThrows(SettingsException.class, () -> LongshoreApp.build(
+                new App(AppProps.builder().context(Map.of("vidoe.max", "3")).build())));
+        assertEquals("setting vidoe.max is unknown; known keys close to it: video.max, ai.max, messaging.max",
+                e.getMessage());
+    }
+
+    @Test
     void aDisabledWorkerIsLeftOut() {
         Synth synth = Synth.of("ai.enabled", "false");
         synth.template.resourceCountIs("AWS::AutoScaling::AutoScalingGroup", 2);
         synth.template.resourceCountIs("AWS::SQS::Queue", 4);
         assertTrue(synth.resources("AWS::SQS::Queue", "Ai").isEmpty());
+    }
+
+    private static List<JsonNode> statements(Synth synth, String id) {
+        List<JsonNode> statements = new ArrayList<>();
+        synth.one("AWS::IAM::Policy", id).get("PolicyDocument").get("Statement").forEach(statements::add);
+        return statements;
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,8 @@ class FleetSpecTest {
     void defaultsAreTheFleetDesign() {
         FleetSpec fleet = read();
         assertEquals("Longshore", fleet.stackName());
-        assertEquals("latest", fleet.imageTag());
+        assertEquals(FleetSpec.DEFAULT_IMAGE_TAG, fleet.imageTag());
+        assertTrue(fleet.imageTag().matches("\\d+\\.\\d+\\.\\d+.*"), "the build version: " + fleet.imageTag());
         WorkerSpec messaging = worker(fleet, "messaging");
         assertEquals(1, messaging.minSize());
         assertEquals(10, messaging.maxSize());
@@ -44,7 +46,15 @@ class FleetSpecTest {
         assertEquals(0, ai.minSize());
         assertEquals(10, ai.maxSize());
         assertFalse(ai.gpu());
-        assertEquals(20, ai.backlogTarget());
+        assertEquals(1, ai.scaling().concurrency());
+        assertEquals(0.8, ai.scaling().target());
+        assertEquals(25.6, messaging.scaling().target(), "32 slots x 0.8");
+        assertTrue(messaging.scaling().scaleInProtection());
+        assertFalse(video.capacity().mixed());
+        assertEquals(List.of(), video.storage().all());
+        assertEquals(Duration.ofHours(1), video.alarms().maxMessageAge());
+        assertEquals(5, video.updates().batchSize(), "a quarter of max 20");
+        assertEquals(0, messaging.updates().minInstancesInService() - 1, "messaging keeps its one instance");
         assertEquals(Duration.ofMinutes(15), ai.lifecycleDrainTimeout());
         assertEquals(Duration.ofSeconds(300), ai.healthCheckGracePeriod());
     }
@@ -57,7 +67,7 @@ class FleetSpecTest {
         WorkerSpec video = worker(fleet, "video");
         assertEquals(2, video.minSize());
         assertEquals(40, video.maxSize());
-        assertEquals(15, video.backlogTarget());
+        assertEquals(15.0, video.scaling().target(), "backlogTarget names the target itself");
         assertEquals("c7g.large", video.instanceType());
         assertEquals(3, video.maxReceiveCount());
         assertEquals(Duration.ofMinutes(45), video.lifecycleDrainTimeout());
@@ -86,10 +96,70 @@ class FleetSpecTest {
             "messaging.instanceType|T4G SMALL|setting messaging.instanceType=\"T4G SMALL\" is invalid: expected an EC2 instance type such as t4g.small",
             "stackName|my stack|setting stackName=\"my stack\" is invalid: expected a CloudFormation stack name (letters, digits, hyphens; starting with a letter)",
             "logRetentionDays|31|setting logRetentionDays=\"31\" is invalid: expected one of CloudWatch Logs' retention periods [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]",
-            "imageTag|v1:2|setting imageTag=\"v1:2\" is invalid: expected a container image tag"})
+            "imageTag|v1:2|setting imageTag=\"v1:2\" is invalid: expected a container image tag",
+            "imageTag|Latest|setting imageTag=\"Latest\" is invalid: expected a pinned image tag such as the one scripts/push-images printed (latest moves: instances started on different days would run different images)",
+            "video.utilisation|0|setting video.utilisation=\"0\" is invalid: expected a number from 0.05 to 100.0",
+            "video.inputBuckets|Media_In|setting video.inputBuckets=\"Media_In\" is invalid: expected a comma-separated list of S3 buckets, each optionally with /prefix",
+            "video.resultQueueUrl|results|setting video.resultQueueUrl=\"results\" is invalid: expected an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/results",
+            "alarmEmail|ops|setting alarmEmail=\"ops\" is invalid: expected an e-mail address for the alarm topic",
+            "vpcId|vpc-1|setting vpcId=\"vpc-1\" is invalid: expected a VPC id such as vpc-0123456789abcdef0"})
     void badSettingNamesTheKeyTheValueAndWhatIsExpected(String key, String value, String message) {
         SettingsException e = assertThrows(SettingsException.class, () -> read(key, value));
         assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void concurrencyAndUtilisationMakeTheTarget() {
+        WorkerSpec video = worker(read("video.concurrency", "4", "video.utilisation", "1.5"), "video");
+        assertEquals(4, video.scaling().concurrency());
+        assertEquals(6.0, video.scaling().target(), "4 slots x 1.5: two messages waiting per instance");
+        assertFalse(worker(read("video.scaleInProtection", "false"), "video").scaling().scaleInProtection());
+    }
+
+    @Test
+    void storageSettingsBecomeLocations() {
+        WorkerSpec video = worker(read("video.inputBuckets", "media-in, uploads/raw/", "video.outputBucket",
+                "media-out", "video.outputPrefix", "renditions/"), "video");
+        assertEquals(List.of(new WorkerSpec.S3Location("media-in", ""), new WorkerSpec.S3Location("uploads", "raw/")),
+                video.storage().inputs());
+        assertEquals("media-out/renditions/", video.storage().output().orElseThrow().toString());
+        SettingsException e = assertThrows(SettingsException.class, () -> read("video.outputPrefix", "x/"));
+        assertEquals("setting video.outputPrefix=\"x/\" is invalid without video.outputBucket", e.getMessage());
+    }
+
+    @Test
+    void spotTakesSeveralTypesOfOneArchitecture() {
+        WorkerSpec video = worker(read("video.spot", "true", "video.instanceTypes", "c7g.large,m7g.large",
+                "video.onDemandBaseCapacity", "1"), "video");
+        assertTrue(video.capacity().mixed());
+        assertEquals("c7g.large", video.instanceType(), "the first type is the launch template's");
+        assertEquals(1, video.capacity().onDemandBaseCapacity());
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> read("video.instanceTypes", "c7g.large,c7i.large"));
+        assertTrue(e.getMessage().startsWith("setting video.instanceTypes=\"c7g.large,c7i.large\" is invalid: "
+                + "expected instance types of one architecture"), e.getMessage());
+    }
+
+    @Test
+    void anExistingVpcNeedsItsSubnetsAndPrivateSubnetsAreForTheCreatedOne() {
+        assertThrows(SettingsException.class, () -> read("vpcId", "vpc-0123456789abcdef0"));
+        assertThrows(SettingsException.class, () -> read("securityGroupId", "sg-0123456789abcdef0"));
+        assertThrows(SettingsException.class, () -> read("vpcId", "vpc-0123456789abcdef0", "subnetIds",
+                "subnet-0123456789abcdef0", "privateSubnets", "true"));
+        FleetSpec.Network network = read("privateSubnets", "true").network();
+        assertTrue(network.vpcEndpoints(), "private subnets get endpoints by default");
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedNamingTheKnownKeysCloseToIt() {
+        Map<String, Object> context = Map.of("vidoe.max", "3");
+        Settings settings = new Settings(context::get);
+        FleetSpec.read(settings);
+        SettingsException e = assertThrows(SettingsException.class, () -> settings.refuseUnknown(context.keySet()));
+        assertEquals("setting vidoe.max is unknown; known keys close to it: video.max, ai.max, messaging.max",
+                e.getMessage());
+        settings.refuseUnknown(List.of("aws:cdk:enable-path-metadata", "@aws-cdk/core:newStyleStackSynthesis",
+                "video.max"));
     }
 
     @Test

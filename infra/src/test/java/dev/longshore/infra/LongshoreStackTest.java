@@ -53,6 +53,8 @@ class LongshoreStackTest {
         synth.template.resourceCountIs("AWS::Lambda::Function", 0);
         assertFalse(synth.json.has("Rules"), "no bootstrap version rule");
         assertEquals("Longshore", synth.json.get("Metadata").get("Longshore").get("StackName").asText());
+        assertEquals(FleetSpec.DEFAULT_IMAGE_TAG, synth.json.get("Metadata").get("Longshore").get("ImageTag").asText(),
+                "scripts read the pinned tag from here");
     }
 
     @ParameterizedTest
@@ -117,8 +119,8 @@ class LongshoreStackTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"Messaging", "Video", "Ai"})
-    void targetTrackingKeepsBacklogPerInstanceAtTheTarget(String id) {
+    @CsvSource({"Messaging, 25.6", "Video, 0.8", "Ai, 0.8"})
+    void targetTrackingCountsWorkInFlightAgainstConcurrencyTimesUtilisation(String id, double target) {
         Map<String, JsonNode> policies = synth.resources("AWS::AutoScaling::ScalingPolicy", id + "ScalingBacklog");
         assertEquals(1, policies.size());
         JsonNode policy = policies.values().iterator().next().get("Properties");
@@ -126,33 +128,49 @@ class LongshoreStackTest {
         String group = synth.logicalId("AWS::AutoScaling::AutoScalingGroup", id);
         assertEquals(group, policy.get("AutoScalingGroupName").get("Ref").asText());
         JsonNode config = policy.get("TargetTrackingConfiguration");
-        assertEquals(20, config.get("TargetValue").asInt());
+        assertEquals(target, config.get("TargetValue").asDouble(), "worker concurrency (32, 1, 1) x 0.8");
         JsonNode metrics = config.get("CustomizedMetricSpecification").get("Metrics");
-        assertEquals(3, metrics.size());
-        JsonNode visible = metrics.get(0);
-        assertEquals("m1", visible.get("Id").asText());
-        assertEquals("AWS/SQS", visible.get("MetricStat").get("Metric").get("Namespace").asText());
-        assertEquals("ApproximateNumberOfMessagesVisible", visible.get("MetricStat").get("Metric").get("MetricName").asText());
-        assertEquals("Sum", visible.get("MetricStat").get("Stat").asText());
-        JsonNode queueDimension = visible.get("MetricStat").get("Metric").get("Dimensions").get(0);
-        assertEquals("QueueName", queueDimension.get("Name").asText());
-        assertEquals(synth.resources("AWS::SQS::Queue", id + "Queue").keySet().iterator().next(),
-                queueDimension.get("Value").get("Fn::GetAtt").get(0).asText());
-        assertFalse(visible.get("ReturnData").asBoolean());
-        JsonNode inService = metrics.get(1);
-        assertEquals("m2", inService.get("Id").asText());
+        assertEquals(4, metrics.size());
+        String queue = synth.resources("AWS::SQS::Queue", id + "Queue").keySet().iterator().next();
+        List<String> sqsMetrics = List.of("ApproximateNumberOfMessagesVisible", "ApproximateNumberOfMessagesNotVisible");
+        for (int i = 0; i < 2; i++) {
+            JsonNode m = metrics.get(i);
+            assertEquals("m" + (i + 1), m.get("Id").asText());
+            assertEquals("AWS/SQS", m.get("MetricStat").get("Metric").get("Namespace").asText());
+            assertEquals(sqsMetrics.get(i), m.get("MetricStat").get("Metric").get("MetricName").asText());
+            assertEquals("Sum", m.get("MetricStat").get("Stat").asText());
+            JsonNode queueDimension = m.get("MetricStat").get("Metric").get("Dimensions").get(0);
+            assertEquals("QueueName", queueDimension.get("Name").asText());
+            assertEquals(queue, queueDimension.get("Value").get("Fn::GetAtt").get(0).asText());
+            assertFalse(m.get("ReturnData").asBoolean());
+        }
+        JsonNode inService = metrics.get(2);
+        assertEquals("m3", inService.get("Id").asText());
         assertEquals("AWS/AutoScaling", inService.get("MetricStat").get("Metric").get("Namespace").asText());
         assertEquals("GroupInServiceInstances", inService.get("MetricStat").get("Metric").get("MetricName").asText());
         assertEquals(group, inService.get("MetricStat").get("Metric").get("Dimensions").get(0).get("Value").get("Ref").asText());
-        JsonNode backlog = metrics.get(2);
-        assertEquals("m1 / m2", backlog.get("Expression").asText());
-        assertTrue(backlog.get("ReturnData").asBoolean());
+        JsonNode work = metrics.get(3);
+        assertEquals("(m1 + m2) / m3", work.get("Expression").asText());
+        assertTrue(work.get("ReturnData").asBoolean());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"messaging, 32", "video, 1", "ai, 1"})
+    void busyInstancesProtectThemselvesFromScaleInWithTheConcurrencyTheTargetAssumes(String worker, int concurrency) {
+        String userData = synth.userData(worker);
+        assertTrue(userData.contains("LONGSHORE_DEFAULT_ENV='WORKER_CONCURRENCY=" + concurrency
+                + " WORKER_SCALE_IN_PROTECTION=true"), userData.lines().filter(l -> l.startsWith("LONGSHORE_DEFAULT_ENV"))
+                .findFirst().orElse("no LONGSHORE_DEFAULT_ENV"));
+        String id = Character.toUpperCase(worker.charAt(0)) + worker.substring(1);
+        JsonNode lifecycle = statement(statements(id), "LifecycleOfOwnGroup");
+        assertTrue(texts(lifecycle.get("Action")).contains("autoscaling:SetInstanceProtection"));
+        assertTrue(joined(lifecycle.get("Resource")).endsWith(":autoScalingGroupName/Longshore-" + worker));
     }
 
     @Test
     void onlyGroupsThatMayBeEmptyGetTheZeroToOnePolicy() {
         assertTrue(synth.resources("AWS::AutoScaling::ScalingPolicy", "MessagingScalingZeroToOne").isEmpty());
-        assertTrue(synth.resources("AWS::CloudWatch::Alarm", "Messaging").isEmpty());
+        assertTrue(synth.resources("AWS::CloudWatch::Alarm", "MessagingScaling").isEmpty());
         for (String id : List.of("Video", "Ai")) {
             String policyId = synth.logicalId("AWS::AutoScaling::ScalingPolicy", id + "ScalingZeroToOne");
             JsonNode policy = synth.one("AWS::AutoScaling::ScalingPolicy", id + "ScalingZeroToOne");
@@ -160,7 +178,7 @@ class LongshoreStackTest {
             assertEquals("ChangeInCapacity", policy.get("AdjustmentType").asText());
             assertEquals(1, policy.get("StepAdjustments").get(0).get("ScalingAdjustment").asInt());
             assertEquals(0, policy.get("StepAdjustments").get(0).get("MetricIntervalLowerBound").asInt());
-            JsonNode alarm = synth.one("AWS::CloudWatch::Alarm", id);
+            JsonNode alarm = synth.one("AWS::CloudWatch::Alarm", id + "Scaling");
             assertEquals(policyId, alarm.get("AlarmActions").get(0).get("Fn::GetAtt").get(0).asText());
             assertEquals("GreaterThanOrEqualToThreshold", alarm.get("ComparisonOperator").asText());
             assertEquals(1, alarm.get("Threshold").asInt());
@@ -259,7 +277,8 @@ class LongshoreStackTest {
         assertTrue(userData.contains("LONGSHORE_WORKER='" + worker + "'\n"));
         assertTrue(userData.contains("LONGSHORE_REGION='ap-southeast-2'\n"));
         assertTrue(userData.contains("LONGSHORE_IMAGE='123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/longshore/"
-                + worker + ":latest'\n"));
+                + worker + ":" + FleetSpec.DEFAULT_IMAGE_TAG + "'\n"), "the build version, never latest");
+        assertFalse(userData.contains(":latest'"));
         assertTrue(userData.contains("LONGSHORE_QUEUE_URL='https://sqs.ap-southeast-2.amazonaws.com/"));
         assertTrue(userData.contains("LONGSHORE_ASG_NAME='Longshore-" + worker + "'\n"));
         assertTrue(userData.contains("LONGSHORE_ENV_PARAMETER='/Longshore/" + worker + "/env'\n"));
@@ -274,8 +293,10 @@ class LongshoreStackTest {
 
     @Test
     void cpuFlavourOfTheAiWorkerDoesNotWaitForAGpu() {
-        assertTrue(synth.userData("ai").contains("LONGSHORE_DEFAULT_ENV='WORKER_GPU_REQUIRED=false'\n"));
-        assertTrue(synth.userData("video").contains("LONGSHORE_DEFAULT_ENV=''\n"));
+        assertTrue(synth.userData("ai").contains(
+                "LONGSHORE_DEFAULT_ENV='WORKER_CONCURRENCY=1 WORKER_SCALE_IN_PROTECTION=true WORKER_GPU_REQUIRED=false'\n"));
+        assertTrue(synth.userData("video").contains(
+                "LONGSHORE_DEFAULT_ENV='WORKER_CONCURRENCY=1 WORKER_SCALE_IN_PROTECTION=true'\n"));
     }
 
     @Test
@@ -291,20 +312,129 @@ class LongshoreStackTest {
         synth.template.hasOutput("*", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp("MessagingQueue.*"))));
         synth.template.hasOutput("*", Map.of("Value", "/Longshore/video/env"));
         synth.template.hasOutput("*", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp("AiGroupASG.*"))));
-        assertEquals(15, synth.json.get("Outputs").size());
+        synth.template.hasOutput("AlarmTopicArn", Map.of("Value", Map.of("Ref", synth.logicalId("AWS::SNS::Topic", "AlarmTopic"))));
+        assertEquals(17, synth.json.get("Outputs").size());
     }
 
-    private static JsonNode statement(List<JsonNode> statements, String sid) {
+    @ParameterizedTest
+    @CsvSource({"Messaging, messaging", "Video, video", "Ai, ai"})
+    void everyWorkerAlarmsToTheOneTopicOnDeadLettersAgeRestartsPausesAndLifecycleFailures(String id, String worker) {
+        String topic = synth.logicalId("AWS::SNS::Topic", "AlarmTopic");
+        String group = "Longshore-" + worker;
+        Map<String, JsonNode> alarms = synth.resources("AWS::CloudWatch::Alarm", id + "Alarms");
+        assertEquals("ai".equals(worker) ? 6 : 5, alarms.size(), alarms.keySet().toString());
+        for (JsonNode alarm : alarms.values()) {
+            assertEquals(topic, alarm.get("Properties").get("AlarmActions").get(0).get("Ref").asText());
+            assertEquals(topic, alarm.get("Properties").get("OKActions").get(0).get("Ref").asText());
+        }
+
+        JsonNode dead = synth.one("AWS::CloudWatch::Alarm", id + "AlarmsDeadLetters");
+        assertEquals("ApproximateNumberOfMessagesVisible", dead.get("MetricName").asText());
+        assertEquals(synth.logicalId("AWS::SQS::Queue", id + "DeadLetterQueue"),
+                dead.get("Dimensions").get(0).get("Value").get("Fn::GetAtt").get(0).asText());
+        assertEquals("GreaterThanThreshold", dead.get("ComparisonOperator").asText());
+        assertEquals(0, dead.get("Threshold").asInt());
+
+        JsonNode age = synth.one("AWS::CloudWatch::Alarm", id + "AlarmsOldestMessage");
+        assertEquals("ApproximateAgeOfOldestMessage", age.get("MetricName").asText());
+        assertEquals(3600, age.get("Threshold").asInt(), "maxMessageAge 1h");
+
+        JsonNode restarts = synth.one("AWS::CloudWatch::Alarm", id + "AlarmsRestartLoop");
+        assertEquals("Longshore", restarts.get("Namespace").asText());
+        assertEquals("WorkerRestarts", restarts.get("MetricName").asText());
+        assertEquals("AutoScalingGroupName", restarts.get("Dimensions").get(0).get("Name").asText());
+        assertEquals(group, restarts.get("Dimensions").get(0).get("Value").asText());
+        assertEquals(3, restarts.get("Threshold").asInt());
+        assertEquals(900, restarts.get("Period").asInt());
+
+        JsonNode paused = synth.one("AWS::CloudWatch::Alarm", id + "AlarmsPaused");
+        assertEquals("WorkerState", paused.get("MetricName").asText(), "worker-core CloudWatchDatums");
+        assertEquals(List.of("AutoScalingGroupName=" + group, "State=PAUSED", "WorkerName=" + worker),
+                dimensions(paused));
+
+        JsonNode lifecycle = synth.one("AWS::CloudWatch::Alarm", id + "AlarmsLifecycleActionFailures");
+        assertEquals("LifecycleActionFailures/" + group, lifecycle.get("MetricName").asText());
+        JsonNode filter = synth.one("AWS::Logs::MetricFilter", id + "AlarmsLifecycleActionFailures");
+        assertEquals(synth.logicalId("AWS::Logs::LogGroup", id), filter.get("LogGroupName").get("Ref").asText());
+        assertEquals("?\"CompleteLifecycleAction failed\" ?\"cannot complete lifecycle action\" "
+                + "?\"RecordLifecycleActionHeartbeat failed\"", filter.get("FilterPattern").asText());
+        assertEquals("LifecycleActionFailures/" + group,
+                filter.get("MetricTransformations").get(0).get("MetricName").asText());
+    }
+
+    @Test
+    void theAiWorkerAlarmsOnGpuFailuresItLogs() {
+        JsonNode filter = synth.one("AWS::Logs::MetricFilter", "AiAlarmsGpuFailures");
+        assertEquals("?\"GPU failure on\" ?\"declaring this instance unhealthy\"", filter.get("FilterPattern").asText());
+        JsonNode alarm = synth.one("AWS::CloudWatch::Alarm", "AiAlarmsGpuFailures");
+        assertEquals("GpuFailures/Longshore-ai", alarm.get("MetricName").asText());
+        assertTrue(synth.resources("AWS::CloudWatch::Alarm", "VideoAlarmsGpu").isEmpty());
+    }
+
+    @Test
+    void oneDashboardShowsEachWorkersWorkTargetInstancesInFlightOutcomesAndDeadLetters() {
+        JsonNode dashboard = synth.one("AWS::CloudWatch::Dashboard", "Dashboard");
+        assertEquals("Longshore", dashboard.get("DashboardName").asText());
+        String body = joined(dashboard.get("DashboardBody"));
+        for (String worker : List.of("messaging", "video", "ai")) {
+            assertTrue(body.contains("## " + worker + " (Longshore-" + worker + ")"), body);
+        }
+        for (String title : List.of("Work per instance and target", "Instances", "Jobs in flight",
+                "Outcomes per minute", "Dead-letter queue")) {
+            assertEquals(3, body.split("\"title\":\"" + title + "\"", -1).length - 1, title);
+        }
+        assertTrue(body.contains("\"expression\":\"(m1 + m2) / m3\""));
+        assertTrue(body.contains("\"value\":25.6,\"label\":\"target\""), "messaging's target line");
+        assertTrue(body.contains("\"InflightMessages\""));
+        assertTrue(body.contains("\"MessagesProcessed\",\"AutoScalingGroupName\",\"Longshore-video\",\"Outcome\",\"dead\",\"WorkerName\",\"video\""),
+                body);
+        assertTrue(body.contains("\"GroupInServiceInstances\""));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Messaging, 3, 1", "Video, 5, 0", "Ai, 3, 0"})
+    void aNewLaunchTemplateRollsOutInQuarterBatchesWithAPauseAfterEach(String id, int batch, int inService) {
+        JsonNode group = synth.resources("AWS::AutoScaling::AutoScalingGroup", id).values().iterator().next();
+        JsonNode rolling = group.get("UpdatePolicy").get("AutoScalingRollingUpdate");
+        assertEquals(batch, rolling.get("MaxBatchSize").asInt());
+        assertEquals(inService, rolling.get("MinInstancesInService").asInt());
+        assertEquals("PT5M", rolling.get("PauseTime").asText());
+        JsonNode notifications = group.get("Properties").get("NotificationConfigurations").get(0);
+        assertEquals(synth.logicalId("AWS::SNS::Topic", "AlarmTopic"), notifications.get("TopicARN").get("Ref").asText());
+        assertEquals(List.of("autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"),
+                texts(notifications.get("NotificationTypes")));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Messaging", "Video", "Ai"})
+    void instancesAreReachableWithSessionManager(String id) {
+        JsonNode role = synth.one("AWS::IAM::Role", id);
+        assertEquals("arn::iam::aws:policy/AmazonSSMManagedInstanceCore", joined(role.get("ManagedPolicyArns").get(0)));
+    }
+
+    private static List<String> dimensions(JsonNode alarm) {
+        List<String> out = new ArrayList<>();
+        alarm.get("Dimensions").forEach(d -> out.add(d.get("Name").asText() + "=" + d.get("Value").asText()));
+        return out;
+    }
+
+    private static List<JsonNode> statements(String id) {
+        List<JsonNode> statements = new ArrayList<>();
+        synth.one("AWS::IAM::Policy", id).get("PolicyDocument").get("Statement").forEach(statements::add);
+        return statements;
+    }
+
+    static JsonNode statement(List<JsonNode> statements, String sid) {
         return statements.stream().filter(s -> sid.equals(s.path("Sid").asText())).findFirst()
                 .orElseThrow(() -> new AssertionError("no statement " + sid));
     }
 
-    private static List<String> texts(JsonNode node) {
+    static List<String> texts(JsonNode node) {
         return Synth.list(node).stream().map(JsonNode::asText).toList();
     }
 
     /** The literal parts of an Fn::Join (references dropped), or the text itself. */
-    private static String joined(JsonNode node) {
+    static String joined(JsonNode node) {
         if (node.isTextual()) {
             return node.asText();
         }
