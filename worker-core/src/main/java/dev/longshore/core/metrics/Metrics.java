@@ -28,10 +28,15 @@ public final class Metrics {
 
     private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
     private final Map<String, Counter> extraCounters = new ConcurrentHashMap<>();
+    private final Map<String, LabelledCounters> labelledCounters = new ConcurrentHashMap<>();
     private volatile DoubleSupplier inflight = () -> 0;
     private volatile Supplier<WorkerState> state = () -> WorkerState.INIT;
 
     private record Gauge(String help, DoubleSupplier value) {
+    }
+
+    /** One counter family with one label; the values are the caller's fixed set, so the series stay few. */
+    private record LabelledCounters(String help, String label, Map<String, Counter> byValue) {
     }
 
     public void bindInflight(DoubleSupplier supplier) {
@@ -52,6 +57,23 @@ public final class Metrics {
     public Counter counter(String name) {
         checkName(name);
         return extraCounters.computeIfAbsent(name, n -> new Counter());
+    }
+
+    /**
+     * A worker-specific counter family with one label, e.g. {@code longshore_webhook_requests_total{outcome="2xx"}}.
+     * Every value is registered (and exported, at 0) up front; a value outside them is refused, which keeps the
+     * number of series bounded whatever the messages say.
+     */
+    public Map<String, Counter> labelledCounters(String name, String help, String label, List<String> values) {
+        checkName(name);
+        if (!label.matches("[a-z_][a-z0-9_]*") || values.stream().anyMatch(v -> !v.matches("[A-Za-z0-9_.-]+"))) {
+            throw new IllegalArgumentException("label and values use [a-z0-9_] (values also [A-Z.-]): " + label + values);
+        }
+        return labelledCounters.computeIfAbsent(name, n -> {
+            Map<String, Counter> byValue = new java.util.LinkedHashMap<>();
+            values.forEach(v -> byValue.put(v, new Counter()));
+            return new LabelledCounters(help, label, java.util.Collections.unmodifiableMap(byValue));
+        }).byValue();
     }
 
     public double inflight() {
@@ -93,6 +115,15 @@ public final class Metrics {
         names.sort(null);
         for (String name : names) {
             counter(out, name, "Worker-specific counter.", extraCounters.get(name).value());
+        }
+        names = new ArrayList<>(labelledCounters.keySet());
+        names.sort(null);
+        for (String name : names) {
+            LabelledCounters family = labelledCounters.get(name);
+            out.append("# HELP ").append(name).append(' ').append(family.help()).append('\n');
+            out.append("# TYPE ").append(name).append(" counter\n");
+            family.byValue().forEach((value, c) -> out.append(name).append('{').append(family.label()).append("=\"")
+                    .append(value).append("\"} ").append(c.value()).append('\n'));
         }
         names = new ArrayList<>(gauges.keySet());
         names.sort(null);
