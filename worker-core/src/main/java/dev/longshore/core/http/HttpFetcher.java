@@ -75,7 +75,7 @@ public final class HttpFetcher implements AutoCloseable {
     /**
      * As {@link #fetch(OutboundRequest, Deadline)}, with {@code hops} asked for permission before each hop instead
      * of this fetcher's throttle: a caller that already waited for the first hop's turn, before its deadline
-     * started, passes one that lets that hop through (docs/messaging.md: Rate limit).
+     * started, passes one that lets that hop through (the webhook rate limit, README: Security).
      */
     public FetchResponse fetch(OutboundRequest request, Deadline deadline, Throttle hops)
             throws JobFailure, InterruptedException {

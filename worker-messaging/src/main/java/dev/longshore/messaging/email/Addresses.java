@@ -7,7 +7,7 @@ import java.io.UnsupportedEncodingException;
 import java.net.IDN;
 
 /**
- * Turns an address a message names into one every relay accepts (docs/messaging.md: E-mail addresses): a unicode
+ * Turns an address a message names into one every relay accepts (docs/messaging.md: Addresses): a unicode
  * display name becomes an RFC 2047 encoded-word, an internationalised domain its punycode (IDNA) form. A local
  * part beyond ASCII (EAI, RFC 6531) needs SMTPUTF8 end to end, which this worker does not speak: it is refused
  * with {@code invalid_address} rather than mangled.
