@@ -29,7 +29,7 @@ public final class MessagingWorker implements WorkerDefinition {
     public WorkerPlugin create(WorkerConfig config, Metrics metrics) {
         WebhookSettings webhook = WebhookSettings.fromEnv(config.env());
         Optional<SmtpSettings> smtp = SmtpSettings.fromEnv(config.env());
-        WebhookSender webhooks = new WebhookSender(webhook, config.privateDestinations());
+        WebhookSender webhooks = new WebhookSender(webhook, config.privateDestinations(), metrics);
         EmailSender email = new EmailSender(smtp);
         return WorkerPlugin.of(new NotificationHandler(webhooks, email));
     }

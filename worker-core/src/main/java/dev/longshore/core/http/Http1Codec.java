@@ -66,8 +66,59 @@ final class Http1Codec {
         out.flush();
     }
 
+    /**
+     * An HTTP/2 answer to our HTTP/1.1 request: a server that speaks h2c with prior knowledge only sends its
+     * connection preface ({@code PRI * HTTP/2.0}) or a SETTINGS or GOAWAY frame instead of a status line.
+     */
+    static final class Http2Answer extends ProtocolException {
+        Http2Answer(String what) {
+            super(what);
+        }
+    }
+
+    private static final byte[] H2_PREFACE = "PRI * HTTP/2.0".getBytes(StandardCharsets.ISO_8859_1);
+    /** Frame types a server sends first on a connection: SETTINGS (0x4) and, on a bad preface, GOAWAY (0x7). */
+    private static final int FRAME_SETTINGS = 0x4;
+    private static final int FRAME_GOAWAY = 0x7;
+    /** An HTTP/2 frame header: 3 bytes length, type, flags, 4 bytes stream id. */
+    private static final int FRAME_HEADER = 9;
+
+    /**
+     * Looks at the first bytes of the answer without consuming them ({@code in} must support mark). An HTTP/1.x
+     * status line is never shorter than a frame header, so reading nine bytes waits for nothing a real answer
+     * does not send anyway.
+     */
+    static void refuseHttp2(InputStream in) throws IOException {
+        in.mark(FRAME_HEADER + H2_PREFACE.length);
+        byte[] first = in.readNBytes(FRAME_HEADER);
+        in.reset();
+        if (first.length < FRAME_HEADER) {
+            return;
+        }
+        if (startsWith(first, H2_PREFACE, FRAME_HEADER)) {
+            throw new Http2Answer("the HTTP/2 connection preface (PRI * HTTP/2.0)");
+        }
+        int type = first[3] & 0xff;
+        boolean streamZero = (first[5] & 0x7f) == 0 && first[6] == 0 && first[7] == 0 && first[8] == 0;
+        if (first[0] == 0 && streamZero && (type == FRAME_SETTINGS || type == FRAME_GOAWAY)) {
+            throw new Http2Answer("an HTTP/2 " + (type == FRAME_SETTINGS ? "SETTINGS" : "GOAWAY") + " frame");
+        }
+    }
+
+    private static boolean startsWith(byte[] data, byte[] prefix, int n) {
+        for (int i = 0; i < Math.min(n, prefix.length); i++) {
+            if (data[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Reads the status line and headers of the final (non-1xx) answer. */
     static ResponseHead readHead(InputStream in) throws IOException {
+        if (in.markSupported()) {
+            refuseHttp2(in);
+        }
         for (int interim = 0; interim <= MAX_INTERIM; interim++) {
             String status = readLine(in);
             if (!status.startsWith("HTTP/1.") || status.length() < 12 || status.charAt(8) != ' ') {

@@ -69,6 +69,16 @@ public final class HttpFetcher implements AutoCloseable {
      * @throws RetryableFailure DNS, connection, TLS, I/O and timeouts
      */
     public FetchResponse fetch(OutboundRequest request, Deadline deadline) throws JobFailure, InterruptedException {
+        return fetch(request, deadline, throttle);
+    }
+
+    /**
+     * As {@link #fetch(OutboundRequest, Deadline)}, with {@code hops} asked for permission before each hop instead
+     * of this fetcher's throttle: a caller that already waited for the first hop's turn, before its deadline
+     * started, passes one that lets that hop through (the webhook rate limit, README: Security).
+     */
+    public FetchResponse fetch(OutboundRequest request, Deadline deadline, Throttle hops)
+            throws JobFailure, InterruptedException {
         FailureCodes codes = options.codes();
         for (Map.Entry<String, String> h : request.headers().entrySet()) {
             if (!Http1Codec.validName(h.getKey()) || Http1Codec.unsafeValue(h.getValue())) {
@@ -82,7 +92,7 @@ public final class HttpFetcher implements AutoCloseable {
         Optional<byte[]> body = request.body();
         for (int hop = 0; ; hop++) {
             Destination destination = policy.check(url, codes);
-            throttle.acquire(destination.host());
+            hops.acquire(destination.host());
             FetchResponse response = exchange(new OutboundRequest(method, url, headers, body), destination, deadline);
             Optional<String> location = response.headers().first("Location");
             if (!REDIRECTS.contains(response.status()) || location.isEmpty()) {
@@ -120,6 +130,13 @@ public final class HttpFetcher implements AutoCloseable {
             ResponseHead head = Http1Codec.readHead(in);
             InputStream body = Http1Codec.body(in, request.method(), head);
             return new FetchResponse(request.uri(), head, body, socket, watchdog, codes);
+        } catch (Http1Codec.Http2Answer e) {
+            watchdog.cancel(false);
+            closeQuietly(socket);
+            // The same server gives the same answer on every try: retrying cannot help (README: Security).
+            throw new PermanentFailure(codes.of("protocol_error"), Urls.redact(request.uri())
+                    + " answered an HTTP/1.1 request with " + e.getMessage() + ": it speaks HTTP/2 cleartext with prior"
+                    + " knowledge (h2c) only, which is not supported; serve HTTP/1.1, or https (which negotiates HTTP/1.1)");
         } catch (IOException e) {
             watchdog.cancel(false);
             closeQuietly(socket);

@@ -24,6 +24,11 @@ public final class LabelledCounter {
         return labelNames;
     }
 
+    /** Creates the series at 0, so it is exported before its first event (a dashboard sees every kind). */
+    public void declare(String... values) {
+        series.computeIfAbsent(key(values), k -> new Counter());
+    }
+
     /** @param values one per label, in the order the labels were declared */
     public void increment(String... values) {
         series.computeIfAbsent(key(values), k -> new Counter()).increment();

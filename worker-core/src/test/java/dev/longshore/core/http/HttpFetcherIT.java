@@ -295,4 +295,30 @@ class HttpFetcherIT {
                 .fetch(get("http://127.0.0.1:" + closedPort + "/"), Deadline.after(GENEROUS)));
         assertEquals("input_connection", f.code());
     }
+    @Test
+    void anHttp2OnlyServerIsAPermanentProtocolErrorNotAnEndlessRetry() throws Exception {
+        byte[] settingsFrame = {0, 0, 6, 0x4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 100};
+        byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        for (byte[] answer : List.of(settingsFrame, preface)) {
+            RawServer s = server((r, out) -> {
+                out.write(answer);
+                out.flush();
+            });
+            PermanentFailure f = assertThrows(PermanentFailure.class,
+                    () -> fetcher(LOOPBACK_LISTED).fetch(get(s.url("/h2")), Deadline.after(GENEROUS)));
+            assertEquals("input_protocol_error", f.code());
+            assertTrue(f.reason().contains("HTTP/2 cleartext") && f.reason().contains("not supported"), f.reason());
+        }
+    }
+
+    @Test
+    void aThrottleGivenToOneFetchIsAskedForEveryHopInsteadOfTheFetchersOwn() throws Exception {
+        RawServer target = server((r, out) -> ok(out, "done"));
+        RawServer hop = server((r, out) -> RawServer.redirect(out, 302, target.url("/final")));
+        List<String> asked = new CopyOnWriteArrayList<>();
+        try (FetchResponse r = fetcher(LOOPBACK_LISTED).fetch(get(hop.url("/start")), Deadline.after(GENEROUS), asked::add)) {
+            assertEquals("done", r.readText(10));
+        }
+        assertEquals(List.of("127.0.0.1", "127.0.0.1"), asked);
+    }
 }

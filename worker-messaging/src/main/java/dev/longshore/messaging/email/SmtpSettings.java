@@ -12,15 +12,29 @@ import java.util.Optional;
  * SMTP relay settings ({@code WORKER_SMTP_*}). Absent when WORKER_SMTP_HOST is unset: email jobs then fail
  * permanently with a reason that says so.
  *
- * @param tls       {@code starttls} (required upgrade), {@code tls} (implicit TLS, port 465) or {@code none}
- * @param trustHost hosts whose certificate is trusted without validation (self-signed internal relays)
+ * @param tls        {@code starttls} (required upgrade), {@code tls} (implicit TLS, port 465) or {@code none}
+ * @param trustHost  hosts whose certificate is trusted without validation (self-signed internal relays)
+ * @param recipients how many recipients one SMTP transaction and one job may have (docs/messaging.md: E-mail)
  */
 public record SmtpSettings(String host, int port, Optional<String> username, Optional<String> password,
-                           InternetAddress from, Tls tls, Optional<String> trustHost, Duration timeout) {
+                           InternetAddress from, Tls tls, Optional<String> trustHost, Duration timeout,
+                           RecipientLimits recipients) {
     public enum Tls { STARTTLS, TLS, NONE }
+
+    /**
+     * @param perTransaction RCPT commands per message transaction ({@code WORKER_SMTP_MAX_RECIPIENTS}); a relay that
+     *                       answers 452 earlier lowers it for the rest of the job
+     * @param perJob         to + cc + bcc of one job ({@code WORKER_EMAIL_MAX_RECIPIENTS}); more is invalid_payload
+     */
+    public record RecipientLimits(int perTransaction, int perJob) {
+    }
 
     /** Bounded so a hung relay gives the job back instead of holding it until the drain. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** RFC 5321 section 4.5.3.1.8: a relay must accept at least 100 recipients per transaction; Postfix's default. */
+    public static final int DEFAULT_MAX_RECIPIENTS_PER_TRANSACTION = 100;
+    /** A notification to more people than this is a mailing list, not a notification. */
+    public static final int DEFAULT_MAX_RECIPIENTS_PER_JOB = 1000;
 
     @Override
     public String toString() {
@@ -59,7 +73,10 @@ public record SmtpSettings(String host, int port, Optional<String> username, Opt
             throw ConfigException.invalid("WORKER_SMTP_FROM", rawFrom, "an email address such as noreply@example.com");
         }
         Duration timeout = env.duration("WORKER_SMTP_TIMEOUT", DEFAULT_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10));
+        RecipientLimits recipients = new RecipientLimits(
+                env.positiveInt("WORKER_SMTP_MAX_RECIPIENTS", DEFAULT_MAX_RECIPIENTS_PER_TRANSACTION, 100_000),
+                env.positiveInt("WORKER_EMAIL_MAX_RECIPIENTS", DEFAULT_MAX_RECIPIENTS_PER_JOB, 100_000));
         return Optional.of(new SmtpSettings(host.get(), port, username, password, from, tls,
-                env.string("WORKER_SMTP_TLS_TRUST"), timeout));
+                env.string("WORKER_SMTP_TLS_TRUST"), timeout, recipients));
     }
 }

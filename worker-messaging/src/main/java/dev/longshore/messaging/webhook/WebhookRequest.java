@@ -13,18 +13,30 @@ import java.util.Set;
 
 /**
  * A validated {@code notify.webhook} payload: {@code {"url", "method", "headers", "body"}} (README: Messages).
- * A JSON body is sent as JSON; a string body as text, both UTF-8. A message's own {@code User-Agent} and
- * {@code X-Longshore-Job-Id} are dropped: the worker sets those (README: Security).
+ * Any other field is refused ({@code invalid_payload} naming it): a sender who writes {@code "timeout": 5} expects
+ * it to be honoured, and silently ignoring it would hide the mistake (docs/messaging.md: Webhooks).
+ * A JSON body is sent as JSON; a string body as text, both UTF-8. A message's own values of the headers the
+ * worker sets ({@code User-Agent}, {@code X-Longshore-*}, {@code Idempotency-Key}) are dropped (README: Security).
  */
 record WebhookRequest(URI url, String method, Map<String, String> headers, Optional<String> body, String contentType) {
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "GET", "DELETE");
-    /** Set by the HTTP client itself, or dangerous to let a message choose. */
+    static final Set<String> FIELDS = Set.of("url", "method", "headers", "body");
     /** Set by the worker; a message's value is dropped so it can neither override nor duplicate it. */
-    static final Set<String> WORKER_HEADERS = Set.of("user-agent", "x-longshore-job-id");
+    static final Set<String> WORKER_HEADERS = Set.of("user-agent", "x-longshore-job-id", "x-longshore-attempt",
+            "x-longshore-signature", "idempotency-key");
+    /** Set by the HTTP client itself, or dangerous to let a message choose. */
     private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "connection", "expect",
             "upgrade", "transfer-encoding", "te", "trailer", "keep-alive", "proxy-authorization", "proxy-connection");
 
     static WebhookRequest parse(ObjectNode payload) throws PermanentFailure {
+        for (var names = payload.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new PermanentFailure("invalid_payload", "notify.webhook payload field '" + printable(name)
+                        + "' is not supported (fields: body, headers, method, url); the request timeout is"
+                        + " WORKER_WEBHOOK_TIMEOUT");
+            }
+        }
         JsonNode urlNode = payload.get("url");
         if (urlNode == null || !urlNode.isTextual() || urlNode.textValue().isBlank()) {
             throw new PermanentFailure("invalid_payload", "notify.webhook payload needs a url string");
@@ -86,6 +98,12 @@ record WebhookRequest(URI url, String method, Map<String, String> headers, Optio
             contentType = null;
         }
         return new WebhookRequest(url, method, headers, body, contentType == null ? "" : contentType);
+    }
+
+    /** A field name for a reason: short, and only characters SQS attributes accept. */
+    static String printable(String name) {
+        String cut = name.length() > 64 ? name.substring(0, 61) + "..." : name;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** HTTP/1.1 header values are Latin-1 text: anything else could split the request or be mangled. */

@@ -14,6 +14,7 @@ import dev.longshore.core.job.Job;
 import dev.longshore.core.job.JobFailure;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
+import dev.longshore.core.metrics.Metrics;
 import dev.longshore.core.http.HostResolver;
 import dev.longshore.core.http.PrivateDestinations;
 import dev.longshore.core.http.SocketConnector;
@@ -219,5 +220,127 @@ class WebhookSenderIT {
             assertEquals("invalid_payload", f.code(), bad);
         }
         assertTrue(receiver.deliveries().isEmpty());
+    }
+    private static Job attempt(String url, String extra, int receiveCount) throws Exception {
+        ObjectNode payload = (ObjectNode) JSON.readTree("{\"url\":\"" + url + "\"" + extra + "}");
+        return new Job("order-42", "notify.webhook", payload, receiveCount, "m-1", Optional.empty());
+    }
+
+    @Test
+    void signedRequestsCarryATimestampedHmacThatAReceiverCanVerify() throws Exception {
+        String secret = "whsec_0123456789abcdef0123456789abcdef";
+        java.time.Instant at = java.time.Instant.parse("2026-03-01T12:00:00Z");
+        try (WebhookSender signed = new WebhookSender(new WebhookSettings(Duration.ofSeconds(1), Set.of(), 0, 5)
+                .withSigningSecret(secret), RECEIVER_LISTED, HostResolver.SYSTEM, SocketConnector.withDefaultTrust(),
+                java.time.Clock.fixed(at, java.time.ZoneOffset.UTC))) {
+            signed.deliver(job(receiver.url("/ok"), ",\"body\":{\"amount\":\"12.50 \u20ac\"}"));
+        }
+        WebhookReceiver.Delivery d = receiver.deliveries().get(0);
+        String header = d.header("X-Longshore-Signature");
+        assertTrue(header.matches("t=\\d+,v1=[0-9a-f]{64}"), header);
+        // What a receiver does (docs/messaging.md: Signing): split, check the age, recompute over "t.body", compare.
+        String t = header.substring(2, header.indexOf(','));
+        String v1 = header.substring(header.indexOf("v1=") + 3);
+        assertEquals(at.getEpochSecond(), Long.parseLong(t));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[] expected = mac.doFinal((t + "." + d.body()).getBytes(StandardCharsets.UTF_8));
+        assertTrue(java.security.MessageDigest.isEqual(expected, java.util.HexFormat.of().parseHex(v1)), "signature verifies");
+    }
+
+    @Test
+    void unsignedUnlessASecretIsSetAndAMessageCannotForgeTheWorkersHeaders() throws Exception {
+        sender.deliver(attempt(receiver.url("/ok"), ",\"headers\":{\"X-Longshore-Signature\":\"t=1,v1=00\","
+                + "\"Idempotency-Key\":\"mine\",\"X-Longshore-Attempt\":\"1\"}", 3));
+        WebhookReceiver.Delivery d = receiver.deliveries().get(0);
+        assertEquals(null, d.header("X-Longshore-Signature"));
+        assertEquals(List.of("order-42"), d.headers().get("Idempotency-key"));
+        assertEquals(List.of("3"), d.headers().get("X-longshore-attempt"), "the attempt is the SQS receive count");
+    }
+
+    @Test
+    void unknownPayloadFieldsAreRefusedByName() throws Exception {
+        PermanentFailure f = assertThrows(PermanentFailure.class,
+                () -> sender.deliver(job(receiver.url("/ok"), ",\"timeout\":5")));
+        assertEquals("invalid_payload", f.code());
+        assertTrue(f.reason().contains("'timeout'"), f.reason());
+        assertTrue(receiver.deliveries().isEmpty());
+    }
+
+    @Test
+    void aReceiverThatOnlySpeaksHttp2CleartextFailsPermanentlyWithAClearReason() throws Exception {
+        byte[] settingsFrame = {0, 0, 6, 0x4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 100};
+        try (java.net.ServerSocket h2c = new java.net.ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+            Thread server = Thread.ofVirtual().name("h2c-receiver").start(() -> {
+                try (java.net.Socket s = h2c.accept()) {
+                    s.getOutputStream().write(settingsFrame);
+                    s.getOutputStream().flush();
+                    s.getInputStream().readNBytes(1 << 16);
+                } catch (java.io.IOException closed) {
+                    // the worker hung up, as it should
+                }
+            });
+            Metrics metrics = new Metrics();
+            try (WebhookSender s = new WebhookSender(new WebhookSettings(Duration.ofSeconds(5), Set.of(), 0, 5),
+                    RECEIVER_LISTED, metrics)) {
+                PermanentFailure f = assertThrows(PermanentFailure.class,
+                        () -> s.deliver(job("http://127.0.0.1:" + h2c.getLocalPort() + "/grpc", ",\"body\":{}")));
+                assertEquals("webhook_protocol_error", f.code());
+                assertTrue(f.reason().contains("HTTP/2 cleartext") && f.reason().contains("not supported"), f.reason());
+            }
+            server.join(5000);
+            assertTrue(metrics.prometheusText().contains("longshore_webhook_requests_total{outcome=\"connection\"} 1"));
+        }
+    }
+
+    @Test
+    void requestsAreCountedByOutcomeKindWithEveryKindExportedFromTheStart() throws Exception {
+        Metrics metrics = new Metrics();
+        try (WebhookSender s = new WebhookSender(new WebhookSettings(Duration.ofSeconds(1), Set.of(), 0, 5),
+                RECEIVER_LISTED, metrics)) {
+            String text = metrics.prometheusText();
+            for (String kind : WebhookMetrics.OUTCOMES) {
+                assertTrue(text.contains("longshore_webhook_requests_total{outcome=\"" + kind + "\"} 0"), kind + "\n" + text);
+            }
+            s.deliver(job(receiver.url("/ok"), ""));
+            assertThrows(PermanentFailure.class, () -> s.deliver(job(receiver.url("/status/404"), "")));
+            assertThrows(RetryableFailure.class, () -> s.deliver(job(receiver.url("/status/503"), "")));
+            assertThrows(RetryableFailure.class, () -> s.deliver(job(receiver.url("/slow/3000"), "")));
+            assertThrows(PermanentFailure.class, () -> s.deliver(job("http://169.254.169.254/", "")));
+            String target = URLEncoder.encode(receiver.url("/final"), StandardCharsets.UTF_8);
+            assertThrows(PermanentFailure.class, () -> s.deliver(job(receiver.url("/redirect?to=" + target), ",\"body\":\"x\"")));
+        }
+        String text = metrics.prometheusText();
+        for (String kind : List.of("2xx", "3xx", "4xx", "5xx", "timeout", "refused")) {
+            assertTrue(text.contains("longshore_webhook_requests_total{outcome=\"" + kind + "\"} 1"), kind + "\n" + text);
+        }
+    }
+
+    @Test
+    void aJobWaitsForItsTurnAndTheRequestTimeoutStartsAfterTheWait() throws Exception {
+        Metrics metrics = new Metrics();
+        // 2 per second: the 3rd and 4th request wait 500 ms each, longer than the 300 ms request timeout.
+        try (WebhookSender limited = new WebhookSender(new WebhookSettings(Duration.ofMillis(300), Set.of(), 2, 5),
+                RECEIVER_LISTED, metrics)) {
+            for (int i = 0; i < 4; i++) {
+                assertDoesNotThrow(() -> limited.deliver(job(receiver.url("/ok"), "")));
+            }
+        }
+        assertEquals(4, receiver.deliveries().size());
+        assertTrue(metrics.prometheusText().contains("longshore_webhook_requests_total{outcome=\"rate_limited_wait\"} 2"),
+                metrics.prometheusText());
+    }
+
+    @Test
+    void aTurnFurtherAwayThanTheWaitBudgetGivesTheMessageBackForThatLong() throws Exception {
+        try (WebhookSender limited = new WebhookSender(new WebhookSettings(Duration.ofSeconds(1), Set.of(), 0.2, 5)
+                .withRateLimitWait(Duration.ofSeconds(1)), RECEIVER_LISTED)) {
+            limited.deliver(job(receiver.url("/ok"), ""));
+            RetryableFailure f = assertThrows(RetryableFailure.class, () -> limited.deliver(job(receiver.url("/ok"), "")));
+            assertEquals("webhook_rate_limited", f.code());
+            assertTrue(f.retryAfter().orElseThrow().toSeconds() >= 4, f.retryAfter().toString());
+            assertTrue(f.reason().contains("WORKER_WEBHOOK_RATE_LIMIT"), f.reason());
+        }
+        assertEquals(1, receiver.deliveries().size());
     }
 }
