@@ -257,8 +257,9 @@ final class WorkerFleet extends Construct {
         }
         if ("video".equals(worker.name()) && !worker.storage().all().isEmpty()) {
             // The worker's allow list is what the role may reach (docs/deploy.md: Storage and results).
+            // Bucket names only: the worker checks buckets, the role's prefix-scoped grants check the keys.
             defaults.add("WORKER_VIDEO_S3_BUCKETS=" + String.join(",",
-                    worker.storage().all().stream().map(WorkerSpec.S3Location::toString).toList()));
+                    worker.storage().all().stream().map(WorkerSpec.S3Location::bucket).distinct().toList()));
         }
         worker.storage().resultQueueUrl().ifPresent(url -> defaults.add("WORKER_RESULT_QUEUE_URL=" + url));
         s.put("LONGSHORE_DEFAULT_ENV", String.join(" ", defaults));

@@ -117,7 +117,7 @@ public record WorkerSpec(
             return slash < 0 ? new S3Location(text, "") : new S3Location(text.substring(0, slash), text.substring(slash + 1));
         }
 
-        /** {@code bucket} or {@code bucket/prefix}, as settings and WORKER_VIDEO_S3_BUCKETS write it. */
+        /** {@code bucket} or {@code bucket/prefix}, as the settings write it. */
         @Override
         public String toString() {
             return prefix.isEmpty() ? bucket : bucket + "/" + prefix;

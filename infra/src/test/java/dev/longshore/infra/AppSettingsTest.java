@@ -102,7 +102,7 @@ class AppSettingsTest {
         JsonNode results = LongshoreStackTest.statement(video, "SendResults");
         assertEquals(List.of("sqs:SendMessage"), LongshoreStackTest.texts(results.get("Action")));
         assertEquals("arn::sqs:eu-west-1:123456789012:results", LongshoreStackTest.joined(results.get("Resource")));
-        assertTrue(synth.userData("video").contains("WORKER_VIDEO_S3_BUCKETS=media-in,uploads/raw/,media-out/renditions/"
+        assertTrue(synth.userData("video").contains("WORKER_VIDEO_S3_BUCKETS=media-in,uploads,media-out"
                 + " WORKER_RESULT_QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/results'\n"),
                 synth.userData("video"));
         List<JsonNode> ai = statements(synth, "Ai");
