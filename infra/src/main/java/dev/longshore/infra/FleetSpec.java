@@ -32,7 +32,7 @@ public record FleetSpec(
     /** The moving tag that an instance started tomorrow would resolve differently from one started today. */
     static final String MOVING_TAG = "latest";
     public static final String DEFAULT_REPOSITORY_PREFIX = "longshore";
-    /** Contract default of WORKER_METRICS_NAMESPACE. */
+    /** The worker's default WORKER_METRICS_NAMESPACE (README: Configuration). */
     public static final String DEFAULT_METRICS_NAMESPACE = "Longshore";
     public static final int DEFAULT_LOG_RETENTION_DAYS = 30;
     /** Long enough for a new instance's JVM to take work before its (empty) metrics count toward the average. */

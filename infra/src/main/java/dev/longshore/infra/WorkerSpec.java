@@ -34,9 +34,9 @@ public record WorkerSpec(
         Alarms alarms,
         Updates updates) {
 
-    /** Contract default of WORKER_DRAIN_TIMEOUT. */
+    /** The worker's default WORKER_DRAIN_TIMEOUT (README: Configuration). */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
-    /** Contract default of WORKER_LIFECYCLE_DRAIN_TIMEOUT. */
+    /** The worker's default WORKER_LIFECYCLE_DRAIN_TIMEOUT (README: Configuration). */
     public static final Duration DEFAULT_LIFECYCLE_DRAIN_TIMEOUT = Duration.ofMinutes(15);
     /**
      * Share of an instance's job slots (WORKER_CONCURRENCY) that target tracking aims to keep busy: the rest is

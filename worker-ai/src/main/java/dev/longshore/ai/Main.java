@@ -2,7 +2,7 @@ package dev.longshore.ai;
 
 import dev.longshore.core.WorkerLauncher;
 
-/** {@code java -jar worker-ai.jar}: the AI worker (contract sections 2 and 7). */
+/** {@code java -jar worker-ai.jar}: the AI worker (docs/ai.md). */
 public final class Main {
     private Main() {
     }

@@ -121,7 +121,7 @@ class AiWorkerTest {
     }
 
     @Test
-    void settingsHaveTheContractDefaultsAndBadValuesNameTheVariable() {
+    void settingsHaveTheDocumentedDefaultsAndBadValuesNameTheVariable() {
         AiConfig defaults = AiConfig.from(new Env(Map.of()));
         assertTrue(defaults.gpuRequired());
         assertTrue(defaults.topologyWatch());

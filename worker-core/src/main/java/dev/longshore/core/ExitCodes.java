@@ -1,6 +1,6 @@
 package dev.longshore.core;
 
-/** Process exit codes of the operator contract (section 4). */
+/** Process exit codes (README: Signals, states and exit codes). */
 public final class ExitCodes {
     /** Drained and stopped as asked. */
     public static final int OK = 0;

@@ -33,7 +33,7 @@ public final class WorkerLauncher {
         this.clients = clients;
     }
 
-    /** Runs the worker until it terminates and exits the JVM with the contract's exit code. Never returns. */
+    /** Runs the worker until it terminates and exits the JVM with its exit code (README: Signals, states and exit codes). Never returns. */
     public static void launch(WorkerDefinition definition) {
         // The JDK keeps only 5 idle HTTP connections per host by default; with several receives and delete
         // batches in flight, the rest were closed after each call and reopened, costing a connect per request.
@@ -120,7 +120,7 @@ public final class WorkerLauncher {
 
     /**
      * Runs on SIGTERM/SIGINT (and on System.exit): drains if nothing else has, then halts with the worker's
-     * exit code, since a JVM ending on a signal would otherwise report 143 instead of the contract's 0.
+     * exit code, since a JVM ending on a signal would otherwise report 143 instead of the documented 0.
      */
     private static void drainOnSignal(Worker worker) {
         worker.drain("shutdown signal", worker.drainTimeout(), ExitCodes.OK);

@@ -1,6 +1,6 @@
 package dev.longshore.core;
 
-/** The worker's life, in the order it moves through it (contract section 5). */
+/** The worker's life, in the order it moves through it (README: Signals, states and exit codes). */
 public enum WorkerState {
     INIT, WARMING, READY, PAUSED, DRAINING, TERMINATED;
 

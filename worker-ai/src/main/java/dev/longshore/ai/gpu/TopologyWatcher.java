@@ -13,13 +13,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restarts the worker when the GPUs it started with are no longer the GPUs it has (contract section 7): a MIG
+ * Restarts the worker when the GPUs it started with are no longer the GPUs it has (docs/ai.md: Topology self-healing): a MIG
  * instance created or destroyed, MIG switched on or off, a GPU gone or added. CUDA contexts and
  * CUDA_VISIBLE_DEVICES pinned at start would otherwise point at devices that no longer exist.
  *
  * <p>At start it records the GPU count and every GPU and MIG UUID; after the cooldown it compares every interval.
  * Only identity counts: temperature, utilisation, memory and P-state changes are never compared. A mismatch logs
- * the contract's INFO line and asks for a restart (drain, exit 1). A failed read counts towards the failure
+ * the documented INFO line and asks for a restart (drain, exit 1). A failed read counts towards the failure
  * threshold and only that many consecutive failures restart; a read that works resets the count. While NVML has
  * never worked (no driver) there is nothing to compare and nothing to restart for: the gate keeps the worker
  * paused instead.

@@ -11,7 +11,7 @@ public record Topology(int gpuCount, List<String> uuids) {
         uuids = uuids.stream().sorted().toList();
     }
 
-    /** The list as the contract's log line prints it: sorted, comma-separated, in brackets. */
+    /** The list as the topology-change log line prints it (docs/ai.md: Topology self-healing): sorted, comma-separated, in brackets. */
     public String uuidList() {
         return "[" + String.join(", ", uuids) + "]";
     }

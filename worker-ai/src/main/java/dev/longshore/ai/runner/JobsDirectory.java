@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /** WORKER_JOBS_DIR: one directory per job id, never anything outside it. */
 public final class JobsDirectory {
-    /** The contract's job id pattern; "." and ".." match it and are refused separately. */
+    /** The job id pattern (README: How a message is handled); "." and ".." match it and are refused separately. */
     public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     /** Names a directory being deleted by the retention sweep; '~' is in no job id, so none collides. */
     static final String TRASH_PREFIX = ".swept~";

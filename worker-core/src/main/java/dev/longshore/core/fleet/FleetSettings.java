@@ -4,7 +4,7 @@ import dev.longshore.core.config.Env;
 import java.time.Duration;
 
 /**
- * The fleet settings that are this package's own design rather than the operator contract's (those live in
+ * The fleet settings that are this package's own design rather than the README's shared configuration (those live in
  * {@link dev.longshore.core.config.WorkerConfig}).
  *
  * @param scaleInProtection {@code WORKER_SCALE_IN_PROTECTION}: protect the instance from scale-in while busy

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Scale-in without losing or repeating a job (contract section 6). Polls IMDSv2 for the instance's target
+ * Scale-in without losing or repeating a job (docs/fleet.md: Scale-in through a lifecycle hook). Polls IMDSv2 for the instance's target
  * lifecycle state and for spot notices on its own thread ({@code worker-<name>-lifecycle}); on {@code Terminated}
  * it drains the worker within the lifecycle drain timeout, sends RecordLifecycleActionHeartbeat while jobs run, and
  * once the drain is over (jobs finished, the rest released, deletes flushed) completes the lifecycle action with

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Parses a message body into a {@link Job} (contract section 3):
+ * Parses a message body into a {@link Job} (README: How a message is handled):
  * {@code {"jobId": "...", "type": "...", "payload": {...}}}. Everything wrong with a body is a permanent
  * failure, since the same bytes will fail the same way on every delivery.
  */

@@ -11,8 +11,9 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
- * The worker's metrics, exported in Prometheus text format. The core's metric names are part of the operator
- * contract; workers may register their own with the {@code longshore_} prefix.
+ * The worker's metrics, exported in Prometheus text format. The core's metric names are listed in the README
+ * (Health and metrics) and operators' dashboards rely on them; workers may register their own with the
+ * {@code longshore_} prefix.
  */
 public final class Metrics {
     private final Counter received = new Counter();

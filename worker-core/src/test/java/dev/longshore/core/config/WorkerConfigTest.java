@@ -23,7 +23,7 @@ class WorkerConfigTest {
     }
 
     @Test
-    void defaultsFollowTheContract() {
+    void defaultsAreTheDocumentedOnes() {
         WorkerConfig c = config();
         assertEquals(7, c.concurrency());
         assertEquals(Optional.empty(), c.visibilityTimeout());
@@ -39,7 +39,7 @@ class WorkerConfigTest {
 
     @ParameterizedTest
     @CsvSource({"250ms,250", "30s,30000", "5m,300000", "1h,3600000", "45,45000"})
-    void durationsAcceptTheContractForms(String raw, long millis) {
+    void durationsAcceptTheDocumentedForms(String raw, long millis) {
         assertEquals(Duration.ofMillis(millis), config("WORKER_DRAIN_TIMEOUT", raw).drainTimeout());
     }
 

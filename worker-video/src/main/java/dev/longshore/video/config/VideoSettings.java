@@ -17,8 +17,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The video worker's own settings, read once from the environment and validated (contract section 2 lists
- * WORKER_FFMPEG and WORKER_WORK_DIR; the rest are ours, all named WORKER_VIDEO_*).
+ * The video worker's own settings, read once from the environment and validated (docs/video.md:
+ * Settings; WORKER_FFMPEG and WORKER_WORK_DIR, the rest all named WORKER_VIDEO_*).
  *
  * @param ffmpeg             WORKER_FFMPEG resolved to an executable
  * @param ffprobe            WORKER_FFPROBE, or the ffprobe next to ffmpeg, or on PATH
