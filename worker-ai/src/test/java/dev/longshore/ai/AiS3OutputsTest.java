@@ -83,7 +83,8 @@ class AiS3OutputsTest {
                 FileRoots.parse(InputSettings.FILE_ROOTS_VARIABLE, tmp.toString(), ':'),
                 InputSettings.DEFAULT_STALL_TIMEOUT);
         AiJobHandler local = new AiJobHandler(TaskRegistry.load(tasks), "test tasks",
-                new JobsDirectory(tmp.resolve(name)), InputFetcher.create(PrivateDestinations.parse("127.0.0.1"), inputs),
+                new JobsDirectory(tmp.resolve(name)),
+                InputFetcher.create(PrivateDestinations.parse("127.0.0.1"), inputs),
                 new ProcessRunner(java.time.Duration.ofMillis(300)), Optional.empty(), results::add, System.getenv(),
                 Clock.systemUTC(), duplicates);
         S3Settings settings = TestS3.settings(server, S3Settings.MIN_PART_SIZE, S3Settings.MIN_PART_SIZE);

@@ -91,7 +91,8 @@ public record S3Settings(String variablePrefix, Optional<URI> endpoint, Optional
         }
         if (threshold < part) {
             throw ConfigException.invalid(thresholdVariable,
-                    env.string(thresholdVariable).orElse(String.valueOf(threshold)), "a size no smaller than " + partVariable + " (" + part + " bytes)");
+                    env.string(thresholdVariable).orElse(String.valueOf(threshold)),
+                    "a size no smaller than " + partVariable + " (" + part + " bytes)");
         }
         return new S3Settings(variablePrefix, endpoint, env.string("AWS_REGION"), pathStyle, threshold, part, Set.of(),
                 expectedOwner(env, variablePrefix + "_EXPECTED_OWNER"));
