@@ -110,7 +110,7 @@ public final class S3JobOutputs implements AutoCloseable {
             put(f, to.child(dir.path().relativize(f).toString().replace('\\', '/')));
         }
         put(dir.manifest(), to.child(JobDirectory.MANIFEST));
-        log.info("Job {}: {} file(s) and the manifest uploaded to {}", dir.jobId(), files.size(), to.display());
+        log.info("Uploaded {} file(s), then the manifest, to {}", files.size(), to.display());
     }
 
     private void put(Path file, S3Address.Plain key) throws JobFailure, IOException {
