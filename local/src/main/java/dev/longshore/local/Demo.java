@@ -4,6 +4,7 @@ import dev.longshore.testkit.QueuePair;
 import dev.longshore.testkit.WebhookReceiver;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -33,6 +34,11 @@ public interface Demo {
 
     /** Reads progress from the worker's metrics and the queues. */
     Progress progress(SqsClient sqs, QueuePair queue, Map<String, Double> metrics);
+
+    /** What the demo's jobs left on the local run's S3, one line per job output; printed at the end. */
+    default List<String> storageSummary() {
+        return List.of();
+    }
 
     /** Which worker log lines to echo on the console. */
     default boolean echo(String level, String message) {

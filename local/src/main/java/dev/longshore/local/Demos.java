@@ -8,7 +8,7 @@ final class Demos {
     private Demos() {
     }
 
-    static List<Demo> all(Path root, int jobs) {
-        return List.of(new MessagingDemo(root, jobs), new VideoDemo(root), new AiDemo(root));
+    static List<Demo> all(Path root, int jobs, LocalS3 s3) {
+        return List.of(new MessagingDemo(root, jobs), new VideoDemo(root, s3), new AiDemo(root, s3));
     }
 }

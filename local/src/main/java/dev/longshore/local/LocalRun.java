@@ -96,9 +96,10 @@ public final class LocalRun {
             sqs = SqsClient.create();
             out.printf("SQS: %s (from the AWS endpoint variables)%n", external);
         }
-        List<Demo> demos = Demos.all(root, jobs);
         List<Running> running = new ArrayList<>();
-        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+        try (LocalS3 s3 = LocalS3.start(); WebhookReceiver receiver = WebhookReceiver.start()) {
+            out.printf("S3: test server embedded on %s, bucket %s%n", s3.endpoint(), LocalS3.BUCKET);
+            List<Demo> demos = Demos.all(root, jobs, s3);
             out.printf("Webhook receiver on %s%n", receiver.url("/"));
             for (Demo demo : demos) {
                 Optional<String> missing = Files.isRegularFile(demo.jar())
@@ -146,6 +147,9 @@ public final class LocalRun {
                 }
             }
             boolean ok = sentAll && !running.isEmpty() && awaitAll(running, sqs);
+            for (Running r : running) {
+                r.demo.storageSummary().forEach(line -> out.println("S3  " + line));
+            }
             if (keepRunning) {
                 out.println("--keep-running: workers and SQS stay up; press Ctrl-C to stop.");
                 Thread.currentThread().join();

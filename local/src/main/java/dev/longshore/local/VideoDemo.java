@@ -6,6 +6,7 @@ import dev.longshore.testkit.WebhookReceiver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,15 +15,21 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * worker-video in the local run: an 8 s clip made by ffmpeg's test sources is transcoded to a two-rendition
- * HLS ladder with a thumbnail, and a file of random bytes ends in the dead-letter queue with ffprobe's reason.
+ * worker-video in the local run: an 8 s clip made by ffmpeg's test sources is uploaded to the local run's S3 and
+ * transcoded from there to a two-rendition HLS ladder with a thumbnail, published to S3 (docs/video.md: Output); a
+ * file of random bytes ends in the dead-letter queue with ffprobe's reason.
  */
 final class VideoDemo implements Demo {
+    /** Where the demo clip's ladder is published, under {@link LocalS3#BUCKET}. */
+    static final String OUTPUT = "video/demo-clip/";
+
     private final Path root;
     private final Path dir;
+    private final LocalS3 s3;
 
-    VideoDemo(Path root) {
+    VideoDemo(Path root, LocalS3 s3) {
         this.root = root;
+        this.s3 = s3;
         this.dir = root.resolve("target/local-run/video");
         try {
             Files.createDirectories(dir);
@@ -79,7 +86,10 @@ final class VideoDemo implements Demo {
 
     @Override
     public Map<String, String> environment(WebhookReceiver receiver) {
-        return Map.of("WORKER_WORK_DIR", dir.resolve("work").toString());
+        Map<String, String> env = new HashMap<>(s3.workerEnvironment("WORKER_VIDEO_S3"));
+        env.put("WORKER_WORK_DIR", dir.resolve("work").toString());
+        env.put("WORKER_VIDEO_S3_BUCKETS", LocalS3.BUCKET);
+        return env;
     }
 
     @Override
@@ -99,6 +109,9 @@ final class VideoDemo implements Demo {
             byte[] junk = new byte[64 * 1024];
             new Random(1).nextBytes(junk);
             Files.write(corrupt, junk);
+            // As an uploader would: the job names the object, the worker downloads it.
+            s3.put("uploads/clip.mp4", Files.readAllBytes(clip));
+            s3.put("uploads/corrupt.mp4", junk);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -106,11 +119,13 @@ final class VideoDemo implements Demo {
             throw new IllegalStateException(e);
         }
         for (var job : List.of(
-                "{\"jobId\":\"demo-clip\",\"type\":\"video.transcode\",\"payload\":{\"input\":\"" + clip.toUri()
-                        + "\",\"output\":\"" + dir.resolve("hls/demo-clip").toUri() + "\",\"renditions\":["
+                "{\"jobId\":\"demo-clip\",\"type\":\"video.transcode\",\"payload\":{\"input\":\""
+                        + LocalS3.uri("uploads/clip.mp4") + "\",\"output\":\"" + LocalS3.uri(OUTPUT)
+                        + "\",\"renditions\":["
                         + "{\"height\":720,\"bitrate\":\"2800k\"},{\"height\":360,\"bitrate\":\"800k\"}],\"thumbnail\":true}}",
-                "{\"jobId\":\"demo-corrupt\",\"type\":\"video.transcode\",\"payload\":{\"input\":\"" + corrupt.toUri()
-                        + "\",\"output\":\"" + dir.resolve("hls/demo-corrupt").toUri() + "\"}}")) {
+                "{\"jobId\":\"demo-corrupt\",\"type\":\"video.transcode\",\"payload\":{\"input\":\""
+                        + LocalS3.uri("uploads/corrupt.mp4") + "\",\"output\":\"" + LocalS3.uri("video/demo-corrupt/")
+                        + "\"}}")) {
             sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(job));
         }
         return 2;
@@ -122,7 +137,12 @@ final class VideoDemo implements Demo {
         long dead = MetricsScrape.value(m, "longshore_messages_processed_total{outcome=\"dead\"}");
         double progress = m.getOrDefault("longshore_video_progress_ratio", 0.0);
         String summary = String.format("transcoded %d/1 (%.0f%%), dead-lettered %d/1, output in %s", ok,
-                progress * 100, dead, dir.resolve("hls"));
+                progress * 100, dead, LocalS3.uri(OUTPUT));
         return new Progress(ok >= 1 && dead >= 1, summary);
+    }
+
+    @Override
+    public List<String> storageSummary() {
+        return List.of(s3.summary(OUTPUT, "master.m3u8"));
     }
 }

@@ -7,18 +7,38 @@ import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Durations;
 import dev.longshore.core.config.Env;
 import dev.longshore.core.process.Signal;
+import dev.longshore.core.storage.S3Address;
+import dev.longshore.core.storage.S3Settings;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The AI worker's own settings (README: Configuration, Security; docs/ai.md), read once and validated. */
+/**
+ * The AI worker's own settings (README: Configuration, Security; docs/ai.md), read once and validated.
+ *
+ * @param outputPrefix WORKER_AI_OUTPUT_PREFIX: where a finished job's files go, under {@code <jobId>/}; empty keeps
+ *                     them on local disk (docs/ai.md: Outputs on S3)
+ * @param s3           how S3 is reached (WORKER_AI_S3_*, AWS_ENDPOINT_URL_S3, AWS_REGION); used only with a prefix
+ */
 public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolean topologyWatch,
                        Duration topologyInterval, Duration topologyCooldown, int failureThreshold,
                        Optional<String> nvmlLibrary, Optional<Path> tasksFile, Path jobsDir,
                        Optional<String> resultQueueUrl, Optional<Signal> drainSignal,
-                       Optional<Duration> jobRetention, InputSettings inputs) {
+                       Optional<Duration> jobRetention, InputSettings inputs, Optional<S3Address.Plain> outputPrefix,
+                       S3Settings s3) {
+    public static final String OUTPUT_PREFIX_VARIABLE = "WORKER_AI_OUTPUT_PREFIX";
+    /** WORKER_AI_S3_PATH_STYLE, _EXPECTED_OWNER, _MULTIPART_THRESHOLD, _PART_SIZE (docs/ai.md: Outputs on S3). */
+    public static final String S3_VARIABLE_PREFIX = "WORKER_AI_S3";
+    /**
+     * S3 keys are at most 1024 bytes; under the prefix come the job id (at most 128) and the file's path in the job
+     * directory, which the task chooses: leave it most of the room.
+     */
+    private static final int MAX_OUTPUT_PREFIX_BYTES = 512;
+    private static final String OUTPUT_PREFIX_FORM = "an S3 prefix such as s3://results/ai/ (a bucket name, then an "
+            + "optional key prefix without '.' or '..' segments)";
     /**
      * No signal by default: a task that does not handle one would die of it, and a running job may finish within
      * the drain budget (README "Signals, states and exit codes"). Tasks that checkpoint opt in.
@@ -67,8 +87,41 @@ public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolea
                 : Optional.of(Durations.parse(retention).filter(d -> d.compareTo(Duration.ofMinutes(1)) >= 0)
                         .orElseThrow(() -> ConfigException.invalid("WORKER_AI_JOB_RETENTION", retention,
                                 JOB_RETENTION_FORM)));
+        // No bucket allow list: the only bucket written is the operator's own prefix, never one a message names.
+        S3Settings s3 = S3Settings.forOperatorBuckets(env, S3_VARIABLE_PREFIX);
         return new AiConfig(gpuRequired, new GpuRequirements(minFree, maxTemp), watch, interval, cooldown, threshold,
-                library, tasks, jobs, results, drainSignal, jobRetention, InputSettings.from(env));
+                library, tasks, jobs, results, drainSignal, jobRetention, InputSettings.from(env), outputPrefix(env),
+                s3);
+    }
+
+    /** {@code s3://bucket/prefix/}: the key prefix always ends with '/' (or is empty, the bucket's root). */
+    static Optional<S3Address.Plain> outputPrefix(Env env) {
+        return env.string(OUTPUT_PREFIX_VARIABLE).map(String::strip).map(raw -> {
+            if (!raw.startsWith("s3://")) {
+                throw ConfigException.invalid(OUTPUT_PREFIX_VARIABLE, raw, OUTPUT_PREFIX_FORM);
+            }
+            String rest = raw.substring("s3://".length());
+            int slash = rest.indexOf('/');
+            String bucket = slash < 0 ? rest : rest.substring(0, slash);
+            String key = slash < 0 ? "" : rest.substring(slash + 1);
+            if (!S3Settings.BUCKET.matcher(bucket).matches()) {
+                throw ConfigException.invalid(OUTPUT_PREFIX_VARIABLE, raw, OUTPUT_PREFIX_FORM);
+            }
+            if (!key.isEmpty() && !key.endsWith("/")) {
+                key = key + "/";
+            }
+            boolean emptySegment = key.startsWith("/") || key.contains("//");
+            for (String segment : key.split("/")) {
+                if (emptySegment || segment.equals(".") || segment.equals("..")) {
+                    throw ConfigException.invalid(OUTPUT_PREFIX_VARIABLE, raw, OUTPUT_PREFIX_FORM);
+                }
+            }
+            if (key.getBytes(StandardCharsets.UTF_8).length > MAX_OUTPUT_PREFIX_BYTES) {
+                throw ConfigException.invalid(OUTPUT_PREFIX_VARIABLE, raw, "an S3 prefix of at most "
+                        + MAX_OUTPUT_PREFIX_BYTES + " bytes after the bucket");
+            }
+            return S3Address.of(bucket, key);
+        });
     }
 
     /** For the start-up log line. */
@@ -91,6 +144,12 @@ public record AiConfig(boolean gpuRequired, GpuRequirements requirements, boolea
         m.put("maxInputSize", inputs.maxBytes());
         m.put("fileRoots", inputs.fileRoots().describe());
         m.put("jobRetention", jobRetention.map(Durations::format).orElse("off"));
+        m.put("outputPrefix", outputPrefix.map(S3Address::display).orElse("off (outputs stay in the job directory)"));
+        outputPrefix.ifPresent(p -> {
+            m.put("s3Endpoint", s3.endpoint().map(Object::toString).orElse("AWS"));
+            m.put("s3PathStyle", s3.pathStyle());
+            m.put("s3ExpectedOwner", s3.expectedOwner().orElse("unset"));
+        });
         return m;
     }
 }

@@ -3,6 +3,7 @@ package dev.longshore.ai;
 import dev.longshore.ai.gpu.GpuAllocator;
 import dev.longshore.ai.gpu.GpuLease;
 import dev.longshore.ai.gpu.GpuUnavailableException;
+import dev.longshore.ai.output.S3JobOutputs;
 import dev.longshore.ai.result.JobResult;
 import dev.longshore.ai.result.ResultPublisher;
 import dev.longshore.ai.runner.InputFetcher;
@@ -58,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * task runs in its own process group, recorded in the job directory, so a rerun after a crash first ends what
  * the earlier attempt left; {@code state/} (STATE_DIR) is kept across attempts for a task that resumes.
  * Everything a message decides (task, arguments, inputs) is checked before the job gets a directory, so a refused
- * job leaves nothing on disk (docs/ai.md: Job directory).
+ * job leaves nothing on disk (docs/ai.md: Job directory). With WORKER_AI_OUTPUT_PREFIX a successful job's files
+ * are uploaded to S3, manifest last, its directory is removed, and a redelivery is checked against the uploaded
+ * manifest, so a job finished on another instance is not run again (docs/ai.md: Outputs on S3).
  */
 public final class AiJobHandler implements JobHandler {
     public static final String TYPE = "ai.run";
@@ -92,6 +95,7 @@ public final class AiJobHandler implements JobHandler {
     private final Clock clock;
     private final Counter duplicates;
     private final AiJobMetrics jobMetrics;
+    private final Optional<S3JobOutputs> uploads;
 
     /**
      * @param tasksSource where the tasks came from, for "unknown task" reasons
@@ -102,7 +106,7 @@ public final class AiJobHandler implements JobHandler {
                         ProcessRunner runner, Optional<GpuAllocator> gpus, ResultPublisher results,
                         Map<String, String> hostEnv, Clock clock, Metrics metrics) {
         this(tasks, tasksSource, jobs, fetcher, runner, gpus, results, hostEnv, clock, metrics.duplicatesSkipped(),
-                AiJobMetrics.register(metrics));
+                AiJobMetrics.register(metrics), Optional.empty());
     }
 
     /** For tests that only count duplicates: the per-task job counts go to a registry nobody reads. */
@@ -110,13 +114,24 @@ public final class AiJobHandler implements JobHandler {
                         ProcessRunner runner, Optional<GpuAllocator> gpus, ResultPublisher results,
                         Map<String, String> hostEnv, Clock clock, Counter duplicates) {
         this(tasks, tasksSource, jobs, fetcher, runner, gpus, results, hostEnv, clock, duplicates,
-                AiJobMetrics.register(new Metrics()));
+                AiJobMetrics.register(new Metrics()), Optional.empty());
+    }
+
+    /**
+     * The same handler, uploading each successful job's files to S3 (WORKER_AI_OUTPUT_PREFIX) instead of keeping
+     * them in its directory (docs/ai.md: Outputs on S3).
+     */
+    public AiJobHandler uploadingTo(S3JobOutputs outputs) {
+        return new AiJobHandler(tasks, tasksSource, jobs, fetcher, runner, gpus, results, inheritedEnv, clock,
+                duplicates, jobMetrics, Optional.of(outputs));
     }
 
     private AiJobHandler(TaskRegistry tasks, String tasksSource, JobsDirectory jobs, InputFetcher fetcher,
                          ProcessRunner runner, Optional<GpuAllocator> gpus, ResultPublisher results,
-                         Map<String, String> hostEnv, Clock clock, Counter duplicates, AiJobMetrics jobMetrics) {
+                         Map<String, String> hostEnv, Clock clock, Counter duplicates, AiJobMetrics jobMetrics,
+                         Optional<S3JobOutputs> uploads) {
         this.jobMetrics = jobMetrics;
+        this.uploads = uploads;
         this.tasks = tasks;
         this.tasksSource = tasksSource;
         this.jobs = jobs;
@@ -169,6 +184,16 @@ public final class AiJobHandler implements JobHandler {
             return;
         }
         try {
+            if (uploads.isPresent()) {
+                // Finished on any instance: its manifest is on S3 and its directory, here or there, may be gone.
+                Optional<JobResult> published = uploads.get().published(job.id());
+                if (published.isPresent()) {
+                    attempt.duplicate = true;
+                    attempt.task = tasks.find(taskName).map(Task::name).orElse(null);
+                    acknowledgePublished(published.get());
+                    return;
+                }
+            }
             JobRequest request = JobRequest.parse(job.payload());
             Task task = tasks.find(request.task()).orElseThrow(() -> new PermanentFailure("unknown_task",
                     "task '" + request.task() + "' is not registered (" + tasksSource + ")"));
@@ -263,10 +288,19 @@ public final class AiJobHandler implements JobHandler {
             case RunOutcome.Exited e when e.exitCode() == 0 -> {
                 List<OutputFile> outputs = Outputs.list(dir.outputs());
                 Instant now = clock.instant();
-                JobResult result = new JobResult(job.id(), task.name(), JobResult.Status.SUCCESS, OptionalInt.of(0),
-                        Optional.empty(), Optional.empty(), Optional.empty(), outputs, attempt.timing(now),
-                        dir.path().toString(), now);
-                dir.writeSuccess(result.toJson());
+                JobResult result;
+                if (uploads.isPresent()) {
+                    result = new JobResult(job.id(), task.name(), JobResult.Status.SUCCESS, OptionalInt.of(0),
+                            Optional.empty(), Optional.empty(), Optional.empty(),
+                            uploads.get().withUris(job.id(), outputs), attempt.timing(now), "", now,
+                            Optional.of(uploads.get().manifestUri(job.id())));
+                    upload(dir, result);
+                } else {
+                    result = new JobResult(job.id(), task.name(), JobResult.Status.SUCCESS, OptionalInt.of(0),
+                            Optional.empty(), Optional.empty(), Optional.empty(), outputs, attempt.timing(now),
+                            dir.path().toString(), now);
+                    dir.writeSuccess(result.toJson());
+                }
                 log.info("Task {} for job {} succeeded (attempt {}) with {} output file(s): run {} ms, downloads {} ms",
                         task.name(), job.id(), attempt.number, outputs.size(), attempt.run.toMillis(),
                         attempt.download.toMillis());
@@ -280,6 +314,23 @@ public final class AiJobHandler implements JobHandler {
             case RunOutcome.TimedOut t -> throw new RetryableFailure("timeout", "task '" + task.name()
                     + "' ran longer than its timeout of " + task.timeout() + "; its process tree was killed");
             case RunOutcome.Cancelled c -> throw cancelled(task, "while running; its process tree was killed");
+        }
+    }
+
+    /**
+     * Manifest written, files uploaded (manifest last), SUCCESS marked, directory removed. Until the manifest is up
+     * the job is not done: a failure here is retried, and the retry runs the task again.
+     */
+    private void upload(JobDirectory dir, JobResult result) throws JobFailure, IOException {
+        dir.writeManifest(result.toJson());
+        uploads.get().upload(dir);
+        // Marked first, so a directory that cannot be removed now is still swept after WORKER_AI_JOB_RETENTION.
+        dir.writeSuccess(result.toJson());
+        try {
+            jobs.remove(dir);
+        } catch (IOException e) {
+            log.warn("Job {} is uploaded but its directory {} could not be removed now: {}", dir.jobId(), dir.path(),
+                    e.toString());
         }
     }
 
@@ -394,6 +445,13 @@ public final class AiJobHandler implements JobHandler {
         publishSuccess(result);
     }
 
+    private void acknowledgePublished(JobResult result) throws RetryableFailure {
+        duplicates.increment();
+        log.info("Job {} already succeeded (manifest at {}); acknowledging the redelivery without running it again",
+                result.jobId(), result.manifest().orElse("?"));
+        publishSuccess(result);
+    }
+
     /** A success whose result was not delivered is retried: the redelivery finds the marker and re-sends. */
     private void publishSuccess(JobResult result) throws RetryableFailure {
         try {
@@ -494,5 +552,6 @@ public final class AiJobHandler implements JobHandler {
     public void close() {
         fetcher.close();
         results.close();
+        uploads.ifPresent(S3JobOutputs::close);
     }
 }

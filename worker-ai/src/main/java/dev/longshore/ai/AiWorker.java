@@ -8,6 +8,7 @@ import dev.longshore.ai.gpu.Sleeper;
 import dev.longshore.ai.gpu.TopologyWatcher;
 import dev.longshore.ai.nvml.Nvml;
 import dev.longshore.ai.nvml.XidWatcher;
+import dev.longshore.ai.output.S3JobOutputs;
 import dev.longshore.ai.result.QueueResultPublisher;
 import dev.longshore.ai.result.ResultPublisher;
 import dev.longshore.ai.runner.InputFetcher;
@@ -27,6 +28,8 @@ import dev.longshore.core.gate.ReceiveGate;
 import dev.longshore.core.metrics.Metrics;
 import dev.longshore.core.process.ProcessSupervisor;
 import dev.longshore.core.queue.QueueClient;
+import dev.longshore.core.storage.S3Clients;
+import dev.longshore.core.storage.S3ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,9 +132,16 @@ public final class AiWorker implements WorkerDefinition {
                                  Optional<GpuAllocator> gpus, ResultPublisher results, WorkerConfig config,
                                  AiConfig ai, Metrics metrics) {
         InputFetcher inputs = InputFetcher.create(config.privateDestinations(), ai.inputs());
-        return new AiJobHandler(tasks, tasksSource, jobs, inputs,
+        AiJobHandler handler = new AiJobHandler(tasks, tasksSource, jobs, inputs,
                 new ProcessRunner(ProcessSupervisor.DEFAULT_KILL_GRACE, ai.drainSignal()), gpus,
                 results, config.env().asMap(), clock, metrics);
+        if (ai.outputPrefix().isEmpty()) {
+            return handler;
+        }
+        // The client is built on the first upload, so a worker without S3 credentials still starts and says why
+        // in each job's failure (docs/ai.md: Outputs on S3).
+        S3ObjectStore store = new S3ObjectStore(() -> S3Clients.create(ai.s3()), ai.s3());
+        return handler.uploadingTo(new S3JobOutputs(store, ai.outputPrefix().get()));
     }
 
     private static TaskRegistry tasks(AiConfig ai) {

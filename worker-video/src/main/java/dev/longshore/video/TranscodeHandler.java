@@ -13,6 +13,7 @@ import dev.longshore.core.process.Output;
 import dev.longshore.core.process.ProcessOutcome;
 import dev.longshore.core.process.ProcessSupervisor;
 import dev.longshore.core.process.Termination;
+import dev.longshore.core.storage.S3ObjectStore;
 import dev.longshore.video.config.VideoSettings;
 import dev.longshore.video.ffmpeg.FailureCause;
 import dev.longshore.video.ffmpeg.FilterSupport;
@@ -51,7 +52,6 @@ import dev.longshore.video.storage.FileRoots;
 import dev.longshore.video.storage.InputFetcher;
 import dev.longshore.video.storage.Location;
 import dev.longshore.video.storage.S3Location;
-import dev.longshore.video.storage.S3Storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -96,7 +96,7 @@ public final class TranscodeHandler implements JobHandler {
     private final Prober prober;
     private final HttpFetcher http;
     private final InputFetcher fetcher;
-    private final S3Storage s3;
+    private final S3ObjectStore s3;
     private final OutputStore files = new FileOutputStore();
     private final OutputStore objects;
     private final ResultSink results;
@@ -106,13 +106,14 @@ public final class TranscodeHandler implements JobHandler {
     /** ffmpeg's filter list, read on the first job that needs a picture filter. */
     private FilterSupport filterSupport;
 
-    public TranscodeHandler(VideoSettings settings, S3Storage s3, ResultSink results, VideoMetrics metrics, Clock clock) {
+    public TranscodeHandler(VideoSettings settings, S3ObjectStore s3, ResultSink results, VideoMetrics metrics,
+                            Clock clock) {
         this(settings, s3, results, metrics, clock, PrivateDestinations.none());
     }
 
     /** @param privateDestinations WORKER_PRIVATE_DESTINATIONS, for http(s) inputs (README: Security) */
-    public TranscodeHandler(VideoSettings settings, S3Storage s3, ResultSink results, VideoMetrics metrics, Clock clock,
-                            PrivateDestinations privateDestinations) {
+    public TranscodeHandler(VideoSettings settings, S3ObjectStore s3, ResultSink results, VideoMetrics metrics,
+                            Clock clock, PrivateDestinations privateDestinations) {
         this.settings = settings;
         this.parser = new TranscodeRequestParser(settings.segmentSeconds());
         this.prober = new Prober(settings.ffprobe(), settings.probeTimeout(), settings.maxMediaDuration());

@@ -9,12 +9,12 @@ import dev.longshore.core.metrics.Metrics;
 import dev.longshore.core.process.ProcessSupervisor;
 import dev.longshore.core.queue.QueueClient;
 import dev.longshore.core.queue.ResultPublisher;
+import dev.longshore.core.storage.S3Clients;
+import dev.longshore.core.storage.S3ObjectStore;
+import dev.longshore.core.storage.S3Settings;
 import dev.longshore.video.config.Executables;
-import dev.longshore.video.config.S3Settings;
 import dev.longshore.video.config.VideoSettings;
 import dev.longshore.video.result.ResultSink;
-import dev.longshore.video.storage.S3Clients;
-import dev.longshore.video.storage.S3Storage;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +46,7 @@ public final class VideoWorker implements WorkerDefinition {
         Executables.checkEncoders(settings.ffmpeg(), env.string(Executables.FFMPEG_VARIABLE, "ffmpeg"));
         ResultSink results = settings.resultQueueUrl().map(url -> resultSink(new ResultPublisher(queues, url)))
                 .orElse(ResultSink.NONE);
-        S3Storage s3 = new S3Storage(() -> S3Clients.create(settings.s3()), settings.s3());
+        S3ObjectStore s3 = new S3ObjectStore(() -> S3Clients.create(settings.s3()), settings.s3());
         TranscodeHandler handler = new TranscodeHandler(settings, s3, results, new VideoMetrics(metrics), Clock.systemUTC(),
                 config.privateDestinations());
         handler.removeScratchLeftovers();
@@ -54,7 +54,7 @@ public final class VideoWorker implements WorkerDefinition {
         if (settings.s3().buckets().isEmpty()) {
             // Unset keeps earlier deployments working; the credentials' policy is then the only bucket boundary.
             log.warn("{} is unset: a message may name any S3 bucket the worker's credentials reach; set it in production"
-                    + " (docs/video.md: \"Settings\")", S3Settings.BUCKETS_VARIABLE);
+                    + " (docs/video.md: \"Settings\")", settings.s3().bucketsVariable());
         }
         return WorkerPlugin.of(handler);
     }

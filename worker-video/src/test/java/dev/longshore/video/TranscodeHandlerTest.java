@@ -10,17 +10,17 @@ import dev.longshore.core.config.Env;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
 import dev.longshore.core.metrics.Metrics;
-import dev.longshore.video.config.S3Settings;
+import dev.longshore.core.storage.S3ObjectStore;
+import dev.longshore.core.storage.S3Settings;
 import dev.longshore.video.config.VideoSettings;
 import dev.longshore.video.result.ResultSink;
-import dev.longshore.video.storage.S3Storage;
-import dev.longshore.video.testing.FakeS3Server;
+import dev.longshore.testkit.s3.FakeS3Server;
 import dev.longshore.video.testing.Jobs;
 import dev.longshore.video.testing.Processes;
 import dev.longshore.testkit.FakeJobContext;
 import dev.longshore.video.testing.RecordingResultSink;
 import dev.longshore.video.testing.TestClips;
-import dev.longshore.video.testing.TestS3;
+import dev.longshore.testkit.s3.TestS3;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,7 +54,7 @@ class TranscodeHandlerTest {
         return handler(null, kv);
     }
 
-    private TranscodeHandler handler(S3Storage s3, String... kv) {
+    private TranscodeHandler handler(S3ObjectStore s3, String... kv) {
         Map<String, String> env = new HashMap<>();
         env.put("PATH", System.getenv("PATH"));
         env.put("WORKER_WORK_DIR", tmp.resolve("work").toString());
@@ -63,7 +63,7 @@ class TranscodeHandlerTest {
             env.put(kv[i], kv[i + 1]);
         }
         VideoSettings settings = VideoSettings.fromEnv(new Env(env), 1, 2);
-        S3Storage storage = s3 != null ? s3 : new S3Storage(() -> {
+        S3ObjectStore storage = s3 != null ? s3 : new S3ObjectStore(() -> {
             throw new AssertionError("no S3 in this test");
         }, settings.s3());
         TranscodeHandler h = new TranscodeHandler(settings, storage, results, new VideoMetrics(metrics), Clock.systemUTC());
@@ -320,7 +320,7 @@ class TranscodeHandlerTest {
         try (FakeS3Server server = FakeS3Server.start("uploads", "media")) {
             server.put("uploads", "raw/clip.mp4", Files.readAllBytes(TestClips.clip(426, 240, 3, true)));
             // Anything over 16 KiB goes up as a multipart upload (one part: S3 allows a short last part).
-            S3Storage s3 = TestS3.storage(server, 16 * 1024, S3Settings.MIN_PART_SIZE);
+            S3ObjectStore s3 = TestS3.storage(server, 16 * 1024, S3Settings.MIN_PART_SIZE);
             String payload = "{\"input\":\"s3://uploads/raw/clip.mp4\",\"output\":\"s3://media/hls/clip\","
                     + "\"renditions\":[{\"height\":240,\"bitrate\":\"400k\"},{\"height\":144,\"bitrate\":\"200k\"}],"
                     + "\"segmentSeconds\":1,\"thumbnail\":{\"atSeconds\":1}}";
@@ -367,7 +367,7 @@ class TranscodeHandlerTest {
         Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv("PATH"),
                 "WORKER_WORK_DIR", tmp.resolve("work").toString()));
         VideoSettings settings = VideoSettings.fromEnv(new Env(env), 1, 2);
-        TranscodeHandler h = new TranscodeHandler(settings, new S3Storage(() -> null, settings.s3()), failing,
+        TranscodeHandler h = new TranscodeHandler(settings, new S3ObjectStore(() -> null, settings.s3()), failing,
                 new VideoMetrics(metrics), Clock.systemUTC());
         RetryableFailure f = assertThrows(RetryableFailure.class, () -> h.handle(Jobs.transcode("unsent",
                 "{\"input\":\"" + uri(input) + "\",\"output\":\"" + uri(out) + "\","

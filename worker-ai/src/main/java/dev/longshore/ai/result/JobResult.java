@@ -17,12 +17,14 @@ import java.util.OptionalInt;
  * reason (for failures that will not be retried). The same JSON is the job's {@code manifest.json} on success,
  * so a redelivered job can re-send its result without running again (docs/ai.md: Result message).
  *
- * @param jobDir the job's directory; empty for a job refused before it had one
+ * @param jobDir   the job's directory; empty for a job refused before it had one, and for one whose outputs went to
+ *                 S3 (its directory is removed then)
+ * @param manifest the uploaded manifest's {@code s3://} URI when outputs go to S3 (docs/ai.md: Outputs on S3)
  */
 public record JobResult(String jobId, String task, Status status, OptionalInt exitCode, Optional<String> signal,
                         Optional<String> error,
                         Optional<String> reason, List<OutputFile> outputs, Timing timing, String jobDir,
-                        Instant finishedAt) {
+                        Instant finishedAt, Optional<String> manifest) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public enum Status { SUCCESS, FAILED }
@@ -47,6 +49,14 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
         outputs = List.copyOf(outputs);
     }
 
+    /** A result whose outputs stay on local disk. */
+    public JobResult(String jobId, String task, Status status, OptionalInt exitCode, Optional<String> signal,
+                     Optional<String> error, Optional<String> reason, List<OutputFile> outputs, Timing timing,
+                     String jobDir, Instant finishedAt) {
+        this(jobId, task, status, exitCode, signal, error, reason, outputs, timing, jobDir, finishedAt,
+                Optional.empty());
+    }
+
     public ObjectNode toJson() {
         ObjectNode n = JSON.createObjectNode();
         n.put("jobId", jobId);
@@ -58,7 +68,8 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
         reason.ifPresent(r -> n.put("reason", r));
         ArrayNode out = n.putArray("outputs");
         for (OutputFile f : outputs) {
-            out.addObject().put("path", f.path()).put("size", f.size()).put("sha256", f.sha256());
+            ObjectNode o = out.addObject().put("path", f.path()).put("size", f.size()).put("sha256", f.sha256());
+            f.uri().ifPresent(u -> o.put("uri", u));
         }
         n.put("attempt", timing.attempt());
         n.put("downloadMs", timing.download().toMillis());
@@ -68,6 +79,7 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
             n.put("jobDir", jobDir);
         }
         n.put("finishedAt", finishedAt.toString());
+        manifest.ifPresent(m -> n.put("manifest", m));
         return n;
     }
 
@@ -104,10 +116,10 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
 
     private String truncated(int keep) {
         ObjectNode n = new JobResult(jobId, task, status, exitCode, signal, error, reason, outputs.subList(0, keep),
-                timing, jobDir, finishedAt).toJson();
+                timing, jobDir, finishedAt, manifest).toJson();
         n.put("outputsTruncated", true);
         n.put("outputCount", outputs.size());
-        n.put("manifest", jobDir.isEmpty() ? "manifest.json" : jobDir + "/manifest.json");
+        n.put("manifest", manifest.orElse(jobDir.isEmpty() ? "manifest.json" : jobDir + "/manifest.json"));
         return n.toString();
     }
 
@@ -120,7 +132,8 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
         try {
             List<OutputFile> outputs = new ArrayList<>();
             for (JsonNode f : n.path("outputs")) {
-                outputs.add(new OutputFile(f.path("path").asText(), f.path("size").asLong(), f.path("sha256").asText()));
+                outputs.add(new OutputFile(f.path("path").asText(), f.path("size").asLong(), f.path("sha256").asText(),
+                        Optional.ofNullable(f.get("uri")).map(JsonNode::asText)));
             }
             return new JobResult(n.get("jobId").asText(), n.get("task").asText(),
                     Status.valueOf(n.get("status").asText()),
@@ -131,7 +144,8 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
                     outputs, new Timing(n.path("attempt").asInt(1), Duration.ofMillis(n.path("downloadMs").asLong()),
                             Duration.ofMillis(n.path("runMs").asLong()), Duration.ofMillis(n.path("durationMs").asLong())),
                     n.path("jobDir").asText(),
-                    Instant.parse(n.get("finishedAt").asText()));
+                    Instant.parse(n.get("finishedAt").asText()),
+                    Optional.ofNullable(n.get("manifest")).map(JsonNode::asText));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a job result: " + e.getMessage(), e);
         }

@@ -237,6 +237,14 @@ public final class JobDirectory {
         writeAtomically(dir.resolve(SUCCESS), JSON.writeValueAsBytes(marker));
     }
 
+    /**
+     * Writes the manifest alone, without the SUCCESS marker: what is uploaded when outputs go to S3, before the job
+     * counts as done (docs/ai.md: Outputs on S3).
+     */
+    public void writeManifest(ObjectNode manifest) throws IOException {
+        writeAtomically(manifest(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+    }
+
     /** Written only into a directory that exists: a job refused before it ran leaves nothing on disk. */
     public void writeFailed(String code, String reason, boolean retryable, int attempt, String finishedAt)
             throws IOException {

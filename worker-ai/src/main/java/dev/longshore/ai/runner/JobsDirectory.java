@@ -60,6 +60,17 @@ public final class JobsDirectory {
         return out;
     }
 
+    /**
+     * Deletes a finished job's directory now (its outputs are on S3): moved aside first, so a crash half-way leaves
+     * trash that the sweep removes, never a job directory with half its files (docs/ai.md: Outputs on S3).
+     */
+    public void remove(JobDirectory dir) throws IOException {
+        Path trash = trashFor(dir);
+        JobDirectory.deleteTree(trash);
+        Files.move(dir.path(), trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        JobDirectory.deleteTree(trash);
+    }
+
     /** Where the sweep moves a job directory before deleting it. */
     Path trashFor(JobDirectory dir) {
         return root.resolve(TRASH_PREFIX + dir.jobId());

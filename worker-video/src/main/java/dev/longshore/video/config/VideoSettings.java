@@ -3,6 +3,7 @@ package dev.longshore.video.config;
 import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Durations;
 import dev.longshore.core.config.Env;
+import dev.longshore.core.storage.S3Settings;
 import dev.longshore.video.storage.FileRoots;
 import java.io.IOException;
 import java.net.URI;
@@ -105,7 +106,7 @@ public record VideoSettings(Path ffmpeg, Path ffprobe, Path workDir, Duration st
             }
         });
         return new VideoSettings(ffmpeg, ffprobe, workDir, stall, maxMedia, maxRuntime, probe, threads, preset, segment,
-                maxInput, http, S3Settings.fromEnv(env), resultQueue,
+                maxInput, http, S3Settings.fromEnv(env, "WORKER_VIDEO_S3"), resultQueue,
                 env.string(FileRoots.VARIABLE).map(FileRoots::parse).orElse(FileRoots.any()));
     }
 

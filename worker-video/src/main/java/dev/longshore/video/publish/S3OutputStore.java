@@ -1,9 +1,9 @@
 package dev.longshore.video.publish;
 
 import dev.longshore.core.job.JobFailure;
+import dev.longshore.core.storage.S3ObjectStore;
 import dev.longshore.video.storage.Location;
 import dev.longshore.video.storage.S3Location;
-import dev.longshore.video.storage.S3Storage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,9 +15,9 @@ import java.util.Optional;
  * who starts from master.m3u8 or manifest.json never sees a partial output.
  */
 public final class S3OutputStore implements OutputStore {
-    private final S3Storage s3;
+    private final S3ObjectStore s3;
 
-    public S3OutputStore(S3Storage s3) {
+    public S3OutputStore(S3ObjectStore s3) {
         this.s3 = s3;
     }
 

@@ -8,6 +8,7 @@ import dev.longshore.core.http.Urls;
 import dev.longshore.core.job.JobFailure;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
+import dev.longshore.core.storage.S3ObjectStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ import java.util.Map;
  */
 public final class InputFetcher {
     static final String SIZE_SETTING = "WORKER_VIDEO_MAX_INPUT_SIZE";
-    private final S3Storage s3;
+    private final S3ObjectStore s3;
     private final HttpFetcher http;
     private final long maxBytes;
     private final Duration downloadTimeout;
@@ -34,7 +35,8 @@ public final class InputFetcher {
      *                        ends a download that stops sending much sooner)
      * @param fileRoots       WORKER_VIDEO_FILE_ROOTS, checked on the real path of a file:// input as it is linked
      */
-    public InputFetcher(S3Storage s3, HttpFetcher http, long maxBytes, Duration downloadTimeout, FileRoots fileRoots) {
+    public InputFetcher(S3ObjectStore s3, HttpFetcher http, long maxBytes, Duration downloadTimeout,
+                        FileRoots fileRoots) {
         this.s3 = s3;
         this.http = http;
         this.maxBytes = maxBytes;
@@ -45,7 +47,7 @@ public final class InputFetcher {
     public void fetch(Location input, Path target) throws JobFailure, IOException, InterruptedException {
         switch (input) {
             case FileLocation f -> FileInputs.link(f, target, fileRoots, maxBytes);
-            case S3Location o -> s3.download(o, target, maxBytes);
+            case S3Location o -> s3.download(o, target, maxBytes, SIZE_SETTING);
             case HttpLocation h -> download(h, target);
         }
     }

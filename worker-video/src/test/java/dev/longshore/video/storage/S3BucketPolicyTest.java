@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.core.job.PermanentFailure;
+import dev.longshore.core.storage.S3ObjectStore;
+import dev.longshore.core.storage.S3Settings;
 import dev.longshore.testkit.FakeJobContext;
 import dev.longshore.video.TranscodeHandler;
-import dev.longshore.video.config.S3Settings;
-import dev.longshore.video.testing.FakeS3Server;
+import dev.longshore.testkit.s3.FakeS3Server;
 import dev.longshore.video.testing.Handlers;
 import dev.longshore.video.testing.Jobs;
 import dev.longshore.video.testing.RecordingResultSink;
@@ -44,13 +45,14 @@ class S3BucketPolicyTest {
     private FakeS3Server server;
     /** "METHOD /path expected-owner" of every HTTP request the SDK sent. */
     private final List<String> requests = new CopyOnWriteArrayList<>();
-    private S3Storage s3;
+    private S3ObjectStore s3;
 
     @BeforeEach
     void start() throws Exception {
         server = FakeS3Server.start("uploads", "media", "elsewhere");
-        S3Settings settings = new S3Settings(Optional.of(server.endpoint()), Optional.of("us-east-1"), true,
-                S3Settings.MIN_PART_SIZE, S3Settings.MIN_PART_SIZE, Set.of("uploads", "media"), Optional.of(OWNER));
+        S3Settings settings = new S3Settings("WORKER_VIDEO_S3", Optional.of(server.endpoint()),
+                Optional.of("us-east-1"), true, S3Settings.MIN_PART_SIZE, S3Settings.MIN_PART_SIZE,
+                Set.of("uploads", "media"), Optional.of(OWNER));
         ExecutionInterceptor recorder = new ExecutionInterceptor() {
             @Override
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
@@ -59,7 +61,7 @@ class S3BucketPolicyTest {
                         + http.firstMatchingHeader("x-amz-expected-bucket-owner").orElse("-"));
             }
         };
-        s3 = new S3Storage(() -> S3Client.builder()
+        s3 = new S3ObjectStore(() -> S3Client.builder()
                 .endpointOverride(server.endpoint())
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
@@ -80,7 +82,8 @@ class S3BucketPolicyTest {
         server.put("elsewhere", "in/clip.mp4", new byte[10]);
         Path file = Files.write(tmp.resolve("a.m3u8"), new byte[10]);
         assertEquals("input_forbidden", assertThrows(PermanentFailure.class, () -> s3.download(
-                new S3Location("elsewhere", "in/clip.mp4"), tmp.resolve("input"), 1 << 20)).code());
+                new S3Location("elsewhere", "in/clip.mp4"),
+                        tmp.resolve("input"), 1 << 20, InputFetcher.SIZE_SETTING)).code());
         assertEquals("output_forbidden", assertThrows(PermanentFailure.class, () -> s3.readIfExists(
                 new S3Location("elsewhere", "out/manifest.json"), 1000)).code());
         PermanentFailure up = assertThrows(PermanentFailure.class, () -> s3.upload(file,
@@ -93,7 +96,7 @@ class S3BucketPolicyTest {
     @Test
     void everyRequestCarriesTheExpectedBucketOwner() throws Exception {
         server.put("uploads", "in/clip.mp4", new byte[1000]);
-        s3.download(new S3Location("uploads", "in/clip.mp4"), tmp.resolve("input"), 1 << 20);
+        s3.download(new S3Location("uploads", "in/clip.mp4"), tmp.resolve("input"), 1 << 20, InputFetcher.SIZE_SETTING);
         s3.readIfExists(new S3Location("media", "out/manifest.json"), 1000);
         s3.upload(Files.write(tmp.resolve("small.ts"), new byte[1000]), new S3Location("media", "out/small.ts"), "video/mp2t");
         byte[] big = new byte[(int) S3Settings.MIN_PART_SIZE + 1];

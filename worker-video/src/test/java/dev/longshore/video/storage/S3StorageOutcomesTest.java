@@ -10,9 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.longshore.core.job.JobFailure;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
-import dev.longshore.video.config.S3Settings;
-import dev.longshore.video.testing.FakeS3Server;
-import dev.longshore.video.testing.TestS3;
+import dev.longshore.core.storage.S3ObjectStore;
+import dev.longshore.core.storage.S3Settings;
+import dev.longshore.testkit.s3.FakeS3Server;
+import dev.longshore.testkit.s3.TestS3;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -30,7 +31,7 @@ class S3StorageOutcomesTest {
     @TempDir
     Path tmp;
     private FakeS3Server server;
-    private S3Storage s3;
+    private S3ObjectStore s3;
     private final S3Location input = new S3Location("media", "in/clip.mp4");
     private final S3Location output = new S3Location("media", "out/a.ts");
 
@@ -58,7 +59,7 @@ class S3StorageOutcomesTest {
     }
 
     private void download() throws Exception {
-        s3.download(input, tmp.resolve("input"), 1 << 20);
+        s3.download(input, tmp.resolve("input"), 1 << 20, InputFetcher.SIZE_SETTING);
     }
 
     private void upload(int size) throws Exception {
@@ -110,7 +111,7 @@ class S3StorageOutcomesTest {
     @Test
     void missingBucketIsInputNotFoundOrOutputBucketMissing() throws Exception {
         assertEquals("input_not_found", permanent(() -> s3.download(new S3Location("nobucket", "in/a.mp4"),
-                tmp.resolve("input"), 1 << 20)));
+                tmp.resolve("input"), 1 << 20, InputFetcher.SIZE_SETTING)));
         S3Location out = new S3Location("nobucket", "out/a.ts");
         assertEquals("output_bucket_missing", permanent(() -> s3.upload(file(1000), out, "video/mp2t")));
         assertEquals("output_bucket_missing", permanent(() -> s3.readIfExists(new S3Location("nobucket",
@@ -140,7 +141,7 @@ class S3StorageOutcomesTest {
     @Test
     void partsUnderFiveMebibytesAreRefusedAtCompletionAndTheUploadIsAborted() throws Exception {
         // S3Settings.fromEnv refuses such a part size; built by hand it shows what S3 then does.
-        S3Storage small = TestS3.virtualHostStorage(server, 1 << 20, 1 << 20);
+        S3ObjectStore small = TestS3.virtualHostStorage(server, 1 << 20, 1 << 20);
         try {
             PermanentFailure f = assertThrows(PermanentFailure.class,
                     () -> small.upload(file((5 << 20) / 2), output, "video/mp2t"));

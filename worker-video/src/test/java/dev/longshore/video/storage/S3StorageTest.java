@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.core.job.PermanentFailure;
-import dev.longshore.video.config.S3Settings;
-import dev.longshore.video.testing.FakeS3Server;
-import dev.longshore.video.testing.TestS3;
+import dev.longshore.core.storage.S3ObjectStore;
+import dev.longshore.core.storage.S3Settings;
+import dev.longshore.testkit.s3.FakeS3Server;
+import dev.longshore.testkit.s3.TestS3;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -22,7 +23,7 @@ class S3StorageTest {
     @TempDir
     Path tmp;
     private FakeS3Server server;
-    private S3Storage s3;
+    private S3ObjectStore s3;
 
     @BeforeEach
     void start() throws Exception {
@@ -66,17 +67,19 @@ class S3StorageTest {
         byte[] body = random(300_000);
         server.put("media", "in/clip.mp4", body);
         Path target = tmp.resolve("input");
-        s3.download(new S3Location("media", "in/clip.mp4"), target, 1 << 20);
+        s3.download(new S3Location("media", "in/clip.mp4"), target, 1 << 20, InputFetcher.SIZE_SETTING);
         assertArrayEquals(body, Files.readAllBytes(target));
     }
 
     @Test
     void missingInputIsPermanent() {
         PermanentFailure f = assertThrows(PermanentFailure.class,
-                () -> s3.download(new S3Location("media", "in/none.mp4"), tmp.resolve("input"), 1 << 20));
+                () -> s3.download(new S3Location("media", "in/none.mp4"),
+                        tmp.resolve("input"), 1 << 20, InputFetcher.SIZE_SETTING));
         assertEquals("input_not_found", f.code());
         PermanentFailure bucket = assertThrows(PermanentFailure.class,
-                () -> s3.download(new S3Location("nobucket", "in/a.mp4"), tmp.resolve("input2"), 1 << 20));
+                () -> s3.download(new S3Location("nobucket", "in/a.mp4"),
+                        tmp.resolve("input2"), 1 << 20, InputFetcher.SIZE_SETTING));
         assertEquals("input_not_found", bucket.code());
     }
 
@@ -84,7 +87,8 @@ class S3StorageTest {
     void inputOverTheSizeLimitIsRefused() {
         server.put("media", "in/big.mp4", random(5000));
         PermanentFailure f = assertThrows(PermanentFailure.class,
-                () -> s3.download(new S3Location("media", "in/big.mp4"), tmp.resolve("input"), 4000));
+                () -> s3.download(new S3Location("media", "in/big.mp4"),
+                        tmp.resolve("input"), 4000, InputFetcher.SIZE_SETTING));
         assertEquals("input_too_large", f.code());
     }
 

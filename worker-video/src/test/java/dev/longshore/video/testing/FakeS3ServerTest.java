@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.longshore.video.storage.S3Clients;
+import dev.longshore.core.storage.S3Clients;
+import dev.longshore.testkit.s3.FakeS3Server;
+import dev.longshore.testkit.s3.TestS3;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

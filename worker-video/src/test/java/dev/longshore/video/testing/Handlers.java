@@ -2,10 +2,10 @@ package dev.longshore.video.testing;
 
 import dev.longshore.core.config.Env;
 import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.storage.S3ObjectStore;
 import dev.longshore.video.TranscodeHandler;
 import dev.longshore.video.VideoMetrics;
 import dev.longshore.video.config.VideoSettings;
-import dev.longshore.video.storage.S3Storage;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -20,7 +20,7 @@ public final class Handlers {
         return handler(tmp, results, null, kv);
     }
 
-    public static TranscodeHandler handler(Path tmp, RecordingResultSink results, S3Storage s3, String... kv) {
+    public static TranscodeHandler handler(Path tmp, RecordingResultSink results, S3ObjectStore s3, String... kv) {
         return new TranscodeHandler(settings(tmp, kv), s3 != null ? s3 : noS3(settings(tmp, kv)), results,
                 new VideoMetrics(new Metrics()), Clock.systemUTC());
     }
@@ -36,8 +36,8 @@ public final class Handlers {
         return VideoSettings.fromEnv(new Env(env), 1, 2);
     }
 
-    private static S3Storage noS3(VideoSettings settings) {
-        return new S3Storage(() -> {
+    private static S3ObjectStore noS3(VideoSettings settings) {
+        return new S3ObjectStore(() -> {
             throw new AssertionError("no S3 in this test");
         }, settings.s3());
     }

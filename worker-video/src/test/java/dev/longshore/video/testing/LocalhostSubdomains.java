@@ -1,5 +1,6 @@
 package dev.longshore.video.testing;
 
+import dev.longshore.testkit.s3.FakeS3Server;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.spi.InetAddressResolver;

@@ -3,11 +3,11 @@ package dev.longshore.video.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longshore.core.config.Env;
 import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.storage.S3ObjectStore;
 import dev.longshore.video.TranscodeHandler;
 import dev.longshore.video.VideoMetrics;
 import dev.longshore.video.config.VideoSettings;
 import dev.longshore.video.result.ResultSink;
-import dev.longshore.video.storage.S3Storage;
 import dev.longshore.video.testing.Jobs;
 import dev.longshore.testkit.FakeJobContext;
 import dev.longshore.video.testing.TestClips;
@@ -41,7 +41,7 @@ public final class TranscodeBenchmark {
         System.out.printf(Locale.ROOT, "input %s, %d CPUs available, -threads %d, preset %s, load average %s%n",
                 input.getFileName(), Runtime.getRuntime().availableProcessors(), settings.threads(), settings.preset(),
                 Files.readString(Path.of("/proc/loadavg")).strip());
-        try (TranscodeHandler handler = new TranscodeHandler(settings, new S3Storage(() -> null, settings.s3()),
+        try (TranscodeHandler handler = new TranscodeHandler(settings, new S3ObjectStore(() -> null, settings.s3()),
                 ResultSink.NONE, new VideoMetrics(new Metrics()), Clock.systemUTC())) {
             for (int run = 1; run <= runs; run++) {
                 Path out = root.resolve("out-" + run);

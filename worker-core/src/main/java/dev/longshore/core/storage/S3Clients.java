@@ -1,6 +1,5 @@
-package dev.longshore.video.storage;
+package dev.longshore.core.storage;
 
-import dev.longshore.video.config.S3Settings;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;

@@ -1,4 +1,4 @@
-package dev.longshore.video.testing;
+package dev.longshore.testkit.s3;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -41,6 +41,9 @@ import java.util.regex.Pattern;
  * {@linkplain #failNext injects} (400 InvalidRequest, 500 InternalError, 503 SlowDown). Signatures are not checked;
  * aws-chunked request bodies (the SDK's streaming signatures and trailing checksums) are decoded. Records every
  * request and every write so tests can check publishing order and multipart use.
+ *
+ * <p>One server for every module: worker-video's and worker-ai's tests, and the local run, which points the
+ * workers at it through {@link TestS3#workerEnvironment}.
  */
 public final class FakeS3Server implements AutoCloseable {
     private final HttpServer server;
@@ -101,7 +104,8 @@ public final class FakeS3Server implements AutoCloseable {
 
     /**
      * For virtual-hosted-style clients (S3's default): the SDK puts the bucket in the host name,
-     * {@code bucket.localhost}, which {@link LocalhostSubdomains} resolves to this server.
+     * {@code bucket.localhost}. The JVM must resolve {@code *.localhost} to loopback, as RFC 6761 says; worker-video's
+     * tests install a resolver provider that does.
      */
     public URI virtualHostEndpoint() {
         return URI.create("http://localhost:" + server.getAddress().getPort());

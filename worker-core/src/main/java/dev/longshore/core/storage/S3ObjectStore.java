@@ -1,9 +1,8 @@
-package dev.longshore.video.storage;
+package dev.longshore.core.storage;
 
 import dev.longshore.core.job.JobFailure;
 import dev.longshore.core.job.PermanentFailure;
 import dev.longshore.core.job.RetryableFailure;
-import dev.longshore.video.config.S3Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,18 +26,24 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * The S3 calls the worker makes: get an object into a file, read a small object if it exists, put a file
- * (multipart above the threshold). The client is built on first use so a worker that only sees file:// never
- * needs S3 credentials, and it is shared by all jobs (the SDK client is thread-safe).
+ * The S3 calls the workers make: get an object into a file, read a small object if it exists, put a file
+ * (multipart above the threshold, aborted when it fails). Every request carries ExpectedBucketOwner when it is set,
+ * and a bucket outside the allow list is refused before any request. The client is built on first use so a worker
+ * that only sees file:// never needs S3 credentials, and it is shared by all jobs (the SDK client is thread-safe).
+ *
+ * <p>Failures are the outcomes of docs/video.md "Outcomes": {@code <role>_forbidden} (403, or a bucket not
+ * allowed), {@code <role>_rejected} (400/404), {@code output_bucket_missing}, {@code input_not_found}; anything
+ * else (5xx, network) is the retryable {@code s3_error}, and a client that cannot be built {@code s3_client}.
+ * A worker with codes of its own maps the retryable ones (docs/ai.md: "Outputs on S3").
  */
-public final class S3Storage implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
+public final class S3ObjectStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
 
     private final Supplier<S3Client> factory;
     private final S3Settings settings;
     private S3Client client;
 
-    public S3Storage(Supplier<S3Client> factory, S3Settings settings) {
+    public S3ObjectStore(Supplier<S3Client> factory, S3Settings settings) {
         this.factory = factory;
         this.settings = settings;
     }
@@ -55,24 +60,30 @@ public final class S3Storage implements AutoCloseable {
     }
 
     /**
-     * Refuses a bucket outside WORKER_VIDEO_S3_BUCKETS before any request is made (docs/video.md: "Safety").
+     * Refuses a bucket outside the allow list ({@code <prefix>_BUCKETS}) before any request is made (docs/video.md:
+     * "Safety").
      *
      * @param role {@code input} or {@code output}: the failure is {@code input_forbidden} or {@code output_forbidden}
      */
-    public void checkAllowed(String role, S3Location location) throws PermanentFailure {
+    public void checkAllowed(String role, S3Address location) throws PermanentFailure {
         if (!settings.allows(location.bucket())) {
             throw new PermanentFailure(role + "_forbidden", role + " bucket " + location.bucket() + " is not in "
-                    + S3Settings.BUCKETS_VARIABLE);
+                    + settings.bucketsVariable());
         }
     }
 
-    /** WORKER_VIDEO_S3_EXPECTED_OWNER for ExpectedBucketOwner; null (not sent) when unset. */
+    /** {@code <prefix>_EXPECTED_OWNER} for ExpectedBucketOwner; null (not sent) when unset. */
     private String owner() {
         return settings.expectedOwner().orElse(null);
     }
 
-    /** Downloads an object into {@code target}, refusing one larger than {@code maxBytes}. */
-    public void download(S3Location from, Path target, long maxBytes) throws JobFailure, IOException {
+    /**
+     * Downloads an object into {@code target}, refusing one larger than {@code maxBytes}.
+     *
+     * @param sizeSetting the variable that sets {@code maxBytes}, named in the refusal
+     */
+    public void download(S3Address from, Path target, long maxBytes, String sizeSetting)
+            throws JobFailure, IOException {
         checkAllowed("input", from);
         try (ResponseInputStream<GetObjectResponse> in = client().getObject(b -> b.bucket(from.bucket()).key(from.key())
                 .expectedBucketOwner(owner()))) {
@@ -80,9 +91,9 @@ public final class S3Storage implements AutoCloseable {
             if (length != null && length > maxBytes) {
                 in.abort();
                 throw new PermanentFailure("input_too_large", from.display() + " is " + length
-                        + " bytes; WORKER_VIDEO_MAX_INPUT_SIZE allows " + maxBytes);
+                        + " bytes; " + sizeSetting + " allows " + maxBytes);
             }
-            copyBounded(in, target, maxBytes, from.display());
+            copyBounded(in, target, maxBytes, from.display(), sizeSetting);
         } catch (NoSuchKeyException | NoSuchBucketException e) {
             throw new PermanentFailure("input_not_found", from.display() + " does not exist");
         } catch (S3Exception e) {
@@ -93,7 +104,7 @@ public final class S3Storage implements AutoCloseable {
     }
 
     /** The object's bytes, or empty when it does not exist. */
-    public Optional<byte[]> readIfExists(S3Location location, int maxBytes) throws JobFailure {
+    public Optional<byte[]> readIfExists(S3Address location, int maxBytes) throws JobFailure {
         checkAllowed("output", location);
         try (ResponseInputStream<GetObjectResponse> in = client().getObject(b -> b.bucket(location.bucket())
                 .key(location.key()).expectedBucketOwner(owner()))) {
@@ -122,7 +133,7 @@ public final class S3Storage implements AutoCloseable {
     }
 
     /** Uploads a file; in parts when it is at least the multipart threshold. */
-    public void upload(Path file, S3Location to, String contentType) throws JobFailure, IOException {
+    public void upload(Path file, S3Address to, String contentType) throws JobFailure, IOException {
         checkAllowed("output", to);
         long size = Files.size(file);
         S3Client s3 = client();
@@ -143,7 +154,7 @@ public final class S3Storage implements AutoCloseable {
         }
     }
 
-    private void uploadInParts(S3Client s3, Path file, long size, S3Location to, String contentType)
+    private void uploadInParts(S3Client s3, Path file, long size, S3Address to, String contentType)
             throws IOException {
         String uploadId = s3.createMultipartUpload(b -> b.bucket(to.bucket()).key(to.key()).contentType(contentType)
                         .expectedBucketOwner(owner()))
@@ -178,7 +189,7 @@ public final class S3Storage implements AutoCloseable {
         }
     }
 
-    private static void abort(S3Client s3, S3Location to, String uploadId, String owner) {
+    private static void abort(S3Client s3, S3Address to, String uploadId, String owner) {
         try {
             s3.abortMultipartUpload(b -> b.bucket(to.bucket()).key(to.key()).uploadId(uploadId)
                     .expectedBucketOwner(owner));
@@ -188,7 +199,7 @@ public final class S3Storage implements AutoCloseable {
         }
     }
 
-    private static void copyBounded(InputStream in, Path target, long maxBytes, String what)
+    private static void copyBounded(InputStream in, Path target, long maxBytes, String what, String sizeSetting)
             throws IOException, PermanentFailure {
         byte[] buf = new byte[1 << 16];
         long total = 0;
@@ -197,7 +208,7 @@ public final class S3Storage implements AutoCloseable {
             while ((n = in.read(buf)) >= 0) {
                 total += n;
                 if (total > maxBytes) {
-                    throw new PermanentFailure("input_too_large", what + " is larger than WORKER_VIDEO_MAX_INPUT_SIZE ("
+                    throw new PermanentFailure("input_too_large", what + " is larger than " + sizeSetting + " ("
                             + maxBytes + " bytes)");
                 }
                 out.write(buf, 0, n);
@@ -205,7 +216,7 @@ public final class S3Storage implements AutoCloseable {
         }
     }
 
-    private static JobFailure classify(String role, S3Location where, S3Exception e) {
+    private static JobFailure classify(String role, S3Address where, S3Exception e) {
         String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
         String reason = role + " " + where.display() + ": S3 answered " + e.statusCode() + " " + code;
         int status = e.statusCode();
