@@ -33,6 +33,8 @@ class DeployScriptsTest {
     void sandbox() throws IOException {
         sandbox = new Sandbox(tmp, "aws", "docker");
         sandbox.set("AWS_REGION", "eu-west-1");
+        // put-env checks a file with worker-core's own parser (built by the same Maven run), in this JDK.
+        sandbox.set("JAVA_HOME", System.getProperty("java.home"));
     }
 
     Sandbox.Result run(String script, String... args) throws Exception {
@@ -194,19 +196,65 @@ class DeployScriptsTest {
 
         Sandbox.Result r = run("put-env", "video", env.toString());
 
-        assertEquals(1, r.exitCode(), r.output());
-        assertEquals("error: " + env + ": line(s) 2, 4 are not KEY=VALUE (comments start with #)\n", r.stderr());
+        assertEquals(2, r.exitCode(), r.output());
+        assertEquals(env + ": line 2 is not KEY=VALUE\n"
+                + env + ": line 4 has an invalid name (letters, digits and _, not starting with a digit)\n"
+                + "error: " + env + " is not stored: the worker would refuse the line(s) above\n", r.stderr());
         assertTrue(sandbox.calls("aws").isEmpty(), "nothing leaves the machine");
     }
 
     @Test
-    void putEnvWarnsThatTheStacksOwnValuesWin() throws Exception {
-        Path env = Files.writeString(tmp.resolve("ai.env"), "WORKER_QUEUE_URL=https://elsewhere\nAWS_REGION=x\n");
+    void putEnvRefusesAnAwsVariableAsTheWorkerWouldAtStart() throws Exception {
+        Path env = Files.writeString(tmp.resolve("ai.env"), "WORKER_X=1\nexport AWS_SECRET_ACCESS_KEY=" + SECRET + "\n");
+
+        Sandbox.Result r = run("put-env", "ai", env.toString());
+
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.stderr().startsWith(env + ": line 2 (AWS_SECRET_ACCESS_KEY) sets an AWS_* variable, which the AWS "
+                + "SDK reads only from the process environment: the worker refuses it\n"), r.stderr());
+        assertFalse(r.output().contains(SECRET), r.output());
+        assertTrue(sandbox.calls("aws").isEmpty(), "nothing leaves the machine");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "WORKER_SMTP_PASSWORD=\"{s}                 | line 2 (WORKER_SMTP_PASSWORD) has a quoted value without its closing quote",
+        "WORKER_SMTP_PASSWORD='{s}' and more        | line 2 (WORKER_SMTP_PASSWORD) has text after the closing quote",
+        "WORKER SMTP PASSWORD={s}                   | line 2 has an invalid name",
+        "{s}                                        | line 2 is not KEY=VALUE"})
+    void putEnvRefusesWhatTheWorkersParserRefusesWithoutShowingTheValue(String line, String problem) throws Exception {
+        Path env = Files.writeString(tmp.resolve("m.env"), "A=1\n" + line.replace("{s}", SECRET) + "\nB=2\n");
+
+        Sandbox.Result r = run("put-env", "messaging", env.toString());
+
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.stderr().startsWith(env + ": " + problem), r.stderr());
+        assertEquals(2, r.stderr().lines().count(), "one line per problem, then the verdict: " + r.stderr());
+        assertFalse(r.output().contains(SECRET), r.output());
+        assertTrue(sandbox.calls("aws").isEmpty(), "nothing leaves the machine");
+    }
+
+    @Test
+    void putEnvAcceptsWhatTheWorkerAcceptsAndCountsVariablesOnce() throws Exception {
+        Path env = Files.writeString(tmp.resolve("m.env"),
+                "\uFEFFA=1 # inline comment\nB=\"two\\nlines\"\nA=3\n\nexport C='#not a comment'\n");
+
+        Sandbox.Result r = run("put-env", "messaging", env.toString());
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.stdout().contains("stored 3 variables in /Longshore/messaging/env"), r.stdout());
+    }
+
+    @Test
+    void putEnvWarnsThatTheStacksOwnValuesWinAndLaunchVariablesHaveNoEffect() throws Exception {
+        Path env = Files.writeString(tmp.resolve("ai.env"), "WORKER_QUEUE_URL=https://elsewhere\nJAVA_OPTS=-Xmx1g\n");
 
         Sandbox.Result r = run("put-env", "ai", env.toString());
 
         assertEquals(0, r.exitCode(), r.output());
-        assertTrue(r.stderr().contains("warning: " + env + " sets WORKER_QUEUE_URL,AWS_REGION; the stack's values win"),
+        assertTrue(r.stderr().contains("warning: " + env + " sets WORKER_QUEUE_URL; the stack's values win"),
+                r.stderr());
+        assertTrue(r.stderr().contains("warning: " + env + " sets JAVA_OPTS; only the container's own environment"),
                 r.stderr());
     }
 
