@@ -5,14 +5,16 @@
 # assignments in front of it. To run it by hand, export them; `user-data.sh --help` lists them.
 # Steps, every network step with retries and backoff:
 #   1. the aws CLI and docker (installed with dnf when the AMI lacks them), docker enabled and started
-#   2. the env file: stack defaults, then the SSM parameter's .env text, then the values the stack owns;
-#      written readable by root only and never printed
+#   2. the env file: the values the stack owns, the stack's defaults that the SSM parameter's .env does not set,
+#      and the parameter's NAME (WORKER_SSM_ENV_PARAMETER). The worker reads the parameter itself, so its values
+#      stay in the worker's memory: never in this file, a process environment or `docker inspect`
+#      (docs/security.md, "What a task can reach"). Written readable by root only.
 #   3. ECR login, docker pull, docker run --restart on-failure (exit 1 = "restart me") with a stop timeout
 #      longer than the drain, CPU, memory and process limits, no capabilities, a read-only root file system,
 #      GPU flags for the GPU flavour, logs to CloudWatch Logs
 #   4. this script's log and a final `docker ps -a` shipped to CloudWatch Logs (stream <instance-id>/user-data),
 #      so "the instance is up but the container is not" can be diagnosed from the console.
-# Never add `set -x`: the env file holds secrets.
+# Never add `set -x`: the parameter's text (secrets) passes through this script's memory to learn its names.
 set -euo pipefail
 umask 077
 
@@ -183,48 +185,64 @@ install_package() {
   fi
 }
 
-# Reads the .env text from SSM into $1. A parameter that does not exist is an empty .env (it is optional).
+# Reads the .env text from SSM into ssm_text (a variable, never a file). A parameter that does not exist means no
+# .env (it is optional): ssm_exists=false, and the worker is not told about it (it would refuse a missing one).
+ssm_text=""
+ssm_exists=true
 read_env_parameter() {
   local err=$state_dir/get-parameter.err
-  if aws ssm get-parameter --region "$region" --name "$LONGSHORE_ENV_PARAMETER" --with-decryption \
-    --query Parameter.Value --output text >"$1" 2>"$err"; then
+  if ssm_text=$(aws ssm get-parameter --region "$region" --name "$LONGSHORE_ENV_PARAMETER" --with-decryption \
+    --query Parameter.Value --output text 2>"$err"); then
     return 0
   fi
+  ssm_text=""
   if grep -q ParameterNotFound "$err"; then
     log "SSM parameter $LONGSHORE_ENV_PARAMETER does not exist; the worker gets the stack's values only"
-    : >"$1"
+    ssm_exists=false
     return 0
   fi
   cat "$err" >>"$log_file"
   return 1
 }
 
-# Merges .env files (later files win per key) into KEY=VALUE lines for docker --env-file: drops comments, blank
-# lines and `export `, strips one pair of surrounding quotes. Malformed lines are reported by file and line
-# number only, never by content (it may hold a secret).
-merge_env() {
-  awk '
-    FNR == 1 { file++ }
-    /^[[:space:]]*(#|$)/ { next }
-    {
-      line = $0
-      sub(/^[[:space:]]*export[[:space:]]+/, "", line)
-      eq = index(line, "=")
-      key = substr(line, 1, eq - 1)
-      if (eq < 2 || key !~ /^[A-Za-z_][A-Za-z0-9_]*$/) {
-        printf "user-data: skipped line %d of env source %d: not KEY=VALUE\n", FNR, file > "/dev/stderr"
-        next
-      }
-      value = substr(line, eq + 1)
-      if (value ~ /^".*"$/ || value ~ /^'\''.*'\''$/) value = substr(value, 2, length(value) - 2)
-      if (!(key in seen)) { seen[key] = 1; order[++n] = key }
-      values[key] = value
-    }
-    END { for (i = 1; i <= n; i++) print order[i] "=" values[order[i]] }' "$@"
+# The .env lines as the worker splits them (CR, LF or CRLF), each with surrounding blanks and `export ` removed.
+# The worker's parser is the one grammar (docs/fleet.md, "Configuration from SSM"); scripts/put-env checks a file
+# with it before storing. Here only names and one duration are needed: a line the worker would refuse is skipped,
+# and the worker refuses it at start, naming its number.
+env_lines() {
+  printf '%s\n' "$ssm_text" | tr '\r' '\n' |
+    awk '{ sub(/^\357\273\277/, ""); sub(/^[[:space:]]+/, ""); sub(/^export[[:space:]]+/, ""); print }'
 }
 
-env_value() {
-  awk -v key="$1" 'index($0, key "=") == 1 { value = substr($0, length(key) + 2) } END { print value }' "$env_file"
+# The variable names the .env sets, one a line, each once.
+env_keys() {
+  env_lines | awk '
+    /^(#|$)/ { next }
+    {
+      eq = index($0, "="); if (eq < 2) next
+      key = substr($0, 1, eq - 1); sub(/[[:space:]]+$/, "", key)
+      if (key ~ /^[A-Za-z_][A-Za-z0-9_]*$/ && !(key in seen)) { seen[key] = 1; print key }
+    }'
+}
+
+# The value the .env gives KEY (its last line wins): quoted, or unquoted up to a ` #` comment. No escapes: it is
+# used for a duration only.
+env_value_of() {
+  env_lines | awk -v want="$1" '
+    {
+      eq = index($0, "="); if (eq < 2) next
+      key = substr($0, 1, eq - 1); sub(/[[:space:]]+$/, "", key)
+      if (key != want) next
+      v = substr($0, eq + 1); sub(/^[[:space:]]+/, "", v); q = substr(v, 1, 1)
+      if (q == "\"" || q == "\047") {
+        v = substr(v, 2); end = index(v, q); if (end == 0) next; v = substr(v, 1, end - 1)
+      } else {
+        if (match(v, /[[:space:]]#/)) v = substr(v, 1, RSTART - 1)
+        sub(/[[:space:]]+$/, "", v)
+      }
+      value = v; found = 1
+    }
+    END { if (found) print value }'
 }
 
 log "starting worker $worker ($image)"
@@ -236,19 +254,28 @@ if ! command -v aws >/dev/null 2>&1; then
   install_package awscli-2
 fi
 
-# 2. The env file. Defaults first (the SSM .env may change them), the stack's own values last (they must match
-# the stack's resources, so the .env cannot change them).
+# 2. The env file. The worker reads its SSM parameter itself and lets a real environment variable win over it
+# (docs/fleet.md, "Configuration from SSM"). So the values the stack owns are passed (they must match the stack's
+# resources, and the .env cannot change them), a default only when the .env does not set it (the .env may change
+# the defaults), and the parameter's name. The parameter is read here, as root, only for the names it sets and the
+# drain timeout that sizes docker's stop timeout; no value of it goes into the file.
 cpus=$(nproc)
-defaults=$state_dir/defaults.env
-fixed=$state_dir/fixed.env
-ssm_env=$state_dir/ssm.env
+retry "reading SSM parameter $LONGSHORE_ENV_PARAMETER" read_env_parameter
+ssm_keys=$(env_keys | paste -s -d, -)
+ssm_sets() { [[ ",$ssm_keys," == *",$1,"* ]]; }
+drain=${LONGSHORE_DRAIN_TIMEOUT:-30s}
+if ssm_sets WORKER_DRAIN_TIMEOUT; then drain=$(env_value_of WORKER_DRAIN_TIMEOUT); fi
+ssm_text=""
+overridden=()
+pass_default() {
+  if ssm_sets "${1%%=*}"; then overridden+=("${1%%=*}"); else echo "$1"; fi
+}
 {
-  echo "WORKER_DRAIN_TIMEOUT=${LONGSHORE_DRAIN_TIMEOUT:-30s}"
-  echo "WORKER_LIFECYCLE_DRAIN_TIMEOUT=${LONGSHORE_LIFECYCLE_DRAIN_TIMEOUT:-15m}"
-  echo "WORKER_METRICS_NAMESPACE=${LONGSHORE_METRICS_NAMESPACE:-Longshore}"
-  for pair in ${LONGSHORE_DEFAULT_ENV:-}; do echo "$pair"; done
-} >"$defaults"
-{
+  pass_default "WORKER_DRAIN_TIMEOUT=${LONGSHORE_DRAIN_TIMEOUT:-30s}"
+  pass_default "WORKER_LIFECYCLE_DRAIN_TIMEOUT=${LONGSHORE_LIFECYCLE_DRAIN_TIMEOUT:-15m}"
+  pass_default "WORKER_METRICS_NAMESPACE=${LONGSHORE_METRICS_NAMESPACE:-Longshore}"
+  for pair in ${LONGSHORE_DEFAULT_ENV:-}; do pass_default "$pair"; done
+  if [ "$ssm_exists" = true ]; then echo "WORKER_SSM_ENV_PARAMETER=$LONGSHORE_ENV_PARAMETER"; fi
   echo "WORKER_QUEUE_URL=$LONGSHORE_QUEUE_URL"
   echo "WORKER_LIFECYCLE_HOOK_NAME=$LONGSHORE_HOOK_NAME"
   echo "WORKER_ASG_NAME=$LONGSHORE_ASG_NAME"
@@ -257,19 +284,22 @@ ssm_env=$state_dir/ssm.env
   echo "AWS_REGION=$region"
   echo "JAVA_ACTIVE_PROCESSORS=$cpus"
   if [ "$gpu" = true ]; then echo "NVIDIA_DRIVER_CAPABILITIES=compute,utility"; fi
-} >"$fixed"
-retry "reading SSM parameter $LONGSHORE_ENV_PARAMETER" read_env_parameter "$ssm_env"
-merge_env "$defaults" "$ssm_env" "$fixed" >"$env_file.tmp" 2>>"$log_file"
-ssm_keys=$(merge_env "$ssm_env" 2>/dev/null | cut -d= -f1 | paste -s -d, -)
-rm -f "$ssm_env"
+} >"$env_file.tmp"
 chmod 600 "$env_file.tmp"
 chown root:root "$env_file.tmp"
 mv -f "$env_file.tmp" "$env_file"
-log "env file $env_file written (mode 600, owner root), $(wc -l <"$env_file") variables; from SSM: ${ssm_keys:-none}"
+log "env file $env_file written (mode 600, owner root), $(wc -l <"$env_file") variables, no value from SSM;" \
+  "the worker reads ${LONGSHORE_ENV_PARAMETER} itself, which sets: ${ssm_keys:-none}"
+if [ "${#overridden[@]}" -gt 0 ]; then
+  log "defaults not passed because the .env sets them: ${overridden[*]}"
+fi
+sdk_only=$(tr , '\n' <<<"$ssm_keys" | grep '^AWS_' | paste -s -d, - || true)
+if [ -n "$sdk_only" ]; then
+  log "the .env sets $sdk_only: the worker refuses AWS_* variables and will exit 2; store it with scripts/put-env"
+fi
 
 # 3. The container. SIGTERM drains for WORKER_DRAIN_TIMEOUT; docker must wait longer than that before SIGKILL,
 # and systemd longer than docker when the instance shuts down.
-drain=$(env_value WORKER_DRAIN_TIMEOUT)
 if ! drain_seconds=$(seconds_of "$drain"); then
   log "WORKER_DRAIN_TIMEOUT is not a duration; the worker will refuse it, sizing the stop timeout for 30s"
   drain_seconds=30

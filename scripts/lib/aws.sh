@@ -7,6 +7,9 @@ LONGSHORE_WORKERS=(messaging video ai)
 LONGSHORE_DEFAULT_STACK=Longshore
 # shellcheck disable=SC2034
 LONGSHORE_DEFAULT_REPOSITORY_PREFIX=longshore
+# SSM parameter (per region) naming the bucket scripts/deploy uploads templates to; see scripts/deploy.
+# shellcheck disable=SC2034
+LONGSHORE_TEMPLATE_BUCKET_PARAMETER=/longshore/template-bucket
 
 die() {
   echo "error: $*" >&2

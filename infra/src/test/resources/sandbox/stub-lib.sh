@@ -23,3 +23,16 @@ fail_first() {
     exit 1
   fi
 }
+
+# arg OPTION ARGS...: prints the value that follows OPTION in ARGS (empty when absent).
+arg() {
+  local option=$1
+  shift
+  while [ $# -gt 0 ]; do
+    if [ "$1" = "$option" ]; then
+      printf '%s' "${2:-}"
+      return 0
+    fi
+    shift
+  done
+}

@@ -3,6 +3,7 @@ package dev.longshore.infra;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -33,6 +34,8 @@ class DeployScriptsTest {
     void sandbox() throws IOException {
         sandbox = new Sandbox(tmp, "aws", "docker");
         sandbox.set("AWS_REGION", "eu-west-1");
+        // put-env checks a file with worker-core's own parser (built by the same Maven run), in this JDK.
+        sandbox.set("JAVA_HOME", System.getProperty("java.home"));
     }
 
     Sandbox.Result run(String script, String... args) throws Exception {
@@ -194,19 +197,65 @@ class DeployScriptsTest {
 
         Sandbox.Result r = run("put-env", "video", env.toString());
 
-        assertEquals(1, r.exitCode(), r.output());
-        assertEquals("error: " + env + ": line(s) 2, 4 are not KEY=VALUE (comments start with #)\n", r.stderr());
+        assertEquals(2, r.exitCode(), r.output());
+        assertEquals(env + ": line 2 is not KEY=VALUE\n"
+                + env + ": line 4 has an invalid name (letters, digits and _, not starting with a digit)\n"
+                + "error: " + env + " is not stored: the worker would refuse the line(s) above\n", r.stderr());
         assertTrue(sandbox.calls("aws").isEmpty(), "nothing leaves the machine");
     }
 
     @Test
-    void putEnvWarnsThatTheStacksOwnValuesWin() throws Exception {
-        Path env = Files.writeString(tmp.resolve("ai.env"), "WORKER_QUEUE_URL=https://elsewhere\nAWS_REGION=x\n");
+    void putEnvRefusesAnAwsVariableAsTheWorkerWouldAtStart() throws Exception {
+        Path env = Files.writeString(tmp.resolve("ai.env"), "WORKER_X=1\nexport AWS_SECRET_ACCESS_KEY=" + SECRET + "\n");
+
+        Sandbox.Result r = run("put-env", "ai", env.toString());
+
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.stderr().startsWith(env + ": line 2 (AWS_SECRET_ACCESS_KEY) sets an AWS_* variable, which the AWS "
+                + "SDK reads only from the process environment: the worker refuses it\n"), r.stderr());
+        assertFalse(r.output().contains(SECRET), r.output());
+        assertTrue(sandbox.calls("aws").isEmpty(), "nothing leaves the machine");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "WORKER_SMTP_PASSWORD=\"{s}                 | line 2 (WORKER_SMTP_PASSWORD) has a quoted value without its closing quote",
+        "WORKER_SMTP_PASSWORD='{s}' and more        | line 2 (WORKER_SMTP_PASSWORD) has text after the closing quote",
+        "WORKER SMTP PASSWORD={s}                   | line 2 has an invalid name",
+        "{s}                                        | line 2 is not KEY=VALUE"})
+    void putEnvRefusesWhatTheWorkersParserRefusesWithoutShowingTheValue(String line, String problem) throws Exception {
+        Path env = Files.writeString(tmp.resolve("m.env"), "A=1\n" + line.replace("{s}", SECRET) + "\nB=2\n");
+
+        Sandbox.Result r = run("put-env", "messaging", env.toString());
+
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.stderr().startsWith(env + ": " + problem), r.stderr());
+        assertEquals(2, r.stderr().lines().count(), "one line per problem, then the verdict: " + r.stderr());
+        assertFalse(r.output().contains(SECRET), r.output());
+        assertTrue(sandbox.calls("aws").isEmpty(), "nothing leaves the machine");
+    }
+
+    @Test
+    void putEnvAcceptsWhatTheWorkerAcceptsAndCountsVariablesOnce() throws Exception {
+        Path env = Files.writeString(tmp.resolve("m.env"),
+                "\uFEFFA=1 # inline comment\nB=\"two\\nlines\"\nA=3\n\nexport C='#not a comment'\n");
+
+        Sandbox.Result r = run("put-env", "messaging", env.toString());
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.stdout().contains("stored 3 variables in /Longshore/messaging/env"), r.stdout());
+    }
+
+    @Test
+    void putEnvWarnsThatTheStacksOwnValuesWinAndLaunchVariablesHaveNoEffect() throws Exception {
+        Path env = Files.writeString(tmp.resolve("ai.env"), "WORKER_QUEUE_URL=https://elsewhere\nJAVA_OPTS=-Xmx1g\n");
 
         Sandbox.Result r = run("put-env", "ai", env.toString());
 
         assertEquals(0, r.exitCode(), r.output());
-        assertTrue(r.stderr().contains("warning: " + env + " sets WORKER_QUEUE_URL,AWS_REGION; the stack's values win"),
+        assertTrue(r.stderr().contains("warning: " + env + " sets WORKER_QUEUE_URL; the stack's values win"),
+                r.stderr());
+        assertTrue(r.stderr().contains("warning: " + env + " sets JAVA_OPTS; only the container's own environment"),
                 r.stderr());
     }
 
@@ -243,8 +292,12 @@ class DeployScriptsTest {
 
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.stdout().contains("stack Longshore, workers messaging video ai, images :latest"), r.stdout());
+        assertTrue(r.stdout().contains("+ aws ssm get-parameter --region REGION --name /longshore/template-bucket "
+                + "--query Parameter.Value --output text"), r.stdout());
+        assertTrue(r.stdout().contains("+ aws s3api head-bucket --bucket BUCKET --expected-bucket-owner ACCOUNT"),
+                r.stdout());
         assertTrue(r.stdout().contains("+ aws cloudformation deploy --region REGION --stack-name Longshore "
-                + "--template-file " + COMMITTED + " --s3-bucket longshore-cfn-ACCOUNT-REGION "
+                + "--template-file " + COMMITTED + " --s3-bucket BUCKET "
                 + "--s3-prefix longshore --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset"), r.stdout());
         assertTrue(r.stdout().contains("+ aws autoscaling start-instance-refresh --region REGION "
                 + "--auto-scaling-group-name Longshore-video"), r.stdout());
@@ -282,21 +335,70 @@ class DeployScriptsTest {
     }
 
     @Test
-    void deployCreatesAPrivateTemplateBucketAndDeploysTheTemplate() throws Exception {
+    void deployCreatesAPrivateTemplateBucketWithAnUnguessableNameAndDeploysTheTemplate() throws Exception {
         Sandbox.Result r = run("deploy", "--template", COMMITTED.toString());
 
         assertEquals(0, r.exitCode(), r.output());
         List<String> aws = sandbox.calls("aws");
         assertEquals("sts get-caller-identity --query Account --output text", aws.get(0));
-        assertTrue(aws.contains("s3api create-bucket --bucket longshore-cfn-123456789012-eu-west-1 --region eu-west-1 "
+        String bucket = createdBucket(aws);
+        assertTrue(bucket.matches("longshore-cfn-123456789012-eu-west-1-[a-z0-9]{16}"), bucket);
+        assertTrue(aws.contains("s3api create-bucket --bucket " + bucket + " --region eu-west-1 "
                 + "--create-bucket-configuration LocationConstraint=eu-west-1"), aws.toString());
-        assertTrue(aws.stream().anyMatch(c -> c.startsWith("s3api put-public-access-block --bucket "
-                + "longshore-cfn-123456789012-eu-west-1 --public-access-block-configuration BlockPublicAcls=true")));
+        assertTrue(aws.stream().anyMatch(c -> c.startsWith("s3api put-public-access-block --bucket " + bucket
+                + " --expected-bucket-owner 123456789012 --public-access-block-configuration BlockPublicAcls=true")));
+        assertTrue(aws.contains("ssm put-parameter --region eu-west-1 --name /longshore/template-bucket --type String "
+                + "--value " + bucket + " --description Longshore: the bucket scripts/deploy uploads templates to "
+                + "--query Version --output text"), aws.toString());
         assertTrue(aws.contains("cloudformation deploy --region eu-west-1 --stack-name Longshore --template-file "
-                + COMMITTED + " --s3-bucket longshore-cfn-123456789012-eu-west-1 --s3-prefix longshore "
+                + COMMITTED + " --s3-bucket " + bucket + " --s3-prefix longshore "
                 + "--capabilities CAPABILITY_IAM --no-fail-on-empty-changeset"), aws.toString());
         assertArrayEquals(Files.readAllBytes(COMMITTED), Files.readAllBytes(tmp.resolve("deployed-template.json")));
         assertTrue(r.stderr().contains("warning: no image longshore/video:latest in ECR yet"), r.stderr());
+    }
+
+    @Test
+    void everyS3CallNamesTheAccountAsTheBucketsExpectedOwner() throws Exception {
+        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString());
+
+        assertEquals(0, r.exitCode(), r.output());
+        List<String> s3 = sandbox.calls("aws").stream().filter(c -> c.startsWith("s3")).toList();
+        assertEquals(4, s3.size(), s3.toString());
+        // CreateBucket has no expected-owner parameter: whoever creates a bucket owns it, or the call fails.
+        assertTrue(s3.stream().filter(c -> !c.startsWith("s3api create-bucket"))
+                .allMatch(c -> c.contains(" --expected-bucket-owner 123456789012")), s3.toString());
+    }
+
+    @Test
+    void theNextDeployReusesTheRememberedBucketAndAnotherAccountDrawsAnotherName() throws Exception {
+        assertEquals(0, run("deploy", "--template", COMMITTED.toString()).exitCode());
+        String first = createdBucket(sandbox.calls("aws"));
+
+        Sandbox.Result again = run("deploy", "--template", COMMITTED.toString());
+
+        assertEquals(0, again.exitCode(), again.output());
+        assertEquals(1, sandbox.calls("aws").stream().filter(c -> c.startsWith("s3api create-bucket")).count());
+        List<String> deploys = sandbox.calls("aws").stream().filter(c -> c.startsWith("cloudformation deploy")).toList();
+        assertEquals(2, deploys.size());
+        assertTrue(deploys.stream().allMatch(c -> c.contains("--s3-bucket " + first + " ")), deploys.toString());
+        Files.delete(tmp.resolve("params/_longshore_template-bucket"));
+        assertEquals(0, run("deploy", "--template", COMMITTED.toString()).exitCode());
+        List<String> created = sandbox.calls("aws").stream().filter(c -> c.startsWith("s3api create-bucket")).toList();
+        assertEquals(2, created.size());
+        assertNotEquals(created.get(0), created.get(1), "the name is drawn at random, not derived");
+    }
+
+    @Test
+    void deployRefusesABucketOfAnotherAccountAndUploadsNothing() throws Exception {
+        sandbox.set("SANDBOX_BUCKET_EXISTS", "1").set("SANDBOX_BUCKET_OWNER", "999999999999");
+
+        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString(), "--s3-bucket", "longshore-cfn-123456789012-eu-west-1");
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("error: template bucket longshore-cfn-123456789012-eu-west-1 is not owned by "
+                + "account 123456789012"), r.stderr());
+        assertTrue(sandbox.calls("aws").stream().noneMatch(c -> c.startsWith("cloudformation deploy")
+                || c.startsWith("s3api create-bucket") || c.startsWith("s3api put-public-access-block")));
     }
 
     @Test
@@ -307,8 +409,15 @@ class DeployScriptsTest {
 
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(sandbox.calls("aws").stream().noneMatch(c -> c.startsWith("s3api create-bucket")));
+        assertTrue(sandbox.calls("aws").contains("s3api head-bucket --bucket my-bucket --expected-bucket-owner 123456789012"));
+        assertTrue(sandbox.calls("aws").stream().noneMatch(c -> c.startsWith("ssm")), "a given bucket is not remembered");
         assertTrue(sandbox.calls("aws").stream().anyMatch(c -> c.contains("--s3-bucket my-bucket")));
         assertFalse(r.stderr().contains("warning"), r.stderr());
+    }
+
+    private static String createdBucket(List<String> aws) {
+        String create = aws.stream().filter(c -> c.startsWith("s3api create-bucket --bucket ")).findFirst().orElseThrow();
+        return create.split(" ")[3];
     }
 
     @Test

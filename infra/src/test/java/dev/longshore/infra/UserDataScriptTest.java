@@ -16,11 +16,15 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * scripts/user-data.sh run in a sandbox with stand-ins for aws, docker, systemctl, curl (IMDS), dnf, chown and
  * sleep. Checks what the instance would do: retries, the root-only env file, the container's restart policy,
- * stop timeout and limits, the logs shipped to CloudWatch Logs, and that no secret is ever printed.
+ * stop timeout and limits, the logs shipped to CloudWatch Logs, and that no value of the SSM parameter is ever
+ * printed or handed to the container: the worker reads the parameter itself (docs/security.md, "What a task can
+ * reach"), and a real environment variable wins over it in the worker (SsmEnvironmentTest in testkit).
  */
 class UserDataScriptTest {
     static final Path SCRIPT = Sandbox.REPO_ROOT.resolve("scripts/user-data.sh");
@@ -129,15 +133,41 @@ class UserDataScriptTest {
         assertEquals(List.of("daemon-reload", "enable --now docker"), systemctl);
     }
 
-    @Test
-    void drainTimeoutFromTheEnvParameterSizesTheStopTimeout() throws Exception {
-        Files.writeString(tmp.resolve("ssm-value"), "WORKER_DRAIN_TIMEOUT=5m\n");
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "WORKER_DRAIN_TIMEOUT=5m                                   | 330",
+        "WORKER_DRAIN_TIMEOUT=1m\\nWORKER_DRAIN_TIMEOUT=5m         | 330",
+        "  export WORKER_DRAIN_TIMEOUT = \"2m\"  # longer jobs     | 150",
+        "WORKER_DRAIN_TIMEOUT='90s'\\r\\nA=1                        | 120",
+        "WORKER_DRAIN_TIMEOUT=45s # comment                        | 75",
+        "WORKER_DRAIN_TIMEOUT=soon                                 | 60"})
+    void drainTimeoutFromTheEnvParameterSizesTheStopTimeoutAndIsNotOverriddenByTheDefault(String text, int stop)
+            throws Exception {
+        Files.writeString(tmp.resolve("ssm-value"), text.replace("\\n", "\n").replace("\\r", "\r") + "\n");
 
         Sandbox.Result r = sandbox.run(SCRIPT);
 
         assertEquals(0, r.exitCode(), r.output());
-        assertEquals("5m", envFileValues().get("WORKER_DRAIN_TIMEOUT"));
-        assertTrue(dockerRun().contains("--stop-timeout 330 "), dockerRun());
+        assertFalse(envFileValues().containsKey("WORKER_DRAIN_TIMEOUT"),
+                "the worker takes the parameter's drain timeout; a real variable would win over it");
+        assertTrue(dockerRun().contains("--stop-timeout " + stop + " "), dockerRun());
+        assertTrue(Files.readString(logFile()).contains("defaults not passed because the .env sets them: "
+                + "WORKER_DRAIN_TIMEOUT"), Files.readString(logFile()));
+    }
+
+    @Test
+    void defaultsTheEnvParameterSetsAreLeftToItAndTheOthersPassed() throws Exception {
+        Files.writeString(tmp.resolve("ssm-value"),
+                "WORKER_LIFECYCLE_DRAIN_TIMEOUT=30m\nexport WORKER_METRICS_NAMESPACE=off\n");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        Map<String, String> env = envFileValues();
+        assertFalse(env.containsKey("WORKER_LIFECYCLE_DRAIN_TIMEOUT"), env.toString());
+        assertFalse(env.containsKey("WORKER_METRICS_NAMESPACE"), env.toString());
+        assertEquals("30s", env.get("WORKER_DRAIN_TIMEOUT"));
+        assertTrue(dockerRun().contains("--stop-timeout 60 "), dockerRun());
     }
 
     @Test
@@ -158,12 +188,42 @@ class UserDataScriptTest {
         assertEquals("30s", env.get("WORKER_DRAIN_TIMEOUT"));
         assertEquals("15m", env.get("WORKER_LIFECYCLE_DRAIN_TIMEOUT"));
         assertEquals("Longshore", env.get("WORKER_METRICS_NAMESPACE"));
-        assertEquals(SMTP_SECRET, env.get("WORKER_SMTP_PASSWORD"));
-        assertEquals(WEBHOOK_SECRET, env.get("WORKER_WEBHOOK_SECRET"), "export and quotes are dropped");
-        assertEquals("veryfast", env.get("WORKER_VIDEO_PRESET"));
-        assertFalse(env.containsKey("this line is broken " + SMTP_SECRET));
-        assertTrue(Files.readString(logFile()).contains("skipped line 6 of env source 2: not KEY=VALUE"));
-        assertFalse(Files.exists(tmp.resolve("root/var/lib/longshore/ssm.env")), "the raw .env copy is removed");
+        assertEquals("/Longshore/video/env", env.get("WORKER_SSM_ENV_PARAMETER"), "the worker reads it itself");
+        assertEquals(List.of("WORKER_DRAIN_TIMEOUT", "WORKER_LIFECYCLE_DRAIN_TIMEOUT", "WORKER_METRICS_NAMESPACE",
+                "WORKER_SSM_ENV_PARAMETER", "WORKER_QUEUE_URL", "WORKER_LIFECYCLE_HOOK_NAME", "WORKER_ASG_NAME",
+                "WORKER_HEALTH_PORT", "WORKER_HEALTH_BIND", "AWS_REGION", "JAVA_ACTIVE_PROCESSORS"),
+                List.copyOf(env.keySet()), "stack values and defaults only: nothing from the parameter");
+    }
+
+    @Test
+    void noValueOfTheEnvParameterReachesTheEnvFileOrAnyDockerArgument() throws Exception {
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        String envFile = Files.readString(envFile());
+        List<String> docker = sandbox.calls("docker");
+        for (String value : List.of(SMTP_SECRET, WEBHOOK_SECRET, "veryfast", "someone-elses-queue")) {
+            assertFalse(envFile.contains(value), "env file holds " + value + ": " + envFile);
+            assertFalse(String.join("\n", docker).contains(value), "a docker argument holds " + value);
+        }
+        for (String key : List.of("WORKER_SMTP_PASSWORD", "WORKER_WEBHOOK_SECRET", "WORKER_VIDEO_PRESET")) {
+            assertFalse(envFile.contains(key + "="), "env file sets " + key);
+        }
+        assertTrue(Files.list(sandbox.root.resolve("var/lib/longshore")).noneMatch(f -> f.toString().contains("ssm")),
+                "no copy of the parameter on disk");
+    }
+
+    @Test
+    void anAwsVariableInTheEnvParameterIsNamedAsOneTheWorkerRefuses() throws Exception {
+        Files.writeString(tmp.resolve("ssm-value"), "AWS_SECRET_ACCESS_KEY=" + SMTP_SECRET + "\nWORKER_X=1\n");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("the .env sets AWS_SECRET_ACCESS_KEY: the worker refuses AWS_* variables and "
+                + "will exit 2; store it with scripts/put-env"), r.stderr());
+        assertFalse(r.output().contains(SMTP_SECRET));
+        assertFalse(envFileValues().containsKey("AWS_SECRET_ACCESS_KEY"));
     }
 
     @Test
@@ -174,7 +234,9 @@ class UserDataScriptTest {
 
         assertEquals(0, r.exitCode(), r.output());
         assertEquals(QUEUE_URL, envFileValues().get("WORKER_QUEUE_URL"));
-        assertFalse(envFileValues().containsKey("WORKER_SMTP_PASSWORD"));
+        assertFalse(envFileValues().containsKey("WORKER_SSM_ENV_PARAMETER"),
+                "the worker would refuse to start with a parameter that does not exist");
+        assertEquals("30s", envFileValues().get("WORKER_DRAIN_TIMEOUT"));
         assertTrue(r.stderr().contains("SSM parameter /Longshore/video/env does not exist"), r.stderr());
         assertEquals(1, sandbox.calls("aws").stream().filter(c -> c.startsWith("ssm get-parameter")).count(),
                 "a missing parameter is not retried");
@@ -268,15 +330,15 @@ class UserDataScriptTest {
         Sandbox.Result r = sandbox.run(SCRIPT);
 
         assertEquals(0, r.exitCode(), r.output());
-        // The env file and the stand-in's own copy of the parameter are the only places a secret may be.
-        String everything = sandbox.everythingWrittenExcept(envFile(), tmp.resolve("ssm-value"));
+        // The stand-in's own copy of the parameter is the only place a secret may be: not even the env file.
+        String everything = sandbox.everythingWrittenExcept(tmp.resolve("ssm-value"));
         for (String secret : List.of(SMTP_SECRET, WEBHOOK_SECRET, ECR_PASSWORD)) {
             assertFalse(r.output().contains(secret), "console shows " + secret);
-            assertFalse(everything.contains(secret), "a file outside the env file holds " + secret);
+            assertFalse(everything.contains(secret), "a file holds " + secret);
         }
-        assertTrue(Files.readString(envFile()).contains(SMTP_SECRET), "the secret does reach the container");
-        assertTrue(Files.readString(logFile()).contains("from SSM: WORKER_SMTP_PASSWORD,WORKER_WEBHOOK_SECRET,"
-                + "WORKER_VIDEO_PRESET,WORKER_QUEUE_URL"), "names, not values, are logged");
+        assertTrue(Files.readString(logFile()).contains("the worker reads /Longshore/video/env itself, which sets: "
+                + "WORKER_SMTP_PASSWORD,WORKER_WEBHOOK_SECRET,WORKER_VIDEO_PRESET,WORKER_QUEUE_URL"),
+                "names, not values, are logged");
     }
 
     @Test
@@ -326,7 +388,8 @@ class UserDataScriptTest {
         assertEquals(0, r.exitCode(), r.output());
         Map<String, String> env = envFiles("ai");
         assertEquals("false", env.get("WORKER_GPU_REQUIRED"));
-        assertEquals("2", env.get("WORKER_X"));
+        assertFalse(env.containsKey("WORKER_X"), "the worker takes WORKER_X=2 from the parameter: " + env);
+        assertEquals("/Longshore/video/env", env.get("WORKER_SSM_ENV_PARAMETER"));
     }
 
     @Test

@@ -51,7 +51,7 @@ public final class SsmEnvironment {
                     + e.getMessage() + " (values are not shown)");
         }
         for (String key : fromSsm.keySet()) {
-            if (key.startsWith("AWS_")) {
+            if (DotEnv.sdkOnly(key)) {
                 throw ConfigException.invalid(VARIABLE, name, "a parameter without AWS_* variables, but it sets " + key
                         + ", which the AWS SDK reads only from the process environment");
             }

@@ -57,6 +57,25 @@ class DotEnvTest {
         assertProblem("MY KEY=secret\n", 1, "invalid name");
     }
 
+    @Test
+    void readCollectsEveryProblemNamingTheVariableOnlyWhenTheNameIsValid() {
+        DotEnv.Result r = DotEnv.read("A=1\nnot a pair secret-1\nB=\"secret-2\nC='secret-3' x\n9X=secret-4\nD=2\n");
+
+        assertEquals(java.util.List.of(2, 3, 4, 5), r.problems().stream().map(DotEnv.Problem::line).toList());
+        assertEquals(java.util.Optional.empty(), r.problems().get(0).key());
+        assertEquals(java.util.Optional.of("B"), r.problems().get(1).key());
+        assertEquals(java.util.Optional.of("C"), r.problems().get(2).key());
+        assertEquals(java.util.Optional.empty(), r.problems().get(3).key(), "an invalid name may be a pasted secret");
+        assertEquals(Map.of("A", "1", "D", "2"), r.values());
+        assertEquals(java.util.List.of(new DotEnv.Variable(1, "A"), new DotEnv.Variable(6, "D")), r.variables());
+        assertFalse(r.problems().toString().contains("secret"), r.problems().toString());
+    }
+
+    @Test
+    void parseStopsAtTheFirstProblemOfRead() {
+        assertProblem("A=1\nB='x\nnot a pair\n", 2, "without its closing quote");
+    }
+
     private static void assertProblem(String text, int line, String problem) {
         DotEnv.ParseException e = assertThrows(DotEnv.ParseException.class, () -> DotEnv.parse(text));
         assertEquals(line, e.line());
