@@ -6,13 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The local Auto Scaling group: launches instances (a boot delay, then the worker process), tracks them into
  * service, evaluates the {@link Autoscaler} every period and applies its decision. Scale-in flips the chosen
  * instance's lifecycle state to Terminated and waits for its worker to drain, complete the hook and exit; it never
- * kills. The instance scaled in is the one launched last. {@link #step()} is called often (every 100 ms) by one
+ * kills. The instance scaled in is the idle one launched last: a worker with jobs in flight (read from its
+ * {@code longshore_inflight_messages}; unreadable counts as busy) is protected from scale-in, as
+ * {@code WORKER_SCALE_IN_PROTECTION} makes it on AWS. The metric's in-flight count is the queue's
+ * ApproximateNumberOfMessagesNotVisible, as the stack's metric reads it. {@link #step()} is called often (every 100 ms) by one
  * thread; times come from an injected {@link FleetClock}.
  */
 public final class FleetController {
@@ -20,7 +23,7 @@ public final class FleetController {
     private final ScalingPolicy policy;
     private final double bootDelay;
     private final InstanceDriver driver;
-    private final IntSupplier visibleMessages;
+    private final Supplier<QueueGauge.Work> queueWork;
     private final FleetClock clock;
     private final Consumer<Activity> onActivity;
     private final List<FleetInstance> instances = new ArrayList<>();
@@ -34,13 +37,13 @@ public final class FleetController {
     private int peakDesired;
     private int peakRunning;
 
-    public FleetController(ScalingPolicy policy, double bootDelaySeconds, InstanceDriver driver, IntSupplier visibleMessages,
+    public FleetController(ScalingPolicy policy, double bootDelaySeconds, InstanceDriver driver, Supplier<QueueGauge.Work> queueWork,
                            FleetClock clock, Consumer<Activity> onActivity) {
         this.autoscaler = new Autoscaler(policy);
         this.policy = policy;
         this.bootDelay = bootDelaySeconds;
         this.driver = driver;
-        this.visibleMessages = visibleMessages;
+        this.queueWork = queueWork;
         this.clock = clock;
         this.onActivity = onActivity;
     }
@@ -162,15 +165,22 @@ public final class FleetController {
     }
 
     private void evaluate(double now) {
-        lastVisible = visibleMessages.getAsInt();
+        QueueGauge.Work work = queueWork.get();
+        lastVisible = work.visible();
         int warming = 0;
+        // one metrics read per in-service worker per period (localhost); the idle ones are scale-in's candidates
+        List<FleetInstance> idle = new ArrayList<>();
         for (FleetInstance i : instances) {
             if (i.state == InstanceState.IN_SERVICE && !i.initial() && now - i.readyAt < seconds(policy.warmup())) {
                 warming++;
             }
+            if (i.state == InstanceState.IN_SERVICE && i.handle.inFlight() == 0) {
+                idle.add(i);
+            }
         }
-        Observation o = new Observation(lastVisible, count(InstanceState.BOOTING) + count(InstanceState.STARTING),
-                count(InstanceState.IN_SERVICE), warming, count(InstanceState.DRAINING));
+        Observation o = new Observation(work.visible(), work.inFlight(),
+                count(InstanceState.BOOTING) + count(InstanceState.STARTING), count(InstanceState.IN_SERVICE), warming,
+                count(InstanceState.DRAINING), idle.size());
         ScalingDecision d = autoscaler.evaluate(o);
         if (!d.changes()) {
             return;
@@ -179,8 +189,9 @@ public final class FleetController {
             launch(false);
         }
         for (int n = 0; n < d.terminate(); n++) {
+            // the newest idle instance; the Autoscaler never asks for more than there are idle
             FleetInstance newest = null;
-            for (FleetInstance i : instances) {
+            for (FleetInstance i : idle) {
                 if (i.state == InstanceState.IN_SERVICE && (newest == null || i.launchedAt() >= newest.launchedAt())) {
                     newest = i;
                 }

@@ -154,6 +154,33 @@ public final class LoadShape {
         return Arrays.copyOf(t, n);
     }
 
+    /**
+     * The highest arrival rate the spread and rate segments keep up together (jobs per second), the load a fleet
+     * must carry in steady state; bursts are left out (a backlog drains, a rate does not). 0 when there are only
+     * bursts.
+     */
+    public double peakSteadyRate() {
+        double peak = 0;
+        for (Segment at : segments) {
+            if (at.from == at.to) {
+                continue;
+            }
+            double sum = 0;
+            for (Segment seg : segments) {
+                if (seg.from != seg.to && seg.from <= at.from && at.from < seg.to) {
+                    sum += seg.ratePerSecond;
+                }
+            }
+            peak = Math.max(peak, sum);
+        }
+        return peak;
+    }
+
+    /** True when some segment is a burst (all its jobs at one instant). */
+    public boolean hasBursts() {
+        return segments.stream().anyMatch(seg -> seg.from == seg.to);
+    }
+
     @Override
     public String toString() {
         return text;

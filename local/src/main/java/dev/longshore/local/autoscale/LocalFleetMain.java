@@ -30,7 +30,7 @@ public final class LocalFleetMain {
               --processing DIST      job processing time: const:3s, uniform:2s-4s, exp:3s, lognormal:3s,1s
               --concurrency N        jobs at once per worker (WORKER_CONCURRENCY)
               --min N --max N        group size
-              --target X             backlog per instance the policy aims for
+              --target X             work per instance (visible + in flight) the policy aims for; default: concurrency
               --boot D               boot delay before an instance's worker starts (stands in for EC2 start-up)
               --warmup D             default instance warmup: no scale-in while an instance is younger in service
               --period D             how often the policy is evaluated (60s on AWS)
@@ -40,11 +40,12 @@ public final class LocalFleetMain {
               --view live|lines      redraw one screen, or print a line per change
               --out DIR              where the run record, arrival log and worker logs go
               --timeout D            give up (and fail) after this long
-            defaults: --load 120@0 --processing uniform:2s-4s --concurrency 4 --min 0 --max 5 --target 10
+            defaults: --load 120@0 --processing uniform:2s-4s --concurrency 4 --min 0 --max 5 --target = concurrency
                       --boot 3s --warmup 5s --period 1s --scale-out-periods 3 --scale-in-periods 15 --seed 1
                       --view lines --out target/local-fleet --timeout 5m
             """;
-    static final ScalingPolicy DEFAULT_POLICY = new ScalingPolicy(0, 5, 10, Duration.ofSeconds(1), 3, 15,
+    /** The target here is a placeholder: the default is the concurrency ({@link ScalingPolicy#targetFor}). */
+    static final ScalingPolicy DEFAULT_POLICY = new ScalingPolicy(0, 5, 4, Duration.ofSeconds(1), 3, 15,
             ScalingPolicy.AWS_SCALE_IN_RATIO, Duration.ofSeconds(5));
     private static final Set<String> VALUED = Set.of("load", "arrivals", "processing", "concurrency", "min", "max",
             "target", "boot", "warmup", "period", "scale-out-periods", "scale-in-periods", "seed", "view", "out",
@@ -115,8 +116,10 @@ public final class LocalFleetMain {
                 default -> throw new CommandLine.UsageException("--view \"" + view + "\": expected live or lines");
             };
             Path out = c.path("out").map(p -> p.isAbsolute() ? p : root.resolve(p)).orElse(root.resolve("target/local-fleet"));
-            return new Settings(root, workload, load, processing.toString(), seed,
-                    c.integer("concurrency", 4, 1, 256), c.policy(DEFAULT_POLICY),
+            int concurrency = c.integer("concurrency", 4, 1, 256);
+            ScalingPolicy defaults = DEFAULT_POLICY.withTarget(
+                    ScalingPolicy.targetFor(concurrency, ScalingPolicy.DEFAULT_UTILIZATION));
+            return new Settings(root, workload, load, processing.toString(), seed, concurrency, c.policy(defaults),
                     Figures.seconds(c.duration("boot", Duration.ofSeconds(3))), mode, out,
                     c.duration("timeout", Duration.ofMinutes(5)));
         }
@@ -141,7 +144,7 @@ public final class LocalFleetMain {
             QueueGauge gauge = new QueueGauge(sqs.client(), queues);
             Map<String, String> env = workerEnvironment(sqs, queues, s);
             FleetController controller = new FleetController(s.policy(), s.bootDelay(),
-                    id -> WorkerInstance.start(id, jar, env, s.out().resolve("logs"), tally, clock), gauge::visible, clock,
+                    id -> WorkerInstance.start(id, jar, env, s.out().resolve("logs"), tally, clock), gauge::work, clock,
                     a -> {
                         if (s.view() == FleetView.Mode.LINES) {
                             out.println("scaling  " + a);

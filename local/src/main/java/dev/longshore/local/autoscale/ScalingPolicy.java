@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * The scaling policy of the deployed stack, with every number the model needs spelled out: target tracking on
- * backlog per instance (visible messages / InService instances), a group size between {@code min} and {@code max},
+ * work per instance ((visible + in-flight messages) / InService instances), a group size between {@code min} and
+ * {@code max},
  * the zero-to-one step, and the alarm shape target tracking creates on EC2 Auto Scaling (scale out after
  * {@code scaleOutPeriods} periods above the target, scale in after {@code scaleInPeriods} periods below
  * {@code scaleInRatio} x target, never while an instance boots or warms up). {@link Autoscaler} applies it; the
@@ -12,7 +13,8 @@ import java.time.Duration;
  *
  * @param min             group minimum
  * @param max             group maximum
- * @param target          backlog per instance the policy aims for
+ * @param target          work per instance (messages waiting or running) the policy aims for; by default the
+ *                        worker's concurrency, every instance full ({@link #targetFor})
  * @param period          how often the metric is evaluated (CloudWatch's period: 60 s on AWS)
  * @param scaleOutPeriods consecutive periods above the target before a scale-out (AWS: 3)
  * @param scaleInPeriods  consecutive periods below {@code scaleInRatio x target} before a scale-in (AWS: 15)
@@ -27,8 +29,12 @@ public record ScalingPolicy(int min, int max, double target, Duration period, in
     public static final int AWS_SCALE_OUT_PERIODS = 3;
     public static final int AWS_SCALE_IN_PERIODS = 15;
     public static final double AWS_SCALE_IN_RATIO = 0.9;
-    /** The stack's {@code backlogTarget} and {@code instanceWarmup} defaults. */
-    public static final double DEFAULT_TARGET = 20;
+    /**
+     * The default utilization: the target is the concurrency, so the fleet settles where every instance runs as many
+     * jobs as it can. Below 1 leaves headroom (less waiting, more instances); above 1 lets work wait on each instance.
+     */
+    public static final double DEFAULT_UTILIZATION = 1.0;
+    /** The stack's {@code instanceWarmup} default. */
     public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(180);
 
     public ScalingPolicy {
@@ -56,6 +62,19 @@ public record ScalingPolicy(int min, int max, double target, Duration period, in
         }
     }
 
+    /**
+     * The target derived from the worker: {@code concurrency x utilization} messages per instance. Under a steady
+     * load the metric then stays at the target whatever the queue's visible count does, so the group holds its size
+     * (docs/local-fleet-and-planner.md, "The scaling rule").
+     */
+    public static double targetFor(int concurrency, double utilization) {
+        if (concurrency < 1 || !(utilization > 0) || Double.isInfinite(utilization)) {
+            throw new IllegalArgumentException("concurrency must be 1 or more and utilization positive, were "
+                    + concurrency + " and " + utilization);
+        }
+        return concurrency * utilization;
+    }
+
     /** The AWS alarm shape with the given group size, target and warmup. */
     public static ScalingPolicy aws(int min, int max, double target, Duration warmup) {
         return new ScalingPolicy(min, max, target, AWS_PERIOD, AWS_SCALE_OUT_PERIODS, AWS_SCALE_IN_PERIODS,
@@ -78,7 +97,7 @@ public record ScalingPolicy(int min, int max, double target, Duration period, in
 
     /** One line for logs and reports. */
     public String describe() {
-        return String.format("min %d, max %d, target %s per instance, evaluated every %s (out after %d above, in after"
+        return String.format("min %d, max %d, target %s per instance (visible + in flight), evaluated every %s (out after %d above, in after"
                         + " %d below %d%%), warmup %s", min, max, Figures.number(target), Figures.format(period),
                 scaleOutPeriods, scaleInPeriods, Math.round(scaleInRatio * 100), Figures.format(warmup));
     }

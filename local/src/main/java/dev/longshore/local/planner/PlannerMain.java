@@ -3,6 +3,7 @@ package dev.longshore.local.planner;
 import dev.longshore.local.autoscale.Activity;
 import dev.longshore.local.autoscale.CommandLine;
 import dev.longshore.local.autoscale.Figures;
+import dev.longshore.local.autoscale.LoadShape;
 import dev.longshore.local.autoscale.ProcessingTime;
 import dev.longshore.local.autoscale.RunRecord;
 import dev.longshore.local.autoscale.ScalingPolicy;
@@ -31,7 +32,8 @@ public final class PlannerMain {
               --processing DIST      job processing time: const:60s, uniform:30s-90s, exp:60s, lognormal:60s,30s
               --concurrency N        jobs at once per instance (WORKER_CONCURRENCY)
               --min N --max N        group size
-              --target X             backlog per instance (the stack's backlogTarget)
+              --target X             work per instance, visible + in flight (default: concurrency x utilization)
+              --utilization F        the target as a fraction of concurrency: 1 = every instance full, 0.75 = headroom
               --boot D               launch until the worker takes jobs (60-180s on EC2)
               --warmup D             default instance warmup (the stack's instanceWarmup)
               --period D             how often the policy is evaluated (60s on AWS)
@@ -45,15 +47,15 @@ public final class PlannerMain {
               --no-options           skip the table of options
               --activity N           scaling actions listed (0 for none)
               --against FILE         check the planner against a local fleet run (scripts/local-fleet's run.json)
-            defaults: --load 500@0 --processing const:60s --concurrency 1 --min 0 --max 10 --target 20 --boot 120s
+            defaults: --load 500@0 --processing const:60s --concurrency 1 --min 0 --max 10 --utilization 1 --boot 120s
                       --warmup 180s --period 60s --scale-out-periods 3 --scale-in-periods 15 --notice 2.5s
                       --price 0.0168 (t4g.small) --seed 1 --chart target/plan/plan.png --activity 12
             """;
     private static final Set<String> VALUED = Set.of("load", "arrivals", "processing", "concurrency", "min", "max",
-            "target", "boot", "warmup", "period", "scale-out-periods", "scale-in-periods", "notice", "price", "horizon",
+            "target", "utilization", "boot", "warmup", "period", "scale-out-periods", "scale-in-periods", "notice", "price", "horizon",
             "seed", "chart", "activity", "against", "root");
-    static final ScalingPolicy DEFAULT_POLICY = ScalingPolicy.aws(0, 10, ScalingPolicy.DEFAULT_TARGET,
-            ScalingPolicy.DEFAULT_WARMUP);
+    /** The target here is a placeholder: the default is concurrency x utilization ({@link ScalingPolicy#targetFor}). */
+    static final ScalingPolicy DEFAULT_POLICY = ScalingPolicy.aws(0, 10, 1, ScalingPolicy.DEFAULT_WARMUP);
 
     private PlannerMain() {
     }
@@ -89,6 +91,7 @@ public final class PlannerMain {
         ProcessingTime processing = c.processing("processing", "const:60s");
         Workload workload;
         String loadText;
+        LoadShape shape = null;
         if (c.string("arrivals").isPresent()) {
             Path log = c.path("arrivals").map(p -> p.isAbsolute() ? p : root.resolve(p)).orElseThrow();
             try {
@@ -101,10 +104,16 @@ public final class PlannerMain {
             loadText = "arrival log " + shown(root, log);
         } else {
             loadText = c.string("load", "500@0");
-            workload = Workload.generate(c.load("load", loadText), c.flag("poisson"), processing, seed, "job-");
+            shape = c.load("load", loadText);
+            workload = Workload.generate(shape, c.flag("poisson"), processing, seed, "job-");
         }
-        ScalingPolicy policy = c.policy(DEFAULT_POLICY);
-        InstanceModel model = new InstanceModel(c.integer("concurrency", 1, 1, 10_000),
+        int concurrency = c.integer("concurrency", 1, 1, 10_000);
+        if (c.string("target").isPresent() && c.string("utilization").isPresent()) {
+            throw new CommandLine.UsageException("--target and --utilization both set the target: give one");
+        }
+        double utilization = c.number("utilization", ScalingPolicy.DEFAULT_UTILIZATION, 0.01, 100);
+        ScalingPolicy policy = c.policy(DEFAULT_POLICY.withTarget(ScalingPolicy.targetFor(concurrency, utilization)));
+        InstanceModel model = new InstanceModel(concurrency,
                 Figures.seconds(c.duration("boot", Duration.ofSeconds(120))),
                 Figures.seconds(c.duration("notice", Figures.ofSeconds(InstanceModel.DEFAULT_NOTICE_SECONDS))),
                 c.number("price", InstanceModel.DEFAULT_PRICE, 0, 1000));
@@ -122,7 +131,10 @@ public final class PlannerMain {
         SimulationResult r = new Simulation(workload, policy, model, horizon).run();
         double took = (System.nanoTime() - started) / 1e9;
         out.printf(Locale.ROOT, "simulated %s in %s%n%n", Figures.format(r.end()), Figures.format(took));
+        Capacity capacity = shape != null ? Capacity.of(shape, workload, concurrency, policy.target())
+                : Capacity.ofLog(workload, concurrency, policy.target());
         printResult(out, r, policy, model);
+        out.printf(Locale.ROOT, "  capacity         %s%n", capacity.describe(policy.max()));
         if (activityLines > 0) {
             List<Activity> a = r.activities();
             out.printf(Locale.ROOT, "%nscaling activity (%d action(s)%s)%n", a.size(),
@@ -135,10 +147,11 @@ public final class PlannerMain {
         out.printf(Locale.ROOT, "%nchart: %s%n", shown(root, chartFile));
         if (!c.flag("no-options")) {
             out.println();
-            Map<String, ScalingPolicy> variants = Options.variants(policy, r.peakQueue());
+            Options.MaxAdvice advice = Options.adviseMax(policy, r, capacity);
+            Map<String, ScalingPolicy> variants = Options.variants(policy, advice);
             List<Options.Row> rows = new Options(workload, model, horizon).compare(variants);
             Options.print(out, rows);
-            takeaways(out, rows, r, policy, model);
+            takeaways(out, rows, r, policy, model, capacity, advice);
         }
         return 0;
     }
@@ -150,14 +163,15 @@ public final class PlannerMain {
         out.printf(Locale.ROOT, "  first job waited %s%n", Figures.format(r.firstJobWait()));
         out.printf(Locale.ROOT, "  latency          %s (arrival to done)%n", r.latency().describe());
         out.printf(Locale.ROOT, "  wait             %s (arrival to start)%n", r.waits().describe());
-        out.printf(Locale.ROOT, "  peak instances   %d (max %d), %d launched; peak queue depth %d%n", r.peakDesired(),
-                policy.max(), r.launched(), r.peakQueue());
+        out.printf(Locale.ROOT, "  peak instances   %d (max %d), %d launched, %d scaled in (%d of them busy);"
+                        + " peak queue depth %d, peak work %d%n", r.peakDesired(), policy.max(), r.launched(), r.scaledIn(),
+                r.scaledInBusy(), r.peakQueue(), r.peakWork());
         out.printf(Locale.ROOT, "  instance-hours   %.2f until +%s, cost %s at %s/h%n", r.instanceHours(),
                 Figures.format(r.end()), Options.money(r.cost()), Options.money(model.pricePerHour()));
     }
 
     private static void takeaways(PrintStream out, List<Options.Row> rows, SimulationResult base, ScalingPolicy policy,
-                                  InstanceModel model) {
+                                  InstanceModel model, Capacity capacity, Options.MaxAdvice advice) {
         Options.Row asGiven = rows.get(0);
         Options.Row other = rows.get(1);
         Options.Row zero = asGiven.policy().min() == 0 ? asGiven : other;
@@ -167,10 +181,32 @@ public final class PlannerMain {
                 Figures.format(zero.result().firstJobWait()), Figures.format(one.result().firstJobWait()),
                 Figures.format(zero.result().timeToDrain()), Figures.format(one.result().timeToDrain()),
                 Options.money(24 * model.pricePerHour()), Options.money(730 * model.pricePerHour()));
-        int suggested = (int) Math.ceil(base.peakQueue() / policy.target());
-        out.printf(Locale.ROOT, "  max: peak backlog %d / target %s = %d instances at the target, so max %d-%d;"
-                        + " max %d reached %d.%n", base.peakQueue(), Figures.number(policy.target()), suggested,
-                suggested + 1, suggested + 2, policy.max(), base.peakDesired());
+        int n = advice.instances();
+        if (capacity.undersized(policy.max())) {
+            out.printf(Locale.ROOT, "  max: %d is UNDERSIZED for the steady load: %s jobs in flight need %d instances"
+                            + " at concurrency %d, so max %d-%d; the peak backlog %d only shows the queue growing.%n",
+                    policy.max(), Figures.number(capacity.jobsInFlight()), capacity.instancesToKeepUp(),
+                    capacity.concurrency(), n + 1, n + 2, base.peakQueue());
+        } else if (advice.steady()) {
+            out.printf(Locale.ROOT, "  max: the steady load settles at %d instances (%s jobs in flight / target %s),"
+                            + " so max %d-%d; max %d reached %d%s.%n", n, Figures.number(capacity.jobsInFlight()),
+                    Figures.number(policy.target()), n + 1, n + 2, policy.max(), base.peakDesired(),
+                    base.peakDesired() > n + 2 ? " (draining the backlog of " + base.peakQueue()
+                            + " that piled up before the first instances were in service; a larger max only drains it"
+                            + " sooner)" : "");
+        } else {
+            out.printf(Locale.ROOT, "  max: peak work %d / target %s = %d instances at the target, so max %d-%d;"
+                            + " max %d reached %d.%n", base.peakWork(), Figures.number(policy.target()), n, n + 1, n + 2,
+                    policy.max(), base.peakDesired());
+            if (policy.max() < n) {
+                // with the target at the concurrency a burst asks for an instance per slot of work: max is the cost cap
+                out.printf(Locale.ROOT, "  max %d caps the burst: its work takes about %d x %s / (%d x %d) = %s to run"
+                                + " at max, plus the boot; choose max from the drain time you accept.%n", policy.max(),
+                        base.peakWork(), Figures.format(capacity.meanProcessing()), policy.max(), model.concurrency(),
+                        Figures.format(base.peakWork() * capacity.meanProcessing() / ((double) policy.max()
+                                * model.concurrency())));
+            }
+        }
     }
 
     private static int against(Path root, Path file, Path chartFile, PrintStream out) throws IOException {

@@ -94,6 +94,9 @@ public final class Simulation {
     private int peakDesired;
     private int peakRunning;
     private int peakQueue;
+    private int peakWork;
+    private int scaledIn;
+    private int scaledInBusy;
     private double instanceSeconds;
     private double cost;
     private double lastFinish = Double.NaN;
@@ -267,12 +270,16 @@ public final class Simulation {
 
     private void evaluate(double now) {
         int warming = 0;
+        int idle = 0;
         for (Instance i : alive) {
             if (i.ready() && !i.scaledIn && !i.initial && now - i.readyAt < warmup) {
                 warming++;
             }
+            if (i.ready() && !i.scaledIn && i.busy == 0) {
+                idle++;
+            }
         }
-        Observation o = new Observation(queue.size(), booting, inService, warming, draining);
+        Observation o = new Observation(queue.size(), inFlight, booting, inService, warming, draining, idle);
         ScalingDecision d = autoscaler.evaluate(o);
         if (!d.changes()) {
             return;
@@ -287,13 +294,18 @@ public final class Simulation {
             schedule(now + boot, READY, i, -1);
         }
         for (int n = 0; n < d.terminate(); n++) {
+            // the newest idle instance: busy ones hold scale-in protection (Autoscaler caps the count at the idle ones)
             Instance newest = null;
             for (Instance i : alive) {
-                if (i.ready() && !i.scaledIn && (newest == null || i.launchedAt >= newest.launchedAt)) {
+                if (i.ready() && !i.scaledIn && i.busy == 0 && (newest == null || i.launchedAt >= newest.launchedAt)) {
                     newest = i;
                 }
             }
             newest.scaledIn = true;
+            scaledIn++;
+            if (newest.busy > 0) {
+                scaledInBusy++;
+            }
             inService--;
             draining++;
             schedule(now + model.noticeSeconds(), NOTICE, newest, -1);
@@ -305,6 +317,7 @@ public final class Simulation {
         peakDesired = Math.max(peakDesired, booting + inService);
         peakRunning = Math.max(peakRunning, booting + inService + draining);
         peakQueue = Math.max(peakQueue, queue.size());
+        peakWork = Math.max(peakWork, queue.size() + inFlight);
         timeline.record(now, queue.size(), inFlight, booting, inService, draining);
     }
 
@@ -325,7 +338,7 @@ public final class Simulation {
         double drain = completed == at.length && at.length > 0 ? lastFinish - at[0] : Double.NaN;
         double afterLast = completed == at.length && at.length > 0 ? lastFinish - at[at.length - 1] : Double.NaN;
         return new SimulationResult(at.length, completed, drain, afterLast, new Percentiles(latency),
-                new Percentiles(Arrays.copyOf(waits, w)), firstWait, peakDesired, peakRunning, peakQueue, launched,
+                new Percentiles(Arrays.copyOf(waits, w)), firstWait, peakDesired, peakRunning, peakQueue, peakWork, launched, scaledIn, scaledInBusy,
                 instanceSeconds, cost, end, List.copyOf(activities), timeline);
     }
 }

@@ -18,7 +18,10 @@ import java.util.List;
  * @param peakDesired      most instances launched and not being scaled in at once (what {@code max} caps)
  * @param peakRunning      most instances alive at once, draining ones included
  * @param peakQueue        most visible messages at once
+ * @param peakWork         most messages visible or in flight at once (the metric's numerator)
  * @param launched         instances launched (the ones at {@code min} at the start not counted)
+ * @param scaledIn         instances scaled in
+ * @param scaledInBusy     of those, the ones that had a job running when chosen (0: scale-in protection holds)
  * @param instanceSeconds  summed lifetime of all instances inside the simulated window
  * @param cost             what those instances cost (per second, 60 s minimum each)
  * @param end              end of the simulated window: when the group settled back at min, or the horizon if later
@@ -26,7 +29,8 @@ import java.util.List;
  * @param timeline         queue depth and instances over time
  */
 public record SimulationResult(int jobs, int completed, double timeToDrain, double drainAfterLast, Percentiles latency, Percentiles waits,
-                               double firstJobWait, int peakDesired, int peakRunning, int peakQueue, int launched,
+                               double firstJobWait, int peakDesired, int peakRunning, int peakQueue, int peakWork, int launched,
+                               int scaledIn, int scaledInBusy,
                                double instanceSeconds, double cost, double end, List<Activity> activities,
                                Timeline timeline) {
     public boolean drained() {

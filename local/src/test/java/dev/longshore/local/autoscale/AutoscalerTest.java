@@ -14,13 +14,18 @@ class AutoscalerTest {
     }
 
     private static Observation inService(int visible, int inService) {
-        return new Observation(visible, 0, inService, 0, 0);
+        return waiting(visible, 0, inService, 0, 0);
+    }
+
+    /** Messages waiting, none in flight: every instance in service is idle. */
+    private static Observation waiting(int visible, int booting, int inService, int warming, int draining) {
+        return new Observation(visible, 0, booting, inService, warming, draining, inService);
     }
 
     @Test
     void zeroToOneLaunchesOneInstanceWhenMessagesWaitAndNoneIsWanted() {
         Autoscaler a = new Autoscaler(policy(0, 10, 20));
-        ScalingDecision d = a.evaluate(new Observation(500, 0, 0, 0, 0));
+        ScalingDecision d = a.evaluate(waiting(500, 0, 0, 0, 0));
         assertEquals(1, d.launch(), d.reason());
         assertTrue(d.reason().startsWith("zero to one"), d.reason());
     }
@@ -29,21 +34,21 @@ class AutoscalerTest {
     void emptyQueueAtZeroStaysAtZero() {
         Autoscaler a = new Autoscaler(policy(0, 10, 20));
         for (int i = 0; i < 20; i++) {
-            assertFalse(a.evaluate(new Observation(0, 0, 0, 0, 0)).changes());
+            assertFalse(a.evaluate(waiting(0, 0, 0, 0, 0)).changes());
         }
     }
 
     @Test
     void launchesUpToMinWhenBelowIt() {
         Autoscaler a = new Autoscaler(policy(3, 10, 20));
-        assertEquals(2, a.evaluate(new Observation(0, 0, 1, 0, 0)).launch());
+        assertEquals(2, a.evaluate(waiting(0, 0, 1, 0, 0)).launch());
     }
 
     @Test
     void noDataPointWhileTheOnlyInstancesAreBooting() {
         Autoscaler a = new Autoscaler(policy(0, 10, 20));
         for (int i = 0; i < 10; i++) {
-            ScalingDecision d = a.evaluate(new Observation(500, 1, 0, 0, 0));
+            ScalingDecision d = a.evaluate(waiting(500, 1, 0, 0, 0));
             assertFalse(d.changes(), d.reason());
         }
         // no data point is not a high period: once in service it still takes three periods above the target
@@ -80,10 +85,10 @@ class AutoscalerTest {
         a.evaluate(inService(95, 1));
         assertEquals(4, a.evaluate(inService(95, 1)).launch());
         // the metric is still high (the new ones are booting), but 5 are wanted and 5 exist
-        ScalingDecision d = a.evaluate(new Observation(95, 4, 1, 0, 0));
+        ScalingDecision d = a.evaluate(waiting(95, 4, 1, 0, 0));
         assertFalse(d.changes(), d.reason());
         // more messages arrive: the rule applies again while the alarm stays high
-        assertEquals(2, a.evaluate(new Observation(140, 4, 1, 0, 0)).launch());
+        assertEquals(2, a.evaluate(waiting(140, 4, 1, 0, 0)).launch());
     }
 
     @Test
@@ -120,10 +125,10 @@ class AutoscalerTest {
     void scaleInWaitsWhileAnInstanceWarmsUpOrBoots() {
         Autoscaler a = new Autoscaler(policy(0, 10, 20));
         for (int i = 0; i < 20; i++) {
-            assertFalse(a.evaluate(new Observation(0, 0, 3, 1, 0)).changes());
+            assertFalse(a.evaluate(waiting(0, 0, 3, 1, 0)).changes());
         }
-        assertFalse(a.evaluate(new Observation(0, 1, 3, 0, 0)).changes());
-        assertEquals(3, a.evaluate(new Observation(0, 0, 3, 0, 0)).terminate());
+        assertFalse(a.evaluate(waiting(0, 1, 3, 0, 0)).changes());
+        assertEquals(3, a.evaluate(waiting(0, 0, 3, 0, 0)).terminate());
     }
 
     @Test
@@ -140,8 +145,45 @@ class AutoscalerTest {
     void drainingInstancesAreNotPartOfDesiredCapacity() {
         Autoscaler a = new Autoscaler(policy(0, 10, 20));
         // 2 in service and 3 draining: ceil(100 / 20) = 5 wanted, 2 counted
-        a.evaluate(new Observation(100, 0, 2, 0, 3));
-        a.evaluate(new Observation(100, 0, 2, 0, 3));
-        assertEquals(3, a.evaluate(new Observation(100, 0, 2, 0, 3)).launch());
+        a.evaluate(waiting(100, 0, 2, 0, 3));
+        a.evaluate(waiting(100, 0, 2, 0, 3));
+        assertEquals(3, a.evaluate(waiting(100, 0, 2, 0, 3)).launch());
+    }
+
+    @Test
+    void workInFlightCountsSoASteadyLoadWithNothingWaitingHoldsItsSize() {
+        // 30 jobs running on 8 instances of concurrency 4, none waiting: 3.75 per instance, between 90% and the target
+        Autoscaler a = new Autoscaler(policy(1, 20, 4));
+        for (int i = 0; i < 100; i++) {
+            ScalingDecision d = a.evaluate(new Observation(0, 30, 0, 8, 0, 0, 0));
+            assertFalse(d.changes(), d.reason());
+        }
+    }
+
+    @Test
+    void scaleOutCountsWaitingAndRunningWork() {
+        Autoscaler a = new Autoscaler(policy(0, 20, 4));
+        for (int i = 0; i < 2; i++) {
+            a.evaluate(new Observation(10, 8, 0, 2, 0, 0, 0));
+        }
+        // (10 + 8) / 2 = 9 > 4; ceil(18 / 4) = 5
+        assertEquals(3, a.evaluate(new Observation(10, 8, 0, 2, 0, 0, 0)).launch());
+    }
+
+    @Test
+    void scaleInTakesOnlyIdleInstancesAndWaitsWhenAllAreBusy() {
+        Autoscaler a = new Autoscaler(policy(1, 20, 4));
+        ScalingDecision d = null;
+        for (int i = 0; i < 15; i++) {
+            // 30 in flight on 20 instances: 1.5 < 3.6; ceil(30 / 4) = 8 wanted; all 20 busy
+            d = a.evaluate(new Observation(0, 30, 0, 20, 0, 0, 0));
+        }
+        assertFalse(d.changes(), d.reason());
+        assertTrue(d.reason().contains("busy (scale-in protection)"), d.reason());
+        // 5 idle: only those go, and the rule applies again next period
+        d = a.evaluate(new Observation(0, 30, 0, 20, 0, 0, 5));
+        assertEquals(5, d.terminate(), d.reason());
+        assertTrue(d.reason().contains("20 -> 15 (8 wanted; 7 more busy, protected)"), d.reason());
+        assertEquals(7, a.evaluate(new Observation(0, 30, 0, 15, 0, 0, 9)).terminate());
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class FleetControllerTest {
     private final AtomicLong nanos = new AtomicLong();
     private final AtomicInteger visible = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, FakeWorker> workers = new LinkedHashMap<>();
     private final List<Activity> activities = new ArrayList<>();
 
@@ -31,6 +32,7 @@ class FleetControllerTest {
         boolean killed;
         String lifecycleResult;
         double drainStartedAt = Double.NaN;
+        int jobs;
         private final FleetClock clock;
 
         FakeWorker(FleetClock clock) {
@@ -77,7 +79,7 @@ class FleetControllerTest {
 
         @Override
         public int inFlight() {
-            return 0;
+            return jobs;
         }
 
         @Override
@@ -98,7 +100,7 @@ class FleetControllerTest {
             FakeWorker w = new FakeWorker(clock);
             workers.put(id, w);
             return w;
-        }, visible::get, clock, activities::add);
+        }, () -> new QueueGauge.Work(visible.get(), inFlight.get()), clock, activities::add);
     }
 
     private void advance(FleetController c, double seconds) {
@@ -257,5 +259,40 @@ class FleetControllerTest {
         FleetSnapshot s = c.snapshot();
         assertEquals(3, s.inService());
         assertEquals(2, s.warming(), "the two new ones warm up; the one at min does not");
+    }
+
+    @Test
+    void busyInstancesAreNeverScaledInOnlyIdleOnes() {
+        FleetController c = controller(0, 3, 4, 0);
+        visible.set(30);
+        c.startEvaluating(0, 0);
+        advance(c, 0.2);
+        workers.get("i-01").ready = true;
+        advance(c, 3.0);
+        assertEquals(3, c.snapshot().desired(), "ceil(30 / 4) = 8, max 3");
+        workers.values().forEach(w -> w.ready = true);
+        // the backlog is done; the oldest and the newest still run a job each, i-02 is idle
+        visible.set(0);
+        inFlight.set(2);
+        workers.get("i-01").jobs = 1;
+        workers.get("i-03").jobs = 1;
+        advance(c, 60.0); // 2 / 3 < 3.6 for far longer than 5 periods: ceil(2 / 4) = 1 wanted
+        assertTrue(workers.get("i-02").scaledIn, "the idle one goes");
+        assertFalse(workers.get("i-03").scaledIn, "the newest is busy: protected");
+        assertFalse(workers.get("i-01").scaledIn, "busy: protected");
+        assertEquals(InstanceState.IN_SERVICE, instance(c, "i-03").state());
+        // an instance whose metrics cannot be read counts as busy
+        workers.get("i-03").jobs = -1;
+        advance(c, 10.0);
+        assertFalse(workers.get("i-03").scaledIn);
+        // its job done, the newest becomes the candidate
+        workers.get("i-03").jobs = 0;
+        inFlight.set(1);
+        advance(c, 1.0);
+        assertTrue(workers.get("i-03").scaledIn);
+        assertFalse(workers.get("i-01").scaledIn, "min 0 would allow it, but it is still busy");
+        for (Activity a : activities) {
+            assertTrue(a.to() >= 1 || a.from() < a.to(), a.toString());
+        }
     }
 }

@@ -26,7 +26,7 @@ class LocalFleetMainTest {
         assertEquals(4, s.concurrency());
         assertEquals(0, s.policy().min());
         assertEquals(5, s.policy().max());
-        assertEquals(10, s.policy().target());
+        assertEquals(4, s.policy().target(), "the target defaults to the concurrency");
         assertEquals(3, s.bootDelay());
         assertEquals(FleetView.Mode.LINES, s.view());
     }

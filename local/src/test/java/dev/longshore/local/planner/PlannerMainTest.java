@@ -22,7 +22,7 @@ class PlannerMainTest {
 
     private String run(String... args) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Set<String> valued = Set.of("load", "arrivals", "processing", "concurrency", "min", "max", "target", "boot",
+        Set<String> valued = Set.of("load", "arrivals", "processing", "concurrency", "min", "max", "target", "utilization", "boot",
                 "warmup", "period", "scale-out-periods", "scale-in-periods", "notice", "price", "horizon", "seed",
                 "chart", "activity", "against", "root");
         int code = PlannerMain.run(CommandLine.parse(args, valued, Set.of("poisson", "no-options")),
@@ -37,7 +37,7 @@ class PlannerMainTest {
         assertTrue(out.contains("time to drain"), out);
         assertTrue(out.contains("first job waited 2m 00s"), out);
         assertTrue(out.contains("Min=1"), out);
-        assertTrue(out.contains("max 6 = ceil(100/20)+1"), out);
+        assertTrue(out.contains("max 101 = ceil(100/1)+1"), out);
         assertTrue(Files.size(dir.resolve("target/plan/plan.png")) > 5_000);
     }
 
@@ -66,6 +66,15 @@ class PlannerMainTest {
 
         assertTrue(console.err().startsWith("plan: --against " + dir.resolve("nofile") + " does not exist (run"
                 + " scripts/local-fleet first"), console.err());
+    }
+
+    @Test
+    void aMaxTooSmallForTheSteadyLoadIsFlaggedAndTheAdviceComesFromTheLoad() throws Exception {
+        String out = run("--root", dir.toString(), "--load", "1/s@0-4h", "--processing", "const:30s",
+                "--concurrency", "4", "--min", "1", "--max", "2");
+        assertTrue(out.contains("max 2 is UNDERSIZED"), out);
+        assertTrue(out.contains("so max 9-10"), out);
+        assertTrue(out.contains("max 9 = steady 30/4+1"), out);
     }
 
     @Test

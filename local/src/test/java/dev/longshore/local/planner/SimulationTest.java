@@ -108,18 +108,21 @@ class SimulationTest {
     }
 
     @Test
-    void aBusyInstanceScaledInFinishesItsJobBeforeItStopsBeingBilled() {
+    void aBusyInstanceIsNotScaledInAndTheGroupShrinksOnceItIsIdle() {
         // 2 jobs of 100 s at 0; 1 warm instance; target 0.5 and 1-period alarms, period 10 s, boot 10 s, no warmup.
-        // t=0: job A on instance 1; 1 visible (1 > 0.5): launch 1 (ceil(1 / 0.5) = 2). t=10: instance 2 ready, takes
-        // job B (to 110). Evaluation at 10: 0 visible: want max(1, 0) = 1 -> scale in the newest, instance 2, which
-        // is busy: notice at 12.5, terminated when B finishes at 110. A finishes at 100.
+        // t=0: job A on instance 1; (1 visible + 1 in flight) / 1 = 2 > 0.5: launch 1 (ceil(2 / 0.5) = 4, max 2).
+        // t=10: instance 2 ready, takes job B (to 110); 2 in flight / 2 = 1 > 0.5: hold at max. t=100: A done;
+        // 1 / 2 = 0.5 is not below 0.45: hold (the old visible-only metric scaled the busy instance 2 in at t=10).
+        // t=110: B done; 0 work: want max(1, 0) = 1 -> the newest idle instance, 2, notice at 112.5, terminated.
         ScalingPolicy p = new ScalingPolicy(1, 2, 0.5, Duration.ofSeconds(10), 1, 1, 0.9, Duration.ZERO);
         SimulationResult r = new Simulation(jobs(2, 0, 100), p, new InstanceModel(1, 10, 2.5, PRICE), 0).run();
         assertEquals(110, r.timeToDrain(), 1e-9);
-        assertEquals(110, r.end(), 1e-9);
-        assertEquals(110 + 110, r.instanceSeconds(), 1e-9);
+        assertEquals(112.5, r.end(), 1e-9);
+        assertEquals(112.5 + 112.5, r.instanceSeconds(), 1e-9);
         assertEquals(2, r.peakRunning());
-        assertEquals(1, r.timeline().points().stream().mapToInt(pt -> pt.draining()).max().orElseThrow());
+        assertEquals(1, r.scaledIn());
+        assertEquals(0, r.scaledInBusy());
+        assertEquals(110, r.activities().get(1).t(), 1e-9);
     }
 
     @Test
@@ -147,5 +150,25 @@ class SimulationTest {
         assertTrue(r.drained());
         assertEquals(day.size(), r.completed());
         assertTrue(r.peakDesired() > 20 && r.peakDesired() <= 60, "peak " + r.peakDesired());
+    }
+
+    @Test
+    void aConstantLoadHoldsItsSizeWithNoSawtoothAndNoBusyInstanceScaledIn() {
+        // 1/s of 30 s jobs on concurrency 4: 30 in flight, 7.5 instances; the target 4 settles at 8
+        Workload load = Workload.generate(LoadShape.parse("1/s@0-4h"), false, ProcessingTime.parse("const:30s"), 1, "j-");
+        ScalingPolicy policy = ScalingPolicy.aws(1, 20, ScalingPolicy.targetFor(4, 1), ScalingPolicy.DEFAULT_WARMUP);
+        SimulationResult r = new Simulation(load, policy, new InstanceModel(4, 120, 2.5, PRICE), 0).run();
+        assertTrue(r.drained());
+        assertEquals(0, r.scaledInBusy(), "scale-in protection: no instance with a job running is scaled in");
+        assertTrue(r.launched() <= 20, "the ramp's backlog, then no churn: " + r.launched() + " launched");
+        // once the ramp's backlog is gone (well inside the first hour) the group holds until the load ends at 4h
+        for (var a : r.activities()) {
+            if (a.t() > 3600 && a.t() < 4 * 3600) {
+                throw new AssertionError("scaling while the load is steady: " + a);
+            }
+        }
+        // and the size it holds is the steady-state one
+        var steady = r.activities().stream().filter(a -> a.t() < 3600).reduce((x, y) -> y).orElseThrow();
+        assertEquals(8, steady.to(), r.activities().toString());
     }
 }
