@@ -45,22 +45,20 @@ final class MessageProcessor {
     private final RecentJobs recent = new RecentJobs(10_000);
     private final java.util.function.BooleanSupplier draining;
 
-    MessageProcessor(String workerName, String queueUrl, QueueClient sqs, JobHandler handler, Acknowledger acks,
-                     DeadLetterRouter deadLetters, RetryPolicy retry, InFlightRegistry registry, Metrics metrics,
-                     Clock clock, VisibilityEstimator estimator, VisibilityHeartbeat heartbeat,
-                     java.util.function.BooleanSupplier draining) {
-        this.draining = draining;
-        this.workerName = workerName;
-        this.queueUrl = queueUrl;
-        this.sqs = sqs;
+    MessageProcessor(PipelineParts parts, JobHandler handler, Acknowledger acks, DeadLetterRouter deadLetters,
+                     RetryPolicy retry, VisibilityHeartbeat heartbeat) {
+        this.draining = parts.draining();
+        this.workerName = parts.workerName();
+        this.queueUrl = parts.queueUrl();
+        this.sqs = parts.sqs();
         this.handler = handler;
         this.acks = acks;
         this.deadLetters = deadLetters;
         this.retry = retry;
-        this.registry = registry;
-        this.metrics = metrics;
-        this.clock = clock;
-        this.estimator = estimator;
+        this.registry = parts.registry();
+        this.metrics = parts.metrics();
+        this.clock = parts.clock();
+        this.estimator = parts.estimator();
         this.heartbeat = heartbeat;
     }
 

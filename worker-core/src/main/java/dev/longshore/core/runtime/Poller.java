@@ -53,22 +53,24 @@ final class Poller implements Runnable {
     private final Object wake = new Object();
     private volatile Instant lastLoop;
 
-    Poller(QueueClient sqs, String queueUrl, InFlightRegistry registry, Dispatcher dispatcher,
-           MessageProcessor processor, List<ReceiveGate> gates, StateMachine state, Metrics metrics, Clock clock,
-           VisibilityEstimator visibility, int waitSeconds, BooleanSupplier draining, boolean primary, BurstSignal burst) {
-        this.sqs = sqs;
-        this.queueUrl = queueUrl;
-        this.registry = registry;
+    /** The primary poller reports and probes SQS outages; extra pollers join only while receives come back full. */
+    enum Role { PRIMARY, EXTRA }
+
+    Poller(PipelineParts parts, Dispatcher dispatcher, MessageProcessor processor, List<ReceiveGate> gates,
+           StateMachine state, int waitSeconds, Role role, BurstSignal burst) {
+        this.sqs = parts.sqs();
+        this.queueUrl = parts.queueUrl();
+        this.registry = parts.registry();
         this.dispatcher = dispatcher;
         this.processor = processor;
         this.gates = List.copyOf(gates);
         this.state = state;
-        this.metrics = metrics;
-        this.clock = clock;
-        this.visibility = visibility;
+        this.metrics = parts.metrics();
+        this.clock = parts.clock();
+        this.visibility = parts.estimator();
         this.waitSeconds = waitSeconds;
-        this.draining = draining;
-        this.primary = primary;
+        this.draining = parts.draining();
+        this.primary = role == Role.PRIMARY;
         this.burst = burst;
         this.lastLoop = clock.instant();
     }

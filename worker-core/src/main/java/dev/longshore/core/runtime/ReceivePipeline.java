@@ -127,14 +127,16 @@ public final class ReceivePipeline {
         RetryPolicy retry = new RetryPolicy(config.retryBaseDelay(), config.retryMaxDelay(), random);
         heartbeat = new VisibilityHeartbeat(sqs, queueUrl, registry, metrics, clock, estimator);
         acks = new Acknowledger(sqs, queueUrl, metrics, registry::remove);
-        processor = new MessageProcessor(config.workerName(), queueUrl, sqs, plugin.handler(), acks, deadLetters,
-                retry, registry, metrics, clock, estimator, heartbeat, () -> draining);
+        PipelineParts parts = new PipelineParts(config.workerName(), queueUrl, sqs, registry, metrics, clock, estimator,
+                () -> draining);
+        processor = new MessageProcessor(parts, plugin.handler(), acks, deadLetters, retry, heartbeat);
         Dispatcher dispatcher = new Dispatcher(jobs, processor, registry, () -> draining, attributes.fifo());
-        poller = new Poller(sqs, queueUrl, registry, dispatcher, processor, plugin.gates(), states, metrics, clock,
-                estimator, (int) config.receiveWait().toSeconds(), () -> draining, true, burst);
+        int waitSeconds = (int) config.receiveWait().toSeconds();
+        poller = new Poller(parts, dispatcher, processor, plugin.gates(), states, waitSeconds, Poller.Role.PRIMARY,
+                burst);
         for (int i = 1; i < pollerCount(config.concurrency()); i++) {
-            Poller extra = new Poller(sqs, queueUrl, registry, dispatcher, processor, plugin.gates(), states, metrics,
-                    clock, estimator, (int) config.receiveWait().toSeconds(), () -> draining, false, burst);
+            Poller extra = new Poller(parts, dispatcher, processor, plugin.gates(), states, waitSeconds,
+                    Poller.Role.EXTRA, burst);
             extraPollerTasks.add(extra);
             extraPollers.add(namedThread("poller-" + i, extra));
         }
