@@ -24,9 +24,12 @@ class WorkerApiBoundaryTest {
     /** What a worker is written against: the definition, the job, the gate, settings and metrics. */
     private static final Set<String> API_PACKAGES = Set.of("dev.longshore.core", "dev.longshore.core.job",
             "dev.longshore.core.gate", "dev.longshore.core.config", "dev.longshore.core.metrics");
-    /** Shared I/O every worker uses instead of its own copy: one fetcher, one supervisor, one file-root rule. */
+    /**
+     * Shared I/O every worker uses instead of its own copy: one fetcher, one supervisor, one file-root rule, one
+     * S3 object store.
+     */
     private static final Set<String> SHARED_IO_PACKAGES = Set.of("dev.longshore.core.http",
-            "dev.longshore.core.process", "dev.longshore.core.files");
+            "dev.longshore.core.process", "dev.longshore.core.files", "dev.longshore.core.storage");
     /** Single classes of otherwise internal packages that are part of the API. */
     private static final Set<String> API_CLASSES = Set.of("dev.longshore.core.queue.QueueClient",
             "dev.longshore.core.queue.ResultPublisher", "dev.longshore.core.fleet.InstanceHealth");
