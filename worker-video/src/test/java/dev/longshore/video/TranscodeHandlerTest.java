@@ -15,6 +15,7 @@ import dev.longshore.core.storage.S3Settings;
 import dev.longshore.video.config.VideoSettings;
 import dev.longshore.video.result.ResultSink;
 import dev.longshore.testkit.s3.FakeS3Server;
+import dev.longshore.video.testing.Handlers;
 import dev.longshore.video.testing.Jobs;
 import dev.longshore.video.testing.Processes;
 import dev.longshore.testkit.FakeJobContext;
@@ -55,17 +56,8 @@ class TranscodeHandlerTest {
     }
 
     private TranscodeHandler handler(S3ObjectStore s3, String... kv) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", System.getenv("PATH"));
-        env.put("WORKER_WORK_DIR", tmp.resolve("work").toString());
-        env.put("WORKER_VIDEO_THREADS", "2");
-        for (int i = 0; i < kv.length; i += 2) {
-            env.put(kv[i], kv[i + 1]);
-        }
-        VideoSettings settings = VideoSettings.fromEnv(new Env(env), 1, 2);
-        S3ObjectStore storage = s3 != null ? s3 : new S3ObjectStore(() -> {
-            throw new AssertionError("no S3 in this test");
-        }, settings.s3());
+        VideoSettings settings = Handlers.settings(tmp, kv);
+        S3ObjectStore storage = s3 != null ? s3 : Handlers.noS3(settings);
         TranscodeHandler h = new TranscodeHandler(settings, storage, results, new VideoMetrics(metrics), Clock.systemUTC());
         toClose.add(h);
         return h;
@@ -73,6 +65,12 @@ class TranscodeHandlerTest {
 
     private static String uri(Path p) {
         return p.toUri().toString();
+    }
+
+    /** A two-second 240-line clip to one 144-line rendition: the quickest job that publishes. */
+    private static String oneSmallRendition(Path out) throws Exception {
+        return Handlers.payload(TestClips.clip(426, 240, 2, true), out,
+                "\"renditions\":[{\"height\":144,\"bitrate\":\"200k\"}]");
     }
 
     private String probe(Path file, String entries) throws Exception {
@@ -146,10 +144,8 @@ class TranscodeHandlerTest {
 
     @Test
     void redeliveredJobWithPublishedManifestIsAcknowledgedWithoutTranscoding() throws Exception {
-        Path input = TestClips.clip(426, 240, 2, true);
         Path out = tmp.resolve("published/again");
-        String payload = "{\"input\":\"" + uri(input) + "\",\"output\":\"" + uri(out) + "\","
-                + "\"renditions\":[{\"height\":144,\"bitrate\":\"200k\"}]}";
+        String payload = oneSmallRendition(out);
         handler().handle(Jobs.transcode("again", payload), new FakeJobContext());
         String manifest = Files.readString(out.resolve("manifest.json"));
 
@@ -166,10 +162,8 @@ class TranscodeHandlerTest {
 
     @Test
     void outputOfAnotherJobIsNeverOverwritten() throws Exception {
-        Path input = TestClips.clip(426, 240, 2, true);
         Path out = tmp.resolve("published/shared");
-        String payload = "{\"input\":\"" + uri(input) + "\",\"output\":\"" + uri(out) + "\","
-                + "\"renditions\":[{\"height\":144,\"bitrate\":\"200k\"}]}";
+        String payload = oneSmallRendition(out);
         handler().handle(Jobs.transcode("first", payload), new FakeJobContext());
         PermanentFailure f = assertThrows(PermanentFailure.class,
                 () -> handler().handle(Jobs.transcode("second", payload), new FakeJobContext()));
