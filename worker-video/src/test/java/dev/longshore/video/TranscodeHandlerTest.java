@@ -25,6 +25,7 @@ import dev.longshore.testkit.s3.TestS3;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -247,11 +248,7 @@ class TranscodeHandlerTest {
     }
 
     private long childPid() throws Exception {
-        Path pidFile = tmp.resolve("child.pid");
-        for (int i = 0; i < 500 && (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()); i++) {
-            Thread.sleep(10);
-        }
-        return Long.parseLong(Files.readString(pidFile).trim());
+        return Processes.awaitPid(tmp.resolve("child.pid"), Duration.ofSeconds(5));
     }
 
     private String clipJob() {
