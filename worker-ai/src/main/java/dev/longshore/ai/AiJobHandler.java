@@ -356,12 +356,9 @@ public final class AiJobHandler implements JobHandler {
     private static Map<String, String> placeholders(JobDirectory dir, JobRequest request) {
         Map<String, String> values = new HashMap<>();
         values.put("job.id", dir.jobId());
-        values.put("job.dir", dir.path().toString());
-        values.put("inputs.dir", dir.inputs().toString());
-        values.put("models.dir", dir.models().toString());
-        values.put("outputs.dir", dir.outputs().toString());
-        values.put("logs.dir", dir.logs().toString());
-        values.put("state.dir", dir.state().toString());
+        for (JobFolder folder : JobFolder.values()) {
+            values.put(folder.placeholder, folder.in(dir));
+        }
         request.inputs().forEach(i -> values.put("input." + i.name(), dir.inputs().resolve(i.name()).toString()));
         request.models().forEach(m -> values.put("model." + m.name(), dir.models().resolve(m.name()).toString()));
         request.args().forEach((k, v) -> values.put("arg." + k, v));
@@ -418,12 +415,9 @@ public final class AiJobHandler implements JobHandler {
         env.putAll(task.env());
         env.putAll(argEnv);
         env.put("JOB_ID", job.id());
-        env.put("JOB_DIR", dir.path().toString());
-        env.put("INPUT_DIR", dir.inputs().toString());
-        env.put("MODEL_DIR", dir.models().toString());
-        env.put("OUTPUT_DIR", dir.outputs().toString());
-        env.put("LOG_DIR", dir.logs().toString());
-        env.put("STATE_DIR", dir.state().toString());
+        for (JobFolder folder : JobFolder.values()) {
+            env.put(folder.variable, folder.in(dir));
+        }
         // Always set, also to "" for no GPU: an unset variable would let CUDA see every GPU on the machine.
         env.put("CUDA_VISIBLE_DEVICES", lease.cudaVisibleDevices());
         return env;

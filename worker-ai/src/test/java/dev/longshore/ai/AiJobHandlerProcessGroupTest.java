@@ -15,6 +15,7 @@ import dev.longshore.ai.runner.InputSettings;
 import dev.longshore.ai.runner.JobsDirectory;
 import dev.longshore.ai.runner.ProcessRunner;
 import dev.longshore.ai.task.TaskRegistry;
+import dev.longshore.ai.testing.BackgroundJobs;
 import dev.longshore.testkit.FakeJobContext;
 import dev.longshore.core.http.PrivateDestinations;
 import dev.longshore.core.job.Job;
@@ -104,18 +105,6 @@ class AiJobHandlerProcessGroupTest {
         return Long.parseLong(Files.readString(file).strip());
     }
 
-    private CompletableFuture<Throwable> runAsync(AiJobHandler h, Job job) {
-        return CompletableFuture.supplyAsync(() -> {
-            ctx.bindToCurrentThread();
-            try {
-                h.handle(job, ctx);
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
-    }
-
     @Test
     void aBackgroundChildOfATaskThatExitedZeroIsGoneAfterTheJob() throws Exception {
         Path pidFile = tmp.resolve("sleep.pid");
@@ -166,7 +155,7 @@ class AiJobHandlerProcessGroupTest {
     void aTaskEndedBySigtermWhileTheWorkerDrainsIsReleasedNotFailedPermanently() throws Exception {
         Path pidFile = tmp.resolve("task.pid");
         AiJobHandler h = handler("echo $$ > \"$1\"\nsleep 300\n", Optional.empty());
-        CompletableFuture<Throwable> outcome = runAsync(h, job("drain-1", pidFile.toString(), 1));
+        CompletableFuture<Throwable> outcome = BackgroundJobs.start(h, job("drain-1", pidFile.toString(), 1), ctx);
         long task = pidIn(pidFile);
         ctx.startDrain();
         // The signal comes from outside the worker (systemd stopping the whole unit, an operator's kill).
@@ -189,7 +178,7 @@ class AiJobHandlerProcessGroupTest {
                 while :; do sleep 0.05; done
                 """, Optional.of(Signal.USR1));
         Path pidFile = tmp.resolve("task.pid");
-        CompletableFuture<Throwable> first = runAsync(h, job("resume-1", pidFile.toString(), 1));
+        CompletableFuture<Throwable> first = BackgroundJobs.start(h, job("resume-1", pidFile.toString(), 1), ctx);
         pidIn(pidFile);
         ctx.startDrain();
         RetryableFailure f = assertInstanceOf(RetryableFailure.class, first.get(30, TimeUnit.SECONDS));

@@ -25,6 +25,7 @@ import dev.longshore.ai.task.Task;
 import dev.longshore.ai.task.TaskFileException;
 import dev.longshore.ai.task.TaskRegistry;
 import dev.longshore.testkit.FakeJobContext;
+import dev.longshore.ai.testing.BackgroundJobs;
 import dev.longshore.ai.testing.NvmlStub;
 import dev.longshore.core.files.FileRoots;
 import dev.longshore.core.http.PrivateDestinations;
@@ -272,15 +273,7 @@ class AiJobHandlerTest {
                 sleep 60 & echo $! > "$OUTPUT_DIR/child.pid"
                 sleep 60
                 """, "")));
-        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-            ctx.bindToCurrentThread();
-            try {
-                h.handle(run("long-1", "long"), ctx);
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
+        CompletableFuture<Throwable> outcome = BackgroundJobs.start(h, run("long-1", "long"), ctx);
         long child = awaitPid(jobDir("long-1").resolve("outputs/child.pid"));
         ctx.cancel();
         Throwable t = outcome.get(10, TimeUnit.SECONDS);
@@ -456,15 +449,7 @@ class AiJobHandlerTest {
     @Test
     void aSecondDeliveryWhileTheJobRunsIsRetriedLater() throws Exception {
         AiJobHandler h = handler(tasks(shTask("hold", "echo $$ > \"$OUTPUT_DIR/pid\"; sleep 60", "")));
-        CompletableFuture<Throwable> first = CompletableFuture.supplyAsync(() -> {
-            ctx.bindToCurrentThread();
-            try {
-                h.handle(run("twice", "hold"), ctx);
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
+        CompletableFuture<Throwable> first = BackgroundJobs.start(h, run("twice", "hold"), ctx);
         awaitPid(jobDir("twice").resolve("outputs/pid"));
         RetryableFailure f = assertThrows(RetryableFailure.class, () -> h.handle(run("twice", "hold"), new FakeJobContext()));
         assertEquals("job_running", f.code());

@@ -14,8 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,23 +29,15 @@ class AiWorkerProcessTest {
     private static final long GIB = 1L << 30;
     private static final Duration START = Duration.ofSeconds(60);
     private static final AtomicInteger QUEUES = new AtomicInteger();
-    private static EmbeddedSqs sqs;
+    /** One SQS for the class: each test makes its own queues, and starting ElasticMQ takes seconds. */
+    @AutoClose
+    private static final EmbeddedSqs sqs = EmbeddedSqs.start();
 
     @TempDir
     Path dir;
 
     private NvmlStub stub;
     private QueuePair queue;
-
-    @BeforeAll
-    static void startSqs() {
-        sqs = EmbeddedSqs.start();
-    }
-
-    @AfterAll
-    static void stopSqs() {
-        sqs.close();
-    }
 
     @BeforeEach
     void setUp() throws Exception {

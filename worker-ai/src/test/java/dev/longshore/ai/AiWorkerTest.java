@@ -19,6 +19,7 @@ import dev.longshore.core.config.Env;
 import dev.longshore.core.config.WorkerConfig;
 import dev.longshore.core.metrics.Metrics;
 import dev.longshore.core.queue.QueueClient;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,18 @@ class AiWorkerTest {
         AiWorker worker = new AiWorker();
         return worker.create(WorkerConfig.fromEnv(worker.name(), new Env(env), worker.defaultConcurrency()),
                 new Metrics(), UNUSED_QUEUES);
+    }
+
+    /** A CPU worker given {@code variable=value} refuses to start, and the failure names that variable. */
+    private ConfigException cpuWorkerRefuses(String variable, String value) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> create(Map.of("WORKER_GPU_REQUIRED", "false", variable, value)));
+        assertEquals(variable, e.variable());
+        return e;
+    }
+
+    private Path tasksFile(String json) throws IOException {
+        return Files.writeString(dir.resolve("tasks.json"), json);
     }
 
     @Test
@@ -77,34 +90,25 @@ class AiWorkerTest {
 
     @Test
     void aBrokenTaskFileStopsTheWorkerAtStartNamingTheVariable() throws Exception {
-        Path tasks = dir.resolve("tasks.json");
-        Files.writeString(tasks, "{\"t\": {\"agrv\": [\"x\"]}}");
-        ConfigException e = assertThrows(ConfigException.class, () -> create(Map.of("WORKER_GPU_REQUIRED", "false",
-                "WORKER_AI_TASKS", tasks.toString())));
-        assertEquals("WORKER_AI_TASKS", e.variable());
+        Path tasks = tasksFile("{\"t\": {\"agrv\": [\"x\"]}}");
+        ConfigException e = cpuWorkerRefuses("WORKER_AI_TASKS", tasks.toString());
         assertTrue(e.getMessage().contains("unknown field 'agrv'"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test
     void aShellScriptWithAPlaceholderStopsTheWorkerAtStartNamingTheTask() throws Exception {
-        Path tasks = dir.resolve("tasks.json");
-        Files.writeString(tasks, "{\"resize\": {\"argv\": [\"/bin/sh\",\"-c\",\"echo resizing to ${arg.size}\"],"
+        Path tasks = tasksFile("{\"resize\": {\"argv\": [\"/bin/sh\",\"-c\",\"echo resizing to ${arg.size}\"],"
                 + " \"gpus\": 0}}");
-        ConfigException e = assertThrows(ConfigException.class, () -> create(Map.of("WORKER_GPU_REQUIRED", "false",
-                "WORKER_AI_TASKS", tasks.toString())));
-        assertEquals("WORKER_AI_TASKS", e.variable());
+        ConfigException e = cpuWorkerRefuses("WORKER_AI_TASKS", tasks.toString());
         assertTrue(e.getMessage().contains("task 'resize': the script of /bin/sh -c holds a placeholder"),
                 e.getMessage());
     }
 
     @Test
     void theCpuFlavourRefusesATaskThatWouldNeedAGpuAtStart() throws Exception {
-        Path tasks = dir.resolve("tasks.json");
-        Files.writeString(tasks, "{\"embed\": {\"argv\": [\"/bin/true\"]}}");
-        ConfigException e = assertThrows(ConfigException.class, () -> create(Map.of("WORKER_GPU_REQUIRED", "false",
-                "WORKER_AI_TASKS", tasks.toString())));
-        assertEquals("WORKER_AI_TASKS", e.variable());
+        Path tasks = tasksFile("{\"embed\": {\"argv\": [\"/bin/true\"]}}");
+        ConfigException e = cpuWorkerRefuses("WORKER_AI_TASKS", tasks.toString());
         assertTrue(e.getMessage().contains("task 'embed': needs 1 GPU(s)"), e.getMessage());
         WorkerPlugin gpu = create(Map.of("WORKER_AI_TASKS", tasks.toString(),
                 "WORKER_NVML_LIBRARY", NvmlStub.library().toString()));
@@ -115,9 +119,7 @@ class AiWorkerTest {
     void anUnusableJobsDirectoryNamesTheVariable() throws Exception {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "");
-        ConfigException e = assertThrows(ConfigException.class, () -> create(Map.of("WORKER_GPU_REQUIRED", "false",
-                "WORKER_JOBS_DIR", file.resolve("jobs").toString())));
-        assertEquals("WORKER_JOBS_DIR", e.variable());
+        cpuWorkerRefuses("WORKER_JOBS_DIR", file.resolve("jobs").toString());
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.longshore.core.storage.S3Settings;
 import dev.longshore.video.config.VideoSettings;
 import dev.longshore.video.result.ResultSink;
 import dev.longshore.testkit.s3.FakeS3Server;
+import dev.longshore.video.testing.Handlers;
 import dev.longshore.video.testing.Jobs;
 import dev.longshore.video.testing.Processes;
 import dev.longshore.testkit.FakeJobContext;
@@ -24,6 +25,7 @@ import dev.longshore.testkit.s3.TestS3;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,17 +57,8 @@ class TranscodeHandlerTest {
     }
 
     private TranscodeHandler handler(S3ObjectStore s3, String... kv) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", System.getenv("PATH"));
-        env.put("WORKER_WORK_DIR", tmp.resolve("work").toString());
-        env.put("WORKER_VIDEO_THREADS", "2");
-        for (int i = 0; i < kv.length; i += 2) {
-            env.put(kv[i], kv[i + 1]);
-        }
-        VideoSettings settings = VideoSettings.fromEnv(new Env(env), 1, 2);
-        S3ObjectStore storage = s3 != null ? s3 : new S3ObjectStore(() -> {
-            throw new AssertionError("no S3 in this test");
-        }, settings.s3());
+        VideoSettings settings = Handlers.settings(tmp, kv);
+        S3ObjectStore storage = s3 != null ? s3 : Handlers.noS3(settings);
         TranscodeHandler h = new TranscodeHandler(settings, storage, results, new VideoMetrics(metrics), Clock.systemUTC());
         toClose.add(h);
         return h;
@@ -73,6 +66,12 @@ class TranscodeHandlerTest {
 
     private static String uri(Path p) {
         return p.toUri().toString();
+    }
+
+    /** A two-second 240-line clip to one 144-line rendition: the quickest job that publishes. */
+    private static String oneSmallRendition(Path out) throws Exception {
+        return Handlers.payload(TestClips.clip(426, 240, 2, true), out,
+                "\"renditions\":[{\"height\":144,\"bitrate\":\"200k\"}]");
     }
 
     private String probe(Path file, String entries) throws Exception {
@@ -146,10 +145,8 @@ class TranscodeHandlerTest {
 
     @Test
     void redeliveredJobWithPublishedManifestIsAcknowledgedWithoutTranscoding() throws Exception {
-        Path input = TestClips.clip(426, 240, 2, true);
         Path out = tmp.resolve("published/again");
-        String payload = "{\"input\":\"" + uri(input) + "\",\"output\":\"" + uri(out) + "\","
-                + "\"renditions\":[{\"height\":144,\"bitrate\":\"200k\"}]}";
+        String payload = oneSmallRendition(out);
         handler().handle(Jobs.transcode("again", payload), new FakeJobContext());
         String manifest = Files.readString(out.resolve("manifest.json"));
 
@@ -166,10 +163,8 @@ class TranscodeHandlerTest {
 
     @Test
     void outputOfAnotherJobIsNeverOverwritten() throws Exception {
-        Path input = TestClips.clip(426, 240, 2, true);
         Path out = tmp.resolve("published/shared");
-        String payload = "{\"input\":\"" + uri(input) + "\",\"output\":\"" + uri(out) + "\","
-                + "\"renditions\":[{\"height\":144,\"bitrate\":\"200k\"}]}";
+        String payload = oneSmallRendition(out);
         handler().handle(Jobs.transcode("first", payload), new FakeJobContext());
         PermanentFailure f = assertThrows(PermanentFailure.class,
                 () -> handler().handle(Jobs.transcode("second", payload), new FakeJobContext()));
@@ -253,11 +248,7 @@ class TranscodeHandlerTest {
     }
 
     private long childPid() throws Exception {
-        Path pidFile = tmp.resolve("child.pid");
-        for (int i = 0; i < 500 && (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()); i++) {
-            Thread.sleep(10);
-        }
-        return Long.parseLong(Files.readString(pidFile).trim());
+        return Processes.awaitPid(tmp.resolve("child.pid"), Duration.ofSeconds(5));
     }
 
     private String clipJob() {

@@ -16,10 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Simulated hours against the NVML stub: a fake sleeper moves the clock and rewrites the stub's state on
@@ -110,24 +114,24 @@ class TopologyWatcherTest {
                 "restart within 2 minutes of the change with the defaults, was at " + after);
     }
 
-    @Test
-    void migReconfiguredRestarts() throws Exception {
-        at(Duration.ZERO, MIG_ON, "mig 0 MIG-aaaa", "mig 0 MIG-bbbb");
-        at(Duration.ofMinutes(5), MIG_ON, "mig 0 MIG-cccc");
-        runWithDefaults();
-        assertTrue(logs.messagesAt("INFO").contains("[GPU-Watcher] MIG configuration change detected (Old UUIDs: "
-                + "[GPU-1111, MIG-aaaa, MIG-bbbb], New UUIDs: [GPU-1111, MIG-cccc]). Initiating self-restart."),
-                logs.messagesAt("INFO").toString());
-        restartAfterStart();
+    /** Name, the GPU before and five minutes later, and the UUID lists the log line must give for each. */
+    static Stream<Arguments> migChanges() {
+        return Stream.of(
+                Arguments.of("reconfigured", List.of(MIG_ON, "mig 0 MIG-aaaa", "mig 0 MIG-bbbb"),
+                        List.of(MIG_ON, "mig 0 MIG-cccc"), "[GPU-1111, MIG-aaaa, MIG-bbbb]", "[GPU-1111, MIG-cccc]"),
+                Arguments.of("disabled", List.of(MIG_ON, "mig 0 MIG-aaaa"), List.of(PLAIN, "mig 0 MIG-aaaa"),
+                        "[GPU-1111, MIG-aaaa]", "[GPU-1111]"));
     }
 
-    @Test
-    void migDisabledRestarts() throws Exception {
-        at(Duration.ZERO, MIG_ON, "mig 0 MIG-aaaa");
-        at(Duration.ofMinutes(5), PLAIN, "mig 0 MIG-aaaa");
+    @ParameterizedTest(name = "MIG {0}")
+    @MethodSource("migChanges")
+    void aMigChangeRestarts(String change, List<String> before, List<String> after, String oldUuids,
+            String newUuids) throws Exception {
+        at(Duration.ZERO, before.toArray(String[]::new));
+        at(Duration.ofMinutes(5), after.toArray(String[]::new));
         runWithDefaults();
         assertTrue(logs.messagesAt("INFO").contains("[GPU-Watcher] MIG configuration change detected (Old UUIDs: "
-                + "[GPU-1111, MIG-aaaa], New UUIDs: [GPU-1111]). Initiating self-restart."),
+                + oldUuids + ", New UUIDs: " + newUuids + "). Initiating self-restart."),
                 logs.messagesAt("INFO").toString());
         restartAfterStart();
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,41 +30,38 @@ class XidWatcherTest {
         return Nvml.load(Optional.of(NvmlStub.library().toString()));
     }
 
-    @Test
-    void fatalXidMarksThatGpuFailed() throws Exception {
+    /**
+     * Starts a watcher on a stub that has {@code gpus}, then lets NVML deliver {@code events}; the first failure
+     * the watcher reports, or null after five seconds.
+     */
+    private String firstFailure(List<String> gpus, String... events) throws Exception {
         NvmlStub stub = NvmlStub.in(dir);
-        stub.write("gpu GPU-a", "gpu GPU-b");
+        stub.write(gpus.toArray(String[]::new));
         try (Nvml nvml = load(); XidWatcher w = watcher(nvml)) {
             w.start();
-            stub.write("gpu GPU-a", "gpu GPU-b", "xid 1 1 79");
-            assertEquals("GPU-b | Xid 79 on GPU-b", failures.poll(5, TimeUnit.SECONDS));
+            stub.write(Stream.concat(gpus.stream(), Stream.of(events)).toArray(String[]::new));
+            return failures.poll(5, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void fatalXidMarksThatGpuFailed() throws Exception {
+        assertEquals("GPU-b | Xid 79 on GPU-b", firstFailure(List.of("gpu GPU-a", "gpu GPU-b"), "xid 1 1 79"));
     }
 
     @Test
     void applicationXidsLeaveTheGpuInService() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
-        stub.write("gpu GPU-a");
-        try (Nvml nvml = load(); XidWatcher w = watcher(nvml)) {
-            w.start();
-            stub.write("gpu GPU-a", "xid 1 0 13", "xid 2 0 31", "xid 3 0 43", "xid 4 0 45", "xid 5 0 68",
-                    "xid 6 0 109", "xid 7 0 48");
-            // Events are delivered in order, so the first report must be the fatal 48 that came last.
-            assertEquals("GPU-a | Xid 48 on GPU-a", failures.poll(5, TimeUnit.SECONDS));
-            assertTrue(failures.isEmpty());
-        }
+        String first = firstFailure(List.of("gpu GPU-a"), "xid 1 0 13", "xid 2 0 31", "xid 3 0 43", "xid 4 0 45",
+                "xid 5 0 68", "xid 6 0 109", "xid 7 0 48");
+        // Events are delivered in order, so the first report must be the fatal 48 that came last.
+        assertEquals("GPU-a | Xid 48 on GPU-a", first);
+        assertTrue(failures.isEmpty());
     }
 
     @Test
     void gpuLostWhileWaitingIsFatal() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
-        stub.write("gpu GPU-a");
-        try (Nvml nvml = load(); XidWatcher w = watcher(nvml)) {
-            w.start();
-            stub.write("gpu GPU-a", "fail nvmlEventSetWait_v2 15");
-            String failure = failures.poll(5, TimeUnit.SECONDS);
-            assertTrue(failure != null && failure.contains("NVML_ERROR_GPU_IS_LOST"), String.valueOf(failure));
-        }
+        String failure = firstFailure(List.of("gpu GPU-a"), "fail nvmlEventSetWait_v2 15");
+        assertTrue(failure != null && failure.contains("NVML_ERROR_GPU_IS_LOST"), String.valueOf(failure));
     }
 
     @Test

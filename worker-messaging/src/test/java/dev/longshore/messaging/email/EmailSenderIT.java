@@ -18,10 +18,12 @@ import jakarta.mail.internet.MimeMessage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class EmailSenderIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private GreenMail relay;
 
     private static Job job(String payload) throws Exception {
         return new Job("mail-1", "notify.email", (ObjectNode) JSON.readTree(payload), 1, "m-1", Optional.empty());
@@ -37,53 +39,54 @@ class EmailSenderIT {
         return SmtpSettings.fromEnv(new Env(env)).orElseThrow();
     }
 
+    /**
+     * A relay on a free local port that accepts the login {@link #settings} gives. The TLS tests fail or pass in
+     * the handshake, before the login matters. Stopped after each test.
+     */
+    private GreenMail startRelay(String protocol) {
+        relay = new GreenMail(new ServerSetup(EmbeddedSqs.freePort(), "127.0.0.1", protocol));
+        relay.setUser("noreply@longshore.test", "relay", "s3cret");
+        relay.start();
+        return relay;
+    }
+
+    @AfterEach
+    void stopRelay() {
+        if (relay != null) {
+            relay.stop();
+        }
+    }
+
     @Test
     void sendsThroughAnAuthenticatedRelay() throws Exception {
-        GreenMail mail = new GreenMail(new ServerSetup(EmbeddedSqs.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        mail.setUser("noreply@longshore.test", "relay", "s3cret");
-        mail.start();
-        try {
-            EmailSender sender = new EmailSender(Optional.of(settings(mail.getSmtp().getPort(), "none")));
-            sender.send(job("{\"to\":[\"ops@example.com\"],\"cc\":\"boss@example.com\",\"subject\":\"Job done\","
-                    + "\"text\":\"plain\",\"html\":\"<b>rich</b>\"}"));
-            MimeMessage[] received = mail.getReceivedMessages();
-            assertEquals(2, received.length, "one copy per recipient");
-            assertEquals("Job done", received[0].getSubject());
-            assertEquals("mail-1", received[0].getHeader("X-Longshore-Job-Id")[0]);
-            assertTrue(received[0].getFrom()[0].toString().contains("noreply@longshore.test"));
-        } finally {
-            mail.stop();
-        }
+        GreenMail mail = startRelay(ServerSetup.PROTOCOL_SMTP);
+        EmailSender sender = new EmailSender(Optional.of(settings(mail.getSmtp().getPort(), "none")));
+        sender.send(job("{\"to\":[\"ops@example.com\"],\"cc\":\"boss@example.com\",\"subject\":\"Job done\","
+                + "\"text\":\"plain\",\"html\":\"<b>rich</b>\"}"));
+        MimeMessage[] received = mail.getReceivedMessages();
+        assertEquals(2, received.length, "one copy per recipient");
+        assertEquals("Job done", received[0].getSubject());
+        assertEquals("mail-1", received[0].getHeader("X-Longshore-Job-Id")[0]);
+        assertTrue(received[0].getFrom()[0].toString().contains("noreply@longshore.test"));
     }
 
     @Test
     void sendsOverImplicitTlsToATrustedRelay() throws Exception {
-        GreenMail mail = new GreenMail(new ServerSetup(EmbeddedSqs.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
-        mail.setUser("noreply@longshore.test", "relay", "s3cret");
-        mail.start();
-        try {
-            EmailSender sender = new EmailSender(Optional.of(settings(mail.getSmtps().getPort(), "tls",
-                    "WORKER_SMTP_TLS_TRUST", "127.0.0.1")));
-            sender.send(job("{\"to\":\"ops@example.com\",\"subject\":\"tls\",\"text\":\"x\"}"));
-            assertEquals(1, mail.getReceivedMessages().length);
-        } finally {
-            mail.stop();
-        }
+        GreenMail mail = startRelay(ServerSetup.PROTOCOL_SMTPS);
+        EmailSender sender = new EmailSender(Optional.of(settings(mail.getSmtps().getPort(), "tls",
+                "WORKER_SMTP_TLS_TRUST", "127.0.0.1")));
+        sender.send(job("{\"to\":\"ops@example.com\",\"subject\":\"tls\",\"text\":\"x\"}"));
+        assertEquals(1, mail.getReceivedMessages().length);
     }
 
     @Test
     void untrustedCertificateIsNotSilentlyAccepted() throws Exception {
-        GreenMail mail = new GreenMail(new ServerSetup(EmbeddedSqs.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
-        mail.start();
-        try {
-            EmailSender sender = new EmailSender(Optional.of(settings(mail.getSmtps().getPort(), "tls")));
-            RetryableFailure f = assertThrows(RetryableFailure.class,
-                    () -> sender.send(job("{\"to\":\"ops@example.com\",\"subject\":\"tls\",\"text\":\"x\"}")));
-            assertEquals("smtp_unavailable", f.code());
-            assertEquals(0, mail.getReceivedMessages().length);
-        } finally {
-            mail.stop();
-        }
+        GreenMail mail = startRelay(ServerSetup.PROTOCOL_SMTPS);
+        EmailSender sender = new EmailSender(Optional.of(settings(mail.getSmtps().getPort(), "tls")));
+        RetryableFailure f = assertThrows(RetryableFailure.class,
+                () -> sender.send(job("{\"to\":\"ops@example.com\",\"subject\":\"tls\",\"text\":\"x\"}")));
+        assertEquals("smtp_unavailable", f.code());
+        assertEquals(0, mail.getReceivedMessages().length);
     }
 
     @Test

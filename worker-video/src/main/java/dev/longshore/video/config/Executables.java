@@ -2,16 +2,14 @@ package dev.longshore.video.config;
 
 import dev.longshore.core.config.ConfigException;
 import dev.longshore.core.config.Env;
+import dev.longshore.video.ffmpeg.FfmpegListing;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Finds ffmpeg and ffprobe and checks, before the worker takes its first message, that they run and can encode
@@ -52,25 +50,9 @@ public final class Executables {
     public static void checkEncoders(Path ffmpeg, String givenValue) {
         String listing;
         try {
-            Process p = new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-nostdin", "-encoders")
-                    .redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-            byte[] out;
-            try (InputStream in = p.getInputStream()) {
-                // -encoders prints ~40 KiB; reading to EOF also waits for the process to close its output.
-                out = in.readNBytes(1 << 20);
-            }
-            if (!p.waitFor(CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw ConfigException.invalid(FFMPEG_VARIABLE, givenValue,
-                        "an ffmpeg executable ('" + ffmpeg + " -encoders' did not finish in " + CHECK_TIMEOUT_SECONDS + "s)");
-            }
-            if (p.exitValue() != 0) {
-                throw ConfigException.invalid(FFMPEG_VARIABLE, givenValue,
-                        "an ffmpeg executable ('" + ffmpeg + " -encoders' exited with " + p.exitValue() + ")");
-            }
-            listing = new String(out, StandardCharsets.UTF_8);
+            listing = FfmpegListing.read(ffmpeg, "encoders", CHECK_TIMEOUT_SECONDS);
+        } catch (FfmpegListing.Failed e) {
+            throw ConfigException.invalid(FFMPEG_VARIABLE, givenValue, "an ffmpeg executable (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw ConfigException.invalid(FFMPEG_VARIABLE, givenValue,
                     "an ffmpeg executable (running " + ffmpeg + " failed: " + e.getMessage() + ")");

@@ -1,13 +1,9 @@
 package dev.longshore.video.ffmpeg;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The filters an ffmpeg build has, read once from {@code ffmpeg -filters}. Distribution builds differ: zscale
@@ -28,28 +24,12 @@ public final class FilterSupport {
 
     /** Runs {@code ffmpeg -hide_banner -filters} and reads the names from its listing. */
     public static FilterSupport detect(Path ffmpeg) throws IOException {
-        Process p = new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-nostdin", "-filters")
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        byte[] out;
-        try (InputStream in = p.getInputStream()) {
-            out = in.readNBytes(1 << 20);
-        }
         try {
-            if (!p.waitFor(LIST_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("'" + ffmpeg + " -filters' did not finish in " + LIST_TIMEOUT_SECONDS + "s");
-            }
+            return parse(FfmpegListing.read(ffmpeg, "filters", LIST_TIMEOUT_SECONDS));
         } catch (InterruptedException e) {
-            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while listing ffmpeg's filters", e);
         }
-        if (p.exitValue() != 0) {
-            throw new IOException("'" + ffmpeg + " -filters' exited with " + p.exitValue());
-        }
-        return parse(new String(out, StandardCharsets.UTF_8));
     }
 
     /** Lines such as {@code  TS. bwdif             V->V       Deinterlace the input image.}: flags, name, pads. */

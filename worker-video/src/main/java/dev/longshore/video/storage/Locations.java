@@ -27,22 +27,8 @@ public final class Locations {
         URI uri = parse(field, raw);
         return switch (scheme(uri)) {
             case "file" -> file(field, uri);
-            case "s3" -> {
-                S3Location s3 = s3(field, uri);
-                if (s3.key().isEmpty() || s3.key().endsWith("/")) {
-                    throw new IllegalArgumentException(field + " must name an object (s3://bucket/key), not a prefix");
-                }
-                yield s3;
-            }
-            case "http", "https" -> {
-                if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                    throw new IllegalArgumentException(field + " must name a host: " + raw);
-                }
-                if (uri.getRawUserInfo() != null) {
-                    throw new IllegalArgumentException(field + " must not carry user:password; use a pre-signed URL");
-                }
-                yield new HttpLocation(uri);
-            }
+            case "s3" -> s3Object(field, uri);
+            case "http", "https" -> http(field, uri, raw);
             default -> throw new IllegalArgumentException(field + " scheme '" + uri.getScheme()
                     + "' is not supported: use file://, http://, https:// or s3://");
         };
@@ -53,22 +39,43 @@ public final class Locations {
         URI uri = parse(field, raw);
         return switch (scheme(uri)) {
             case "file" -> file(field, uri);
-            case "s3" -> {
-                S3Location s3 = s3(field, uri);
-                String key = s3.key().isEmpty() || s3.key().endsWith("/") ? s3.key() : s3.key() + "/";
-                for (String segment : key.split("/")) {
-                    if (segment.equals(".") || segment.equals("..")) {
-                        throw new IllegalArgumentException(field + " must not contain '.' or '..' segments: " + raw);
-                    }
-                }
-                if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PREFIX_BYTES) {
-                    throw new IllegalArgumentException(field + " prefix is longer than " + MAX_PREFIX_BYTES + " bytes");
-                }
-                yield new S3Location(s3.bucket(), key);
-            }
+            case "s3" -> s3Prefix(field, uri, raw);
             default -> throw new IllegalArgumentException(field + " scheme '" + uri.getScheme()
                     + "' is not supported: use file:// or s3://");
         };
+    }
+
+    private static S3Location s3Object(String field, URI uri) {
+        S3Location s3 = s3(field, uri);
+        if (s3.key().isEmpty() || s3.key().endsWith("/")) {
+            throw new IllegalArgumentException(field + " must name an object (s3://bucket/key), not a prefix");
+        }
+        return s3;
+    }
+
+    private static HttpLocation http(String field, URI uri, String raw) {
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException(field + " must name a host: " + raw);
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(field + " must not carry user:password; use a pre-signed URL");
+        }
+        return new HttpLocation(uri);
+    }
+
+    /** The prefix with a trailing slash, so that what is published under it cannot run into a sibling's name. */
+    private static S3Location s3Prefix(String field, URI uri, String raw) {
+        S3Location s3 = s3(field, uri);
+        String key = s3.key().isEmpty() || s3.key().endsWith("/") ? s3.key() : s3.key() + "/";
+        for (String segment : key.split("/")) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException(field + " must not contain '.' or '..' segments: " + raw);
+            }
+        }
+        if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PREFIX_BYTES) {
+            throw new IllegalArgumentException(field + " prefix is longer than " + MAX_PREFIX_BYTES + " bytes");
+        }
+        return new S3Location(s3.bucket(), key);
     }
 
     private static URI parse(String field, String raw) {

@@ -18,8 +18,9 @@ public record S3Location(String bucket, String key) implements Location, S3Addre
         return new S3Location(bucket, key + name);
     }
 
+    /** Location and S3Address both declare display(); worker-core's form is the one. */
     @Override
     public String display() {
-        return "s3://" + bucket + "/" + key;
+        return S3Address.super.display();
     }
 }

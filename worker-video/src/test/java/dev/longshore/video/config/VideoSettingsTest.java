@@ -32,6 +32,13 @@ class VideoSettingsTest {
         return VideoSettings.fromEnv(new Env(env(kv)), concurrency, cpus);
     }
 
+    /** Settings with {@code variable=value} are refused, and the failure names that variable. */
+    private ConfigException refused(String variable, String value) {
+        ConfigException e = assertThrows(ConfigException.class, () -> settings(1, 2, variable, value), variable);
+        assertEquals(variable, e.variable());
+        return e;
+    }
+
     @Test
     void ffmpegIsFoundOnPathWithFfprobeBesideIt() {
         VideoSettings s = settings(1, 2);
@@ -42,27 +49,21 @@ class VideoSettingsTest {
 
     @Test
     void missingFfmpegNamesTheVariable() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> settings(1, 2, "WORKER_FFMPEG", tmp.resolve("no-such-ffmpeg").toString()));
-        assertEquals("WORKER_FFMPEG", e.variable());
+        ConfigException e = refused("WORKER_FFMPEG", tmp.resolve("no-such-ffmpeg").toString());
         assertTrue(e.getMessage().startsWith("configuration error: WORKER_FFMPEG=\""), e.getMessage());
         assertTrue(e.getMessage().contains("no such file"), e.getMessage());
     }
 
     @Test
     void ffmpegNameNotOnPathNamesTheVariable() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> settings(1, 2, "WORKER_FFMPEG", "ffmpeg-does-not-exist"));
-        assertEquals("WORKER_FFMPEG", e.variable());
+        ConfigException e = refused("WORKER_FFMPEG", "ffmpeg-does-not-exist");
         assertTrue(e.getMessage().contains("not found on PATH"), e.getMessage());
     }
 
     @Test
     void nonExecutableFfmpegIsRefused() throws Exception {
         Path plain = Files.writeString(tmp.resolve("ffmpeg"), "not a program");
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> settings(1, 2, "WORKER_FFMPEG", plain.toString()));
-        assertEquals("WORKER_FFMPEG", e.variable());
+        ConfigException e = refused("WORKER_FFMPEG", plain.toString());
         assertTrue(e.getMessage().contains("not executable"), e.getMessage());
     }
 
@@ -109,17 +110,14 @@ class VideoSettingsTest {
                 "WORKER_RESULT_QUEUE_URL", "results",
                 "AWS_ENDPOINT_URL_S3", "not a url");
         bad.forEach((name, value) -> {
-            ConfigException e = assertThrows(ConfigException.class, () -> settings(1, 2, name, value), name);
-            assertEquals(name, e.variable());
+            ConfigException e = refused(name, value);
             assertTrue(e.getMessage().contains(value), e.getMessage());
         });
     }
 
     @Test
     void workDirWithPercentIsRefused() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> settings(1, 2, "WORKER_WORK_DIR", tmp.resolve("a%v").toString()));
-        assertEquals("WORKER_WORK_DIR", e.variable());
+        refused("WORKER_WORK_DIR", tmp.resolve("a%v").toString());
     }
 
     @Test
@@ -143,13 +141,9 @@ class VideoSettingsTest {
 
     @Test
     void invalidBucketNamesAndOwnersNameTheVariable() {
-        ConfigException bucket = assertThrows(ConfigException.class,
-                () -> settings(1, 2, "WORKER_VIDEO_S3_BUCKETS", "media,s3://uploads"));
-        assertEquals("WORKER_VIDEO_S3_BUCKETS", bucket.variable());
+        ConfigException bucket = refused("WORKER_VIDEO_S3_BUCKETS", "media,s3://uploads");
         assertTrue(bucket.getMessage().contains("'s3://uploads' is not one"), bucket.getMessage());
-        assertEquals("WORKER_VIDEO_S3_BUCKETS", assertThrows(ConfigException.class,
-                () -> settings(1, 2, "WORKER_VIDEO_S3_BUCKETS", " , ")).variable());
-        assertEquals("WORKER_VIDEO_S3_EXPECTED_OWNER", assertThrows(ConfigException.class,
-                () -> settings(1, 2, "WORKER_VIDEO_S3_EXPECTED_OWNER", "arn:aws:iam::111122223333:root")).variable());
+        refused("WORKER_VIDEO_S3_BUCKETS", " , ");
+        refused("WORKER_VIDEO_S3_EXPECTED_OWNER", "arn:aws:iam::111122223333:root");
     }
 }

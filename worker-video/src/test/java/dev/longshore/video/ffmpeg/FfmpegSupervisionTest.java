@@ -40,11 +40,7 @@ class FfmpegSupervisionTest {
     }
 
     private long childPid() throws Exception {
-        Path pidFile = tmp.resolve("child.pid");
-        for (int i = 0; i < 200 && (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()); i++) {
-            Thread.sleep(10);
-        }
-        return Long.parseLong(Files.readString(pidFile).trim());
+        return Processes.awaitPid(tmp.resolve("child.pid"), Duration.ofSeconds(2));
     }
 
     @Test

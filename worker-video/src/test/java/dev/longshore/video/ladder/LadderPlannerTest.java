@@ -7,6 +7,8 @@ import dev.longshore.video.request.RenditionSpec;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LadderPlannerTest {
 
@@ -18,16 +20,19 @@ class LadderPlannerTest {
         return ladder.stream().map(r -> r.width() + "x" + r.height()).toList();
     }
 
-    @Test
-    void fullHdSourceGetsTheWholeDefaultLadder() {
-        assertEquals(List.of("1920x1080", "1280x720", "854x480", "640x360"),
-                names(LadderPlanner.plan(Optional.empty(), source(1920, 1080))));
-    }
-
-    @Test
-    void neverUpscalesPastTheSource() {
-        List<Rendition> ladder = LadderPlanner.plan(Optional.empty(), source(1280, 720));
-        assertEquals(List.of("1280x720", "854x480", "640x360"), names(ladder));
+    /** The default ladder (no rungs requested) for a source of one size, as width x height per rung. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            full HD gets the whole default ladder                  | 1920 | 1080 | 1920x1080 1280x720 854x480 640x360
+            never upscales past the source                         | 1280 | 720  | 1280x720 854x480 640x360
+            # widescreen, before: 1728x720 at the top (the 1080 rung dropped because 800 lines are fewer than 1080)
+            widescreen film keeps its full width in the top rung   | 1920 | 800  | 1920x800 1280x534 854x356 640x266
+            just under a rung keeps that rung at its own size      | 1916 | 1076 | 1916x1076 1280x718 854x480 640x360
+            clearly between two rungs does not claim the larger    | 1800 | 800  | 1280x568 854x380 640x284
+            square fits the short side of the box                  | 1080 | 1080 | 1080x1080 720x720 480x480 360x360
+            """)
+    void defaultLadderForASourceOfThisSize(String behaviour, int width, int height, String rungs) {
+        assertEquals(List.of(rungs.split(" ")), names(LadderPlanner.plan(Optional.empty(), source(width, height))));
     }
 
     @Test
@@ -53,39 +58,17 @@ class LadderPlannerTest {
         assertEquals(5_000_000, ladder.getFirst().videoBitrate());
     }
 
-    /** Before: 1728x720 at the top (the 1080 rung dropped because 800 lines are fewer than 1080). */
-    @Test
-    void widescreenFilmKeepsItsFullWidthInTheTopRung() {
-        assertEquals(List.of("1920x800", "1280x534", "854x356", "640x266"),
-                names(LadderPlanner.plan(Optional.empty(), source(1920, 800))));
-    }
-
-    /** Before: 853x479 lost the 480 rung and got only 642x360. */
-    @Test
-    void sourceJustUnderARungKeepsThatRungAtItsOwnSize() {
-        List<Rendition> ladder = LadderPlanner.plan(Optional.empty(), source(853, 479));
-        assertEquals(List.of("852x478", "640x360"), names(ladder));
-        assertEquals("480p", ladder.getFirst().name());
-        assertEquals(List.of("1916x1076", "1280x718", "854x480", "640x360"),
-                names(LadderPlanner.plan(Optional.empty(), source(1916, 1076))));
-    }
-
-    @Test
-    void sourceClearlyBetweenTwoRungsDoesNotClaimTheLargerOne() {
-        assertEquals(List.of("1280x568", "854x380", "640x284"),
-                names(LadderPlanner.plan(Optional.empty(), source(1800, 800))));
-    }
-
-    @Test
-    void squareSourceFitsTheShortSideOfTheBox() {
-        assertEquals(List.of("1080x1080", "720x720", "480x480", "360x360"),
-                names(LadderPlanner.plan(Optional.empty(), source(1080, 1080))));
-    }
-
-    @Test
-    void smallPortraitSourceGetsOneRenditionNamedByItsShortSide() {
-        List<Rendition> ladder = LadderPlanner.plan(Optional.empty(), source(200, 356));
-        assertEquals(List.of("200x356"), names(ladder));
-        assertEquals("200p", ladder.getFirst().name());
+    /** The default ladder for a source of one size, and the name of its top rung. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # before: 853x479 lost the 480 rung and got only 642x360
+            just under a rung keeps that rung at its own size    | 853 | 479 | 852x478 640x360 | 480p
+            a small portrait source is named by its short side   | 200 | 356 | 200x356         | 200p
+            """)
+    void theTopRungKeepsTheNameOfTheRungItFills(String behaviour, int width, int height, String rungs,
+            String topName) {
+        List<Rendition> ladder = LadderPlanner.plan(Optional.empty(), source(width, height));
+        assertEquals(List.of(rungs.split(" ")), names(ladder));
+        assertEquals(topName, ladder.getFirst().name());
     }
 }

@@ -14,9 +14,9 @@ import dev.longshore.core.storage.S3ObjectStore;
 import dev.longshore.core.storage.S3Settings;
 import dev.longshore.testkit.s3.FakeS3Server;
 import dev.longshore.testkit.s3.TestS3;
+import dev.longshore.video.testing.RandomBytes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class S3StorageOutcomesTest {
     void start() throws Exception {
         server = FakeS3Server.start("media");
         s3 = TestS3.virtualHostStorage(server, S3Settings.MIN_PART_SIZE, S3Settings.MIN_PART_SIZE);
-        server.put("media", "in/clip.mp4", random(1000));
+        server.put("media", "in/clip.mp4", RandomBytes.of(1000));
     }
 
     @AfterEach
@@ -48,14 +48,8 @@ class S3StorageOutcomesTest {
         server.close();
     }
 
-    private static byte[] random(int size) {
-        byte[] b = new byte[size];
-        new Random(size).nextBytes(b);
-        return b;
-    }
-
     private Path file(int size) throws Exception {
-        return Files.write(tmp.resolve("f" + size), random(size));
+        return Files.write(tmp.resolve("f" + size), RandomBytes.of(size));
     }
 
     private void download() throws Exception {
@@ -78,7 +72,7 @@ class S3StorageOutcomesTest {
     void requestsCarryTheBucketInTheHostName() throws Exception {
         upload(1000);
         download();
-        assertArrayEquals(random(1000), server.get("media", "out/a.ts"));
+        assertArrayEquals(RandomBytes.of(1000), server.get("media", "out/a.ts"));
         assertFalse(server.requests().isEmpty());
         assertTrue(server.requests().stream().allMatch(FakeS3Server.Request::virtualHost), server.requests().toString());
     }
@@ -157,7 +151,7 @@ class S3StorageOutcomesTest {
 
     @Test
     void fiveMebibytePartsGoUpVirtualHosted() throws Exception {
-        byte[] body = random((int) (2 * S3Settings.MIN_PART_SIZE + 7));
+        byte[] body = RandomBytes.of((int) (2 * S3Settings.MIN_PART_SIZE + 7));
         s3.upload(Files.write(tmp.resolve("big"), body), output, "video/mp2t");
         assertEquals(3, server.partsOf("media", "out/a.ts"));
         assertArrayEquals(body, server.get("media", "out/a.ts"));

@@ -11,9 +11,9 @@ import dev.longshore.core.storage.S3ObjectStore;
 import dev.longshore.core.storage.S3Settings;
 import dev.longshore.testkit.s3.FakeS3Server;
 import dev.longshore.testkit.s3.TestS3;
+import dev.longshore.video.testing.RandomBytes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,15 +37,9 @@ class S3StorageTest {
         server.close();
     }
 
-    private static byte[] random(int size) {
-        byte[] b = new byte[size];
-        new Random(size).nextBytes(b);
-        return b;
-    }
-
     @Test
     void smallFileGoesUpInOnePut() throws Exception {
-        byte[] body = random(1000);
+        byte[] body = RandomBytes.of(1000);
         Path file = Files.write(tmp.resolve("a.m3u8"), body);
         s3.upload(file, new S3Location("media", "out/a.m3u8"), "application/vnd.apple.mpegurl");
         assertArrayEquals(body, server.get("media", "out/a.m3u8"));
@@ -55,7 +49,7 @@ class S3StorageTest {
 
     @Test
     void largeFileGoesUpInParts() throws Exception {
-        byte[] body = random((int) (2 * S3Settings.MIN_PART_SIZE + 12345));
+        byte[] body = RandomBytes.of((int) (2 * S3Settings.MIN_PART_SIZE + 12345));
         Path file = Files.write(tmp.resolve("big.ts"), body);
         s3.upload(file, new S3Location("media", "out/big.ts"), "video/mp2t");
         assertEquals(3, server.partsOf("media", "out/big.ts"), "two full parts and the rest");
@@ -64,7 +58,7 @@ class S3StorageTest {
 
     @Test
     void downloadWritesTheObjectToAFile() throws Exception {
-        byte[] body = random(300_000);
+        byte[] body = RandomBytes.of(300_000);
         server.put("media", "in/clip.mp4", body);
         Path target = tmp.resolve("input");
         s3.download(new S3Location("media", "in/clip.mp4"), target, 1 << 20, InputFetcher.SIZE_SETTING);
@@ -85,7 +79,7 @@ class S3StorageTest {
 
     @Test
     void inputOverTheSizeLimitIsRefused() {
-        server.put("media", "in/big.mp4", random(5000));
+        server.put("media", "in/big.mp4", RandomBytes.of(5000));
         PermanentFailure f = assertThrows(PermanentFailure.class,
                 () -> s3.download(new S3Location("media", "in/big.mp4"),
                         tmp.resolve("input"), 4000, InputFetcher.SIZE_SETTING));

@@ -36,7 +36,8 @@ public final class Handlers {
         return VideoSettings.fromEnv(new Env(env), 1, 2);
     }
 
-    private static S3ObjectStore noS3(VideoSettings settings) {
+    /** A store that fails the test if it is used: for jobs whose input and output are files. */
+    public static S3ObjectStore noS3(VideoSettings settings) {
         return new S3ObjectStore(() -> {
             throw new AssertionError("no S3 in this test");
         }, settings.s3());

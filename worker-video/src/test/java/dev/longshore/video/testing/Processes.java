@@ -3,6 +3,7 @@ package dev.longshore.video.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Process checks for tests. */
 public final class Processes {
@@ -30,5 +31,17 @@ public final class Processes {
         Files.writeString(p, "#!/bin/sh\n" + body);
         p.toFile().setExecutable(true);
         return p;
+    }
+
+    /**
+     * The pid a test script writes to {@code pidFile} (for its child, which the test then expects killed), waiting
+     * up to {@code within} for the script to get that far.
+     */
+    public static long awaitPid(Path pidFile, Duration within) throws IOException, InterruptedException {
+        for (long i = 0; i < within.toMillis() / 10 && (!Files.exists(pidFile) || Files.readString(pidFile).isBlank());
+                i++) {
+            Thread.sleep(10);
+        }
+        return Long.parseLong(Files.readString(pidFile).trim());
     }
 }
