@@ -60,17 +60,7 @@ public final class LocalRun {
 
     /** The command: help, a usage mistake (one line and the synopsis, exit 2), or the run's exit code. */
     static int exec(String[] args, PrintStream out, PrintStream err) throws Exception {
-        if (CommandLine.wantsHelp(args)) {
-            out.print(USAGE);
-            return 0;
-        }
-        LocalRun run;
-        try {
-            run = parse(args, out);
-        } catch (CommandLine.UsageException e) {
-            return CommandLine.usageError("run-local", e, USAGE, err);
-        }
-        return run.run();
+        return CommandLine.exec("run-local", USAGE, args, out, err, () -> parse(args, out).run());
     }
 
     /** The run the arguments ask for; a mistake throws {@link CommandLine.UsageException}. */

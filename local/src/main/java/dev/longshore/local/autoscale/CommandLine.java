@@ -25,6 +25,12 @@ public final class CommandLine {
         }
     }
 
+    /** What a tool does with its arguments once help is ruled out; returns its exit code. */
+    @FunctionalInterface
+    public interface Run<X extends Exception> {
+        int run() throws X;
+    }
+
     /** The highest TCP port number. */
     private static final int MAX_PORT = 65_535;
 
@@ -83,6 +89,23 @@ public final class CommandLine {
         err.println(tool + ": " + e.getMessage());
         err.println(usage.strip().lines().findFirst().orElse("") + "  (--help for details)");
         return 2;
+    }
+
+    /**
+     * The command every local tool is: help ({@code usage} on stdout, exit 0), a usage mistake from {@code run}
+     * ({@link #usageError}, exit 2), or {@code run}'s exit code.
+     */
+    public static <X extends Exception> int exec(String tool, String usage, String[] args, PrintStream out,
+                                                 PrintStream err, Run<X> run) throws X {
+        if (wantsHelp(args)) {
+            out.print(usage);
+            return 0;
+        }
+        try {
+            return run.run();
+        } catch (UsageException e) {
+            return usageError(tool, e, usage, err);
+        }
     }
 
     /** True when the arguments ask for help ({@code -h} or {@code --help} anywhere). */
