@@ -40,11 +40,6 @@ final class AiDemo implements Demo {
     }
 
     @Override
-    public Path jar() {
-        return root.resolve("worker-ai/target/worker-ai.jar");
-    }
-
-    @Override
     public Map<String, String> environment(WebhookReceiver receiver) {
         Map<String, String> env = new HashMap<>(s3.workerEnvironment("WORKER_AI_S3"));
         env.putAll(Map.of("WORKER_GPU_REQUIRED", "false",

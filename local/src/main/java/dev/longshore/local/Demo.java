@@ -15,9 +15,13 @@ public interface Demo {
     record Progress(boolean done, String summary) {
     }
 
+    /** The worker's short name: its module is worker-NAME, its queue longshore-NAME. */
     String name();
 
-    Path jar();
+    /** The worker's jar as the build leaves it under the repository {@code root}. */
+    default Path jar(Path root) {
+        return root.resolve("worker-" + name() + "/target/worker-" + name() + ".jar");
+    }
 
     /**
      * Why this demo cannot run on this machine, with the command that fixes it (e.g. "ffmpeg not found (install

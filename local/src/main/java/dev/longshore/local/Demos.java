@@ -9,6 +9,6 @@ final class Demos {
     }
 
     static List<Demo> all(Path root, int jobs, LocalS3 s3) {
-        return List.of(new MessagingDemo(root, jobs), new VideoDemo(root, s3), new AiDemo(root, s3));
+        return List.of(new MessagingDemo(jobs), new VideoDemo(root, s3), new AiDemo(root, s3));
     }
 }

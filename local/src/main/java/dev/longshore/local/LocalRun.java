@@ -60,17 +60,7 @@ public final class LocalRun {
 
     /** The command: help, a usage mistake (one line and the synopsis, exit 2), or the run's exit code. */
     static int exec(String[] args, PrintStream out, PrintStream err) throws Exception {
-        if (CommandLine.wantsHelp(args)) {
-            out.print(USAGE);
-            return 0;
-        }
-        LocalRun run;
-        try {
-            run = parse(args, out);
-        } catch (CommandLine.UsageException e) {
-            return CommandLine.usageError("run-local", e, USAGE, err);
-        }
-        return run.run();
+        return CommandLine.exec("run-local", USAGE, args, out, err, () -> parse(args, out).run());
     }
 
     /** The run the arguments ask for; a mistake throws {@link CommandLine.UsageException}. */
@@ -102,9 +92,10 @@ public final class LocalRun {
             List<Demo> demos = Demos.all(root, jobs, s3);
             out.printf("Webhook receiver on %s%n", receiver.url("/"));
             for (Demo demo : demos) {
-                Optional<String> missing = Files.isRegularFile(demo.jar())
+                Path jar = demo.jar(root);
+                Optional<String> missing = Files.isRegularFile(jar)
                         ? demo.missing()
-                        : Optional.of(root.relativize(demo.jar()) + " is not built (build it: scripts/mvn -B -DskipTests package)");
+                        : Optional.of(root.relativize(jar) + " is not built (build it: scripts/mvn -B -DskipTests package)");
                 if (missing.isPresent()) {
                     out.printf("skipped worker-%s: %s%n", demo.name(), missing.get());
                     continue;
@@ -118,7 +109,7 @@ public final class LocalRun {
                 env.put("WORKER_RETRY_BASE_DELAY", "1s");
                 env.putAll(demo.environment(receiver));
                 Path log = root.resolve("target/local-run/" + demo.name() + ".log");
-                WorkerProcess process = WorkerProcess.jar(demo.jar()).name(demo.name()).jvmFlags(workerJvmFlags())
+                WorkerProcess process = WorkerProcess.jar(jar).name(demo.name()).jvmFlags(workerJvmFlags())
                         .inheritEnvironment().env(env)
                         .logFile(log)
                         .onStdout(ConsoleEcho.stdout(demo.name(), out,

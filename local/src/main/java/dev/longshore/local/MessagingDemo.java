@@ -3,7 +3,6 @@ package dev.longshore.local;
 import dev.longshore.testkit.QueuePair;
 import dev.longshore.testkit.WebhookReceiver;
 
-import java.nio.file.Path;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -12,22 +11,15 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * retry), and one webhook aimed at the instance-metadata address, which must end in the dead-letter queue.
  */
 final class MessagingDemo implements Demo {
-    private final Path root;
     private final int jobs;
 
-    MessagingDemo(Path root, int jobs) {
-        this.root = root;
+    MessagingDemo(int jobs) {
         this.jobs = jobs;
     }
 
     @Override
     public String name() {
         return "messaging";
-    }
-
-    @Override
-    public Path jar() {
-        return root.resolve("worker-messaging/target/worker-messaging.jar");
     }
 
     @Override

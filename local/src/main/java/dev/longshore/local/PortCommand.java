@@ -42,6 +42,18 @@ public final class PortCommand {
         return new Outcome(port, -1);
     }
 
+    /**
+     * The port a server's {@code main} listens on, from {@link #check} against the process's own streams; when the
+     * command ends before listening (help, a usage mistake, a port in use) the process exits here with its code.
+     */
+    public static int portOrExit(String tool, String usage, int defaultPort, String[] args) {
+        Outcome command = check(tool, usage, defaultPort, args, System.out, System.err);
+        if (!command.listen()) {
+            System.exit(command.exitCode());
+        }
+        return command.port();
+    }
+
     /** True when nothing listens on 127.0.0.1:{@code port}. */
     public static boolean free(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {

@@ -20,19 +20,9 @@ public final class SqsServerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        PortCommand.Outcome command = PortCommand.check("SqsServerMain", USAGE, DEFAULT_PORT, args, System.out,
-                System.err);
-        if (!command.listen()) {
-            System.exit(command.exitCode());
-            return;
-        }
-        int port = command.port();
+        int port = PortCommand.portOrExit("SqsServerMain", USAGE, DEFAULT_PORT, args);
         EmbeddedSqs sqs = EmbeddedSqs.start(port);
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sqs.close();
-            stop.countDown();
-        }, "sqs-server-shutdown"));
+        CountDownLatch stop = ShutdownLatch.closing(sqs::close, "sqs-server-shutdown");
         System.out.println("ready " + sqs.endpoint());
         System.out.flush();
         stop.await();

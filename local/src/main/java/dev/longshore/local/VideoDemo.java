@@ -23,12 +23,10 @@ final class VideoDemo implements Demo {
     /** Where the demo clip's ladder is published, under {@link LocalS3#BUCKET}. */
     static final String OUTPUT = "video/demo-clip/";
 
-    private final Path root;
     private final Path dir;
     private final LocalS3 s3;
 
     VideoDemo(Path root, LocalS3 s3) {
-        this.root = root;
         this.s3 = s3;
         this.dir = root.resolve("target/local-run/video");
         try {
@@ -41,11 +39,6 @@ final class VideoDemo implements Demo {
     @Override
     public String name() {
         return "video";
-    }
-
-    @Override
-    public Path jar() {
-        return root.resolve("worker-video/target/worker-video.jar");
     }
 
     /** ffmpeg (WORKER_FFMPEG or on PATH) and ffprobe (WORKER_FFPROBE, next to ffmpeg, or on PATH), as the worker finds them. */

@@ -1,11 +1,10 @@
 package dev.longshore.local;
 
-import static dev.longshore.local.UsageErrors.assertUsageError;
+import static dev.longshore.local.UsageErrors.assertRejected;
+import static dev.longshore.local.UsageErrors.assertScriptHelpLists;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -20,11 +19,9 @@ class LocalRunTest {
         "--frobnicate           | unknown option --frobnicate",
         "extra                  | unexpected argument \"extra\""})
     void aBadArgumentIsOneLineAndTheSynopsisWithExitCodeTwo(String args, String what) throws Exception {
-        UsageErrors.Console console = new UsageErrors.Console();
+        UsageErrors.Console console = assertRejected("run-local", what,
+                (out, err) -> LocalRun.exec(args.split(" "), out, err));
 
-        int code = LocalRun.exec(args.split(" "), console.out, console.err);
-
-        assertUsageError(code, console.out(), console.err(), "run-local", what);
         assertEquals("", console.out(), "nothing started");
     }
 
@@ -38,11 +35,6 @@ class LocalRunTest {
 
     @Test
     void everyOptionInTheUsageIsInTheScriptsHelp() throws Exception {
-        String script = Files.readString(Path.of("../scripts/run-local"));
-        for (String line : LocalRun.USAGE.split("\n")) {
-            if (line.startsWith("  ")) {
-                assertTrue(script.contains("# " + line), "scripts/run-local --help lacks: " + line);
-            }
-        }
+        assertScriptHelpLists("run-local", LocalRun.USAGE);
     }
 }

@@ -1,7 +1,7 @@
 package dev.longshore.local;
 
 import static dev.longshore.local.UsageErrors.assertNoStackTrace;
-import static dev.longshore.local.UsageErrors.assertUsageError;
+import static dev.longshore.local.UsageErrors.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,13 +46,12 @@ class PortCommandTest {
         "--port        | --port needs a value",
         "--frobnicate  | unknown option --frobnicate",
         "1 2           | unexpected argument \"2\""})
-    void aBadArgumentIsOneLineAndTheSynopsisWithExitCodeTwo(String args, String what) {
-        UsageErrors.Console console = new UsageErrors.Console();
-
-        PortCommand.Outcome outcome = check(console, args.split(" "));
-
-        assertFalse(outcome.listen());
-        assertUsageError(outcome.exitCode(), console.out(), console.err(), "Tool", what);
+    void aBadArgumentIsOneLineAndTheSynopsisWithExitCodeTwo(String args, String what) throws Exception {
+        assertRejected("Tool", what, (out, err) -> {
+            PortCommand.Outcome outcome = PortCommand.check("Tool", USAGE, 9401, args.split(" "), out, err);
+            assertFalse(outcome.listen());
+            return outcome.exitCode();
+        });
     }
 
     @Test

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /** What every local tool prints for a mistake on its command line: exit 2, one line naming it, then the synopsis. */
@@ -27,7 +30,34 @@ public final class UsageErrors {
         }
     }
 
+    /** A tool's in-process entry point: it writes to the streams it is given and returns its exit code. */
+    @FunctionalInterface
+    public interface Command {
+        int exec(PrintStream out, PrintStream err) throws Exception;
+    }
+
     private UsageErrors() {
+    }
+
+    /** Runs {@code command} and asserts {@link #assertUsageError}; returns its console for checks of its own. */
+    public static Console assertRejected(String tool, String what, Command command) throws Exception {
+        Console console = new Console();
+        int code = command.exec(console.out, console.err);
+        assertUsageError(code, console.out(), console.err(), tool, what);
+        return console;
+    }
+
+    /**
+     * Every option line of {@code usage} (the indented ones) stands in the --help comment of
+     * {@code scripts/<script>}, which prints without starting a JVM, so the two cannot drift apart.
+     */
+    public static void assertScriptHelpLists(String script, String usage) throws IOException {
+        String text = Files.readString(Path.of("../scripts/" + script));
+        for (String line : usage.split("\n")) {
+            if (line.startsWith("  ")) {
+                assertTrue(text.contains("# " + line), "scripts/" + script + " --help lacks: " + line);
+            }
+        }
     }
 
     /**

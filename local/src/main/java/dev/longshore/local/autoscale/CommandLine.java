@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * {@code --name value}, {@code --name=value} and {@code --flag} arguments (and, for the commands that take them, a
@@ -23,6 +25,12 @@ public final class CommandLine {
         public UsageException(String message) {
             super(message);
         }
+    }
+
+    /** What a tool does with its arguments once help is ruled out; returns its exit code. */
+    @FunctionalInterface
+    public interface Run<X extends Exception> {
+        int run() throws X;
     }
 
     /** The highest TCP port number. */
@@ -85,6 +93,23 @@ public final class CommandLine {
         return 2;
     }
 
+    /**
+     * The command every local tool is: help ({@code usage} on stdout, exit 0), a usage mistake from {@code run}
+     * ({@link #usageError}, exit 2), or {@code run}'s exit code.
+     */
+    public static <X extends Exception> int exec(String tool, String usage, String[] args, PrintStream out,
+                                                 PrintStream err, Run<X> run) throws X {
+        if (wantsHelp(args)) {
+            out.print(usage);
+            return 0;
+        }
+        try {
+            return run.run();
+        } catch (UsageException e) {
+            return usageError(tool, e, usage, err);
+        }
+    }
+
     /** True when the arguments ask for help ({@code -h} or {@code --help} anywhere). */
     public static boolean wantsHelp(String[] args) {
         return List.of(args).contains("--help") || List.of(args).contains("-h");
@@ -108,19 +133,8 @@ public final class CommandLine {
     }
 
     public int integer(String name, int fallback, int min, int max) {
-        String v = values.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new UsageException("--" + name + " \"" + v + "\": expected a whole number from " + min + " to " + max);
+        return typed(name, fallback, Integer::parseInt, n -> n >= min && n <= max,
+                "a whole number from " + min + " to " + max);
     }
 
     /** A TCP port from {@code --name}, or from the positional argument {@code index} for older command lines. */
@@ -133,32 +147,32 @@ public final class CommandLine {
     }
 
     public long longValue(String name, long fallback) {
-        String v = values.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " \"" + v + "\": expected a whole number");
-        }
+        return typed(name, fallback, Long::parseLong, n -> true, "a whole number");
     }
 
     public double number(String name, double fallback, double min, double max) {
+        return typed(name, fallback, Double::parseDouble, d -> d >= min && d <= max,
+                "a number from " + Figures.number(min) + " to " + Figures.number(max));
+    }
+
+    /**
+     * {@code --name} read by {@code parse}, or {@code fallback} when it was not given; a value that does not parse
+     * or is not {@code accepted} is a usage error naming the option, the value and what is {@code expected}.
+     */
+    private <T> T typed(String name, T fallback, Function<String, T> parse, Predicate<T> accepted, String expected) {
         String v = values.get(name);
         if (v == null) {
             return fallback;
         }
         try {
-            double d = Double.parseDouble(v.trim());
-            if (d >= min && d <= max) {
-                return d;
+            T parsed = parse.apply(v.trim());
+            if (accepted.test(parsed)) {
+                return parsed;
             }
         } catch (NumberFormatException ignored) {
-            // reported below
+            // reported below, as a value out of range is
         }
-        throw new UsageException("--" + name + " \"" + v + "\": expected a number from " + Figures.number(min)
-                + " to " + Figures.number(max));
+        throw new UsageException("--" + name + " \"" + v + "\": expected " + expected);
     }
 
     public Duration duration(String name, Duration fallback) {

@@ -65,22 +65,15 @@ public final class LocalFleetMain {
 
     /** The command: help, a usage mistake (one line and the synopsis, exit 2), or the run's exit code. */
     static int exec(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
-        if (CommandLine.wantsHelp(args)) {
-            out.print(USAGE);
-            return 0;
-        }
-        Settings settings;
-        try {
-            settings = Settings.parse(CommandLine.parse(args, VALUED, Set.of("poisson")));
-        } catch (CommandLine.UsageException e) {
-            return CommandLine.usageError("local-fleet", e, USAGE, err);
-        }
-        try {
-            return run(settings, out);
-        } catch (IOException e) {
-            err.println("local-fleet: cannot write the run's files under " + settings.out() + ": " + e.getMessage());
-            return 1;
-        }
+        return CommandLine.exec("local-fleet", USAGE, args, out, err, () -> {
+            Settings settings = Settings.parse(CommandLine.parse(args, VALUED, Set.of("poisson")));
+            try {
+                return run(settings, out);
+            } catch (IOException e) {
+                err.println("local-fleet: cannot write the run's files under " + settings.out() + ": " + e.getMessage());
+                return 1;
+            }
+        });
     }
 
     /** The parsed command line. */

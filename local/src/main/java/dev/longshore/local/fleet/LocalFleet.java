@@ -1,6 +1,7 @@
 package dev.longshore.local.fleet;
 
 import dev.longshore.local.PortCommand;
+import dev.longshore.local.ShutdownLatch;
 import dev.longshore.testkit.aws.AwsCall;
 import dev.longshore.testkit.aws.FakeAws;
 import dev.longshore.testkit.aws.FakeCloudWatch;
@@ -27,22 +28,12 @@ public final class LocalFleet {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        PortCommand.Outcome command = PortCommand.check("LocalFleet", USAGE, DEFAULT_PORT, args, System.out,
-                System.err);
-        if (!command.listen()) {
-            System.exit(command.exitCode());
-            return;
-        }
-        int port = command.port();
+        int port = PortCommand.portOrExit("LocalFleet", USAGE, DEFAULT_PORT, args);
         FakeAws fake = FakeAws.start(port, "i-0123456789abcdef0", "longshore-local", "drain");
         long started = System.nanoTime();
         fake.autoScaling().onCall(call -> System.out.printf("%s autoscaling %s %s%n", now(), call.action(),
                 describe(call)));
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            fake.close();
-            stop.countDown();
-        }, "local-fleet-shutdown"));
+        CountDownLatch stop = ShutdownLatch.closing(fake::close, "local-fleet-shutdown");
         System.out.println("local fleet (instance metadata, Auto Scaling, CloudWatch, SSM) on " + fake.endpoint());
         System.out.println("start a worker with these variables added:");
         fake.workerEnvironment().forEach((k, v) -> System.out.println("  " + k + "=" + v));

@@ -3,10 +3,8 @@ package dev.longshore.local.ops;
 import dev.longshore.local.autoscale.CommandLine;
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -34,18 +32,7 @@ public final class RedriveMain {
     }
 
     public static void main(String[] args) {
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.print(USAGE);
-            return;
-        }
-        int code;
-        try (SqsClient sqs = Aws.sqs()) {
-            code = run(args, sqs, System.out, System.err);
-        } catch (SdkException e) {
-            System.err.println("redrive: " + e.getMessage());
-            code = 1;
-        }
-        System.exit(code);
+        OpsCommand.main("redrive", USAGE, args, sqs -> run(args, sqs, System.out, System.err));
     }
 
     /** 0 done, 1 SQS failed or some messages did not move, 2 a mistake in the command line. */

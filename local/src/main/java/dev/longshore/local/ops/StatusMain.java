@@ -40,32 +40,16 @@ public final class StatusMain {
     }
 
     public static void main(String[] args) {
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.print(USAGE);
-            return;
+        OpsCommand.main("status", USAGE, args, sqs -> Aws.localSqs(System.getenv())
+                ? run(args, sqs, null, System.out, System.err)
+                : runWithAutoScaling(args, sqs));
+    }
+
+    private static int runWithAutoScaling(String[] args, SqsClient sqs) {
+        try (AutoScalingClient asg = Aws.autoScaling()) {
+            Groups groups = names -> asg.describeAutoScalingGroups(b -> b.autoScalingGroupNames(names)).autoScalingGroups();
+            return run(args, sqs, groups, System.out, System.err);
         }
-        int code;
-        boolean local = Aws.localSqs(System.getenv());
-        try (SqsClient sqs = Aws.sqs()) {
-            Groups groups = null;
-            AutoScalingClient asg = null;
-            if (!local) {
-                asg = Aws.autoScaling();
-                AutoScalingClient client = asg;
-                groups = names -> client.describeAutoScalingGroups(b -> b.autoScalingGroupNames(names)).autoScalingGroups();
-            }
-            try {
-                code = run(args, sqs, groups, System.out, System.err);
-            } finally {
-                if (asg != null) {
-                    asg.close();
-                }
-            }
-        } catch (SdkException e) {
-            System.err.println("status: " + e.getMessage());
-            code = 1;
-        }
-        System.exit(code);
     }
 
     /** 0 printed, 1 SQS failed, 2 a mistake in the command line. {@code groups} null: no Auto Scaling here. */

@@ -15,20 +15,11 @@ import java.util.Map;
  * policy asks for ({@link #adviseMax}: the steady load's instances or {@code ceil(peak work / target)}, + 1 and + 2)
  * next to a doubled max. Every option is simulated until it settles; cost and instance-hours are then
  * counted over one common window, so an option that keeps an instance at min pays for it while the others are idle.
+ * The scenario is the workload on the instance model, simulated for at least {@code horizon} seconds.
  */
-public final class Options {
+public record Options(Workload workload, InstanceModel model, double horizon) {
     /** One option and what it gives. */
     public record Row(String label, ScalingPolicy policy, SimulationResult result, double instanceHours, double cost) {
-    }
-
-    private final Workload workload;
-    private final InstanceModel model;
-    private final double horizon;
-
-    public Options(Workload workload, InstanceModel model, double horizon) {
-        this.workload = workload;
-        this.model = model;
-        this.horizon = horizon;
     }
 
     /** A max to suggest and what it rests on, e.g. {@code 45} from {@code ceil(180/4)}. */

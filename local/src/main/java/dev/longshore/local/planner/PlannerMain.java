@@ -67,18 +67,14 @@ public final class PlannerMain {
 
     /** The command: help, a usage mistake (one line and the synopsis, exit 2), or the plan's exit code. */
     static int exec(String[] args, PrintStream out, PrintStream err) {
-        if (CommandLine.wantsHelp(args)) {
-            out.print(USAGE);
-            return 0;
-        }
-        try {
-            return run(CommandLine.parse(args, VALUED, Set.of("poisson", "no-options")), out);
-        } catch (CommandLine.UsageException e) {
-            return CommandLine.usageError("plan", e, USAGE, err);
-        } catch (IOException e) {
-            err.println("plan: cannot write the chart: " + e.getMessage());
-            return 1;
-        }
+        return CommandLine.exec("plan", USAGE, args, out, err, () -> {
+            try {
+                return run(CommandLine.parse(args, VALUED, Set.of("poisson", "no-options")), out);
+            } catch (IOException e) {
+                err.println("plan: cannot write the chart: " + e.getMessage());
+                return 1;
+            }
+        });
     }
 
     static int run(CommandLine c, PrintStream out) throws IOException {

@@ -22,6 +22,13 @@ class AutoscalerTest {
         return new Observation(visible, 0, booting, inService, warming, draining, inService);
     }
 
+    /** Evaluates {@code o} for the three periods a scale-out waits for; returns the third decision. */
+    private static ScalingDecision threePeriodsOf(Autoscaler a, Observation o) {
+        a.evaluate(o);
+        a.evaluate(o);
+        return a.evaluate(o);
+    }
+
     @Test
     void zeroToOneLaunchesOneInstanceWhenMessagesWaitAndNoneIsWanted() {
         Autoscaler a = new Autoscaler(policy(0, 10, 20));
@@ -71,9 +78,7 @@ class AutoscalerTest {
     @Test
     void scaleOutIsCappedAtMax() {
         Autoscaler a = new Autoscaler(policy(0, 10, 20));
-        a.evaluate(inService(1000, 2));
-        a.evaluate(inService(1000, 2));
-        ScalingDecision d = a.evaluate(inService(1000, 2));
+        ScalingDecision d = threePeriodsOf(a, inService(1000, 2));
         assertEquals(8, d.launch());
         assertTrue(d.reason().endsWith("(max)"), d.reason());
     }
@@ -81,9 +86,7 @@ class AutoscalerTest {
     @Test
     void instancesAlreadyBootingCountSoNothingIsLaunchedTwice() {
         Autoscaler a = new Autoscaler(policy(0, 10, 20));
-        a.evaluate(inService(95, 1));
-        a.evaluate(inService(95, 1));
-        assertEquals(4, a.evaluate(inService(95, 1)).launch());
+        assertEquals(4, threePeriodsOf(a, inService(95, 1)).launch());
         // the metric is still high (the new ones are booting), but 5 are wanted and 5 exist
         ScalingDecision d = a.evaluate(waiting(95, 4, 1, 0, 0));
         assertFalse(d.changes(), d.reason());
@@ -145,9 +148,7 @@ class AutoscalerTest {
     void drainingInstancesAreNotPartOfDesiredCapacity() {
         Autoscaler a = new Autoscaler(policy(0, 10, 20));
         // 2 in service and 3 draining: ceil(100 / 20) = 5 wanted, 2 counted
-        a.evaluate(waiting(100, 0, 2, 0, 3));
-        a.evaluate(waiting(100, 0, 2, 0, 3));
-        assertEquals(3, a.evaluate(waiting(100, 0, 2, 0, 3)).launch());
+        assertEquals(3, threePeriodsOf(a, waiting(100, 0, 2, 0, 3)).launch());
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class FiguresTest {
     @Test
@@ -20,12 +22,9 @@ class FiguresTest {
         assertThrows(IllegalArgumentException.class, () -> Figures.parse("1d"));
     }
 
-    @Test
-    void formatsShortAndReadable() {
-        assertEquals("850ms", Figures.format(0.85));
-        assertEquals("4.2s", Figures.format(4.21));
-        assertEquals("31s", Figures.format(31));
-        assertEquals("3m 20s", Figures.format(200));
-        assertEquals("2h 05m", Figures.format(7500));
+    @ParameterizedTest
+    @CsvSource({"0.85, 850ms", "4.21, 4.2s", "31, 31s", "200, 3m 20s", "7500, 2h 05m"})
+    void formatsShortAndReadable(double seconds, String shown) {
+        assertEquals(shown, Figures.format(seconds));
     }
 }

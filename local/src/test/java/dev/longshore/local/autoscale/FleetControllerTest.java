@@ -103,6 +103,25 @@ class FleetControllerTest {
         }, () -> new QueueGauge.Work(visible.get(), inFlight.get()), clock, activities::add);
     }
 
+    /** A group of min 1 whose first instance, i-01, is launched and in service; nothing evaluated yet. */
+    private FleetController oneInServiceAtMin(int max) {
+        FleetController c = controller(1, max, 10, 0);
+        c.launchMin();
+        c.step();
+        workers.get("i-01").ready = true;
+        c.step();
+        return c;
+    }
+
+    /** From zero, {@code backlog} messages waiting: the first instance comes into service, then three periods pass. */
+    private void scaleOutFromZero(FleetController c, int backlog) {
+        visible.set(backlog);
+        c.startEvaluating(0, 0);
+        advance(c, 0.2);
+        workers.get("i-01").ready = true;
+        advance(c, 3.0);
+    }
+
     private void advance(FleetController c, double seconds) {
         // the real loop steps every 100 ms
         long steps = Math.round(seconds * 10);
@@ -138,11 +157,7 @@ class FleetControllerTest {
 
     @Test
     void scalesOutByTheRuleOnlyOncePerPeriod() {
-        FleetController c = controller(1, 5, 10, 0);
-        c.launchMin();
-        c.step();
-        workers.get("i-01").ready = true;
-        c.step();
+        FleetController c = oneInServiceAtMin(5);
         visible.set(45);
         c.startEvaluating(0, 0.05);
         advance(c, 2.0); // evaluations at 0.05, 1.05: two periods above
@@ -180,11 +195,7 @@ class FleetControllerTest {
     @Test
     void scaleInPicksTheInstanceLaunchedLast() {
         FleetController c = controller(0, 5, 10, 0);
-        visible.set(30);
-        c.startEvaluating(0, 0);
-        advance(c, 0.2);
-        workers.get("i-01").ready = true;
-        advance(c, 3.0);
+        scaleOutFromZero(c, 30);
         assertEquals(3, c.snapshot().desired());
         workers.values().forEach(w -> w.ready = true);
         visible.set(12); // 12 / 3 = 4 < 9: ceil(12 / 10) = 2 wanted
@@ -196,11 +207,7 @@ class FleetControllerTest {
 
     @Test
     void workerExitingWithoutCompletingTheHookIsReportedAsFailed() {
-        FleetController c = controller(1, 1, 10, 0);
-        c.launchMin();
-        c.step();
-        workers.get("i-01").ready = true;
-        c.step();
+        FleetController c = oneInServiceAtMin(1);
         c.retireAll();
         FakeWorker w = workers.get("i-01");
         assertTrue(w.scaledIn);
@@ -214,11 +221,7 @@ class FleetControllerTest {
 
     @Test
     void workerExitingWhileInServiceIsReportedAsFailed() {
-        FleetController c = controller(1, 1, 10, 0);
-        c.launchMin();
-        c.step();
-        workers.get("i-01").ready = true;
-        c.step();
+        FleetController c = oneInServiceAtMin(1);
         workers.get("i-01").exited = true;
         workers.get("i-01").exitCode = 1;
         c.step();
@@ -246,11 +249,7 @@ class FleetControllerTest {
 
     @Test
     void warmupCountsFromInServiceAndInitialInstancesAreWarm() {
-        FleetController c = controller(1, 5, 10, 0);
-        c.launchMin();
-        c.step();
-        workers.get("i-01").ready = true;
-        c.step();
+        FleetController c = oneInServiceAtMin(5);
         visible.set(25);
         c.startEvaluating(nanos.get() / 1e9, nanos.get() / 1e9);
         advance(c, 3.0);
@@ -264,11 +263,7 @@ class FleetControllerTest {
     @Test
     void busyInstancesAreNeverScaledInOnlyIdleOnes() {
         FleetController c = controller(0, 3, 4, 0);
-        visible.set(30);
-        c.startEvaluating(0, 0);
-        advance(c, 0.2);
-        workers.get("i-01").ready = true;
-        advance(c, 3.0);
+        scaleOutFromZero(c, 30);
         assertEquals(3, c.snapshot().desired(), "ceil(30 / 4) = 8, max 3");
         workers.values().forEach(w -> w.ready = true);
         // the backlog is done; the oldest and the newest still run a job each, i-02 is idle

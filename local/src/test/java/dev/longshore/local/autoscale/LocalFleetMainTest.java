@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.local.UsageErrors;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,20 +46,11 @@ class LocalFleetMainTest {
         "--arrivals nofile    | --arrivals nofile",
         "--frobnicate         | unknown option --frobnicate"})
     void aBadArgumentIsOneLineAndTheSynopsisWithExitCodeTwo(String args, String what) throws Exception {
-        UsageErrors.Console console = new UsageErrors.Console();
-
-        int code = LocalFleetMain.exec(args.split(" "), console.out, console.err);
-
-        UsageErrors.assertUsageError(code, console.out(), console.err(), "local-fleet", what);
+        UsageErrors.assertRejected("local-fleet", what, (out, err) -> LocalFleetMain.exec(args.split(" "), out, err));
     }
 
     @Test
     void everyOptionInTheUsageIsInTheScriptsHelp() throws Exception {
-        String script = Files.readString(Path.of("../scripts/local-fleet"));
-        for (String line : LocalFleetMain.USAGE.split("\n")) {
-            if (line.startsWith("  ")) {
-                assertTrue(script.contains("# " + line), "scripts/local-fleet --help lacks: " + line);
-            }
-        }
+        UsageErrors.assertScriptHelpLists("local-fleet", LocalFleetMain.USAGE);
     }
 }

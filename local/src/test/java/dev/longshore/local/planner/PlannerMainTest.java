@@ -49,13 +49,10 @@ class PlannerMainTest {
         "--horizon 1day       | --horizon \"1day\" is not a duration",
         "--price              | --price needs a value",
         "--frobnicate         | unknown option --frobnicate"})
-    void aBadArgumentIsOneLineAndTheSynopsisWithExitCodeTwo(String args, String what) {
-        UsageErrors.Console console = new UsageErrors.Console();
+    void aBadArgumentIsOneLineAndTheSynopsisWithExitCodeTwo(String args, String what) throws Exception {
         String[] withRoot = ("--root " + dir + " " + args).split(" ");
 
-        int code = PlannerMain.exec(withRoot, console.out, console.err);
-
-        UsageErrors.assertUsageError(code, console.out(), console.err(), "plan", what);
+        UsageErrors.assertRejected("plan", what, (out, err) -> PlannerMain.exec(withRoot, out, err));
     }
 
     @Test
@@ -79,11 +76,6 @@ class PlannerMainTest {
 
     @Test
     void everyOptionInTheUsageIsInTheScriptsHelp() throws Exception {
-        String script = Files.readString(Path.of("../scripts/plan"));
-        for (String line : PlannerMain.USAGE.split("\n")) {
-            if (line.startsWith("  ")) {
-                assertTrue(script.contains("# " + line), "scripts/plan --help lacks: " + line);
-            }
-        }
+        UsageErrors.assertScriptHelpLists("plan", PlannerMain.USAGE);
     }
 }
