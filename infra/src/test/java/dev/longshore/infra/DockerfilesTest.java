@@ -142,4 +142,30 @@ class DockerfilesTest {
         String ai = String.join("\n", stage("ai"));
         assertTrue(ai.contains("WORKER_JOBS_DIR=/work/ai-jobs") && ai.contains("NVIDIA_DRIVER_CAPABILITIES=compute,utility"));
     }
+
+    @Test
+    void theAiTasksExampleBuildsFromTheStacksAiImageAndRegistersItsTasks() throws Exception {
+        Path docker = Sandbox.REPO_ROOT.resolve("docker");
+        List<String> example = Files.readAllLines(docker.resolve("ai-tasks.example.Dockerfile")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        assertEquals(List.of("ARG AI_IMAGE=longshore/ai:latest", "FROM ${AI_IMAGE}"), example.subList(0, 2),
+                "FROM the ai stage's image, as scripts/build-images tags it");
+        assertEquals(1, example.stream().filter(l -> l.startsWith("FROM ")).count(), "one stage: the ai image plus files");
+        assertTrue(example.contains("ENV WORKER_AI_TASKS=/opt/tasks/tasks.json"), example.toString());
+        assertFalse(example.stream().anyMatch(l -> l.startsWith("USER ") || l.startsWith("ENTRYPOINT ")
+                || l.startsWith("RUN ")), "the worker's user, entrypoint and AOT cache stay the ai image's");
+        assertTrue(example.contains("COPY --chown=0:0 --chmod=0644 ai-tasks.example/tasks.json /opt/tasks/tasks.json"));
+        assertTrue(example.contains("COPY --chown=0:0 --chmod=0755 ai-tasks.example/bin/ /opt/tasks/bin/"));
+        // Every program the tasks file names is in the image: shipped under bin/ or part of the base image.
+        com.fasterxml.jackson.databind.JsonNode tasks = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(docker.resolve("ai-tasks.example/tasks.json").toFile());
+        assertTrue(tasks.size() > 0);
+        tasks.fields().forEachRemaining(task -> {
+            String program = task.getValue().get("argv").get(0).asText();
+            assertTrue(program.startsWith("/opt/tasks/bin/"), task.getKey() + ": " + program);
+            assertTrue(Files.isExecutable(docker.resolve("ai-tasks.example/bin").resolve(
+                    program.substring("/opt/tasks/bin/".length()))), program + " is shipped");
+            assertEquals(0, task.getValue().get("gpus").asInt(), "runs on the CPU flavour too");
+        });
+    }
 }
