@@ -188,9 +188,10 @@ mark_unhealthy() {
   last=$(cat "$watchdog_dir/unhealthy" 2>/dev/null || echo 0)
   if [ $((now - last)) -lt 300 ]; then return 0; fi
   log "marking instance $instance_id Unhealthy so that $LONGSHORE_ASG_NAME replaces it: $1"
-  retry "marking the instance Unhealthy" run_logged aws autoscaling set-instance-health --region "$region" \
-    --instance-id "$instance_id" --health-status Unhealthy --should-respect-grace-period \
-    && echo "$now" >"$watchdog_dir/unhealthy"
+  if retry "marking the instance Unhealthy" run_logged aws autoscaling set-instance-health --region "$region" \
+    --instance-id "$instance_id" --health-status Unhealthy --should-respect-grace-period; then
+    echo "$now" >"$watchdog_dir/unhealthy"
+  fi
 }
 
 # restart_worker REASON VERB: docker VERB (start or restart) and one WorkerRestarts datum (the RestartLoop alarm's
@@ -212,9 +213,28 @@ restart_worker() {
     --dimensions "AutoScalingGroupName=$LONGSHORE_ASG_NAME" --value 1 --unit Count || true
 }
 
+# in_service WHAT: true while IMDS says InService. A worker that completed the lifecycle action exits 0 and must stay
+# down, and one draining in Terminating:Wait must not be restarted: the instance is leaving.
+in_service() {
+  local lifecycle
+  if ! lifecycle=$(imds autoscaling/target-lifecycle-state 2>/dev/null); then
+    log "$1; IMDS does not say the lifecycle state, so not restarted yet"
+    return 1
+  fi
+  if [ "$lifecycle" = InService ]; then
+    rm -f "$watchdog_dir/leaving"
+    return 0
+  fi
+  if [ ! -f "$watchdog_dir/leaving" ]; then
+    log "$1; the instance is $lifecycle, so it is not restarted"
+    touch "$watchdog_dir/leaving"
+  fi
+  return 1
+}
+
 # One pass: probe a running worker; restart a stopped one unless the instance is leaving service.
 watchdog_pass() {
-  local status code failures lifecycle
+  local status code failures
   mkdir -p "$watchdog_dir"
   instance_id=$(cat "$watchdog_dir/instance-id")
   read -r status code < <(docker inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$container" 2>/dev/null \
@@ -227,7 +247,7 @@ watchdog_pass() {
     failures=$(($(cat "$watchdog_dir/failures" 2>/dev/null || echo 0) + 1))
     echo "$failures" >"$watchdog_dir/failures"
     log "/health/live failed ($failures of $watchdog_failures in a row)"
-    if [ "$failures" -ge "$watchdog_failures" ]; then
+    if [ "$failures" -ge "$watchdog_failures" ] && in_service "$container is not live"; then
       restart_worker "/health/live failed $failures times in a row" restart
     fi
     return 0
@@ -236,18 +256,11 @@ watchdog_pass() {
     log "there is no container $container to restart; run the user data again to create it"
     return 0
   fi
-  # A worker that completed the lifecycle action exits 0 and must stay down: the instance is terminating.
-  if ! lifecycle=$(imds autoscaling/target-lifecycle-state 2>/dev/null); then
-    log "$container is $status (exit code $code); IMDS does not say the lifecycle state, so not yet restarted"
-  elif [ "$lifecycle" != InService ]; then
-    if [ ! -f "$watchdog_dir/leaving" ]; then
-      log "$container is $status (exit code $code); the instance is $lifecycle, so it stays stopped"
-      touch "$watchdog_dir/leaving"
-    fi
+  if ! in_service "$container is $status (exit code $code)"; then
+    return 0
   elif [ "$code" = 2 ]; then
     mark_unhealthy "$container exited with code 2 (configuration error; its output is in stream $instance_id/worker)"
   else
-    rm -f "$watchdog_dir/leaving"
     restart_worker "$container is $status with exit code $code outside a drain" start
   fi
 }

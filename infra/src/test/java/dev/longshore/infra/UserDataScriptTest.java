@@ -528,8 +528,24 @@ class UserDataScriptTest {
         assertEquals(0, count("aws", "cloudwatch"));
         assertEquals(0, count("aws", "autoscaling"));
         String log = Files.readString(sandbox.root.resolve("var/log/longshore-watchdog.log.1"));
-        assertTrue(log.contains("longshore-video is exited (exit code 0); the instance is Terminated, so it stays stopped"),
-                log);
+        assertTrue(log.contains("longshore-video is exited (exit code 0); the instance is Terminated, so it is not"
+                + " restarted"), log);
+    }
+
+    @Test
+    void aWorkerThatStopsAnsweringWhileTheInstanceTerminatesIsNotRestartedMidDrain() throws Exception {
+        sandbox.set("LONGSHORE_WATCHDOG_FAILURES", "1");
+        bootThenClearCalls();
+        Files.writeString(tmp.resolve("not-live"), "");
+        Files.writeString(tmp.resolve("lifecycle-state"), "Terminating:Wait");
+
+        watchdogPass();
+
+        assertEquals(0, count("docker", "restart"), sandbox.calls("docker").toString());
+        assertEquals(0, count("aws", "cloudwatch"));
+        Files.writeString(tmp.resolve("lifecycle-state"), "InService");
+        watchdogPass();
+        assertEquals(1, count("docker", "restart"), "restarted once the instance is in service again");
     }
 
     @Test
