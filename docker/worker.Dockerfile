@@ -9,7 +9,8 @@
 # messaging nothing. How to run the images (flags the user data uses): README "Deploy to AWS" and
 # docs/newcomer-notes.md.
 ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-21
-ARG RUNTIME_IMAGE=eclipse-temurin:21-jre
+# JDK 25: the AOT cache each worker stage makes at build time (docs/performance.md "Start-up with the image's command").
+ARG RUNTIME_IMAGE=eclipse-temurin:25-jre
 ARG INIT_IMAGE=debian:bookworm-slim
 
 # The jars are the same on every platform: build them once, natively, on the build machine's platform. All three in
@@ -31,10 +32,12 @@ RUN dpkg --add-architecture "$TARGETARCH" \
  && install -m 0755 /tmp/tini/usr/bin/tini-static /tini \
  && mkdir /empty
 
-# No RUN step in this stage (nor in messaging and ai): building them for another platform needs no emulation.
+# No RUN step in this stage. The worker stages have one each, the AOT training run, which runs the target platform's
+# java: building for another platform runs it under emulation (slow, but the cache is platform-specific anyway).
 FROM ${RUNTIME_IMAGE} AS runtime
 COPY --from=init /tini /usr/bin/tini
 COPY scripts/jvm.options /app/jvm.options
+COPY --chmod=0755 docker/start-worker /app/start-worker
 # The one writable directory besides /tmp (the user data runs the root file system read-only and mounts a volume
 # here); created by COPY so it belongs to the worker's user.
 COPY --from=init --chown=10001:10001 /empty/ /work/
@@ -44,11 +47,12 @@ USER 10001:10001
 # container's own interface, so listen on all of them (the user data publishes it on the host's 127.0.0.1 only).
 # JAVA_ACTIVE_PROCESSORS: the user data passes the instance's CPU count, because CPU shares do not limit
 # availableProcessors() since JDK 19. JAVA_WORKER_OPTS: a worker stage's additions to scripts/jvm.options (later
-# flags win). JAVA_OPTS: the operator's, last.
+# flags win). JAVA_AOT: the AOT cache the worker stage made (empty: none). JAVA_OPTS: the operator's, last.
 ENV WORKER_HEALTH_PORT=8080 \
     WORKER_HEALTH_BIND=0.0.0.0 \
     JAVA_ACTIVE_PROCESSORS= \
     JAVA_WORKER_OPTS= \
+    JAVA_AOT=-XX:AOTCache=/app/worker.aot \
     JAVA_OPTS=
 EXPOSE 8080
 # SIGTERM starts the drain (README "Signals and exit codes"); docker waits --stop-timeout before SIGKILL.
@@ -58,12 +62,17 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
   CMD bash -c 'p=${WORKER_HEALTH_PORT:-8080}; if [ "$p" = off ]; then exit 0; fi; exec 3<>"/dev/tcp/127.0.0.1/$p" && printf "GET /health/live HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 && read -r -t 4 _ code _ <&3 && [ "$code" = 200 ]'
 # tini is PID 1: it reaps zombies (orphaned ffmpeg or task processes) and passes SIGTERM to java, its only child.
 # Not `tini -g`: the drain decides when a job's processes stop, so they must not get SIGTERM before java does.
-# exec: java replaces bash and is that child.
-ENTRYPOINT ["/usr/bin/tini", "--", "bash", "-c", "exec java @/app/jvm.options ${JAVA_ACTIVE_PROCESSORS:+-XX:ActiveProcessorCount=$JAVA_ACTIVE_PROCESSORS} -XX:+ExitOnOutOfMemoryError -Duser.home=/tmp $JAVA_WORKER_OPTS ${JAVA_MAX_RAM_PERCENTAGE:+-XX:MaxRAMPercentage=$JAVA_MAX_RAM_PERCENTAGE} $JAVA_GC $JAVA_OPTS -jar /app/worker.jar \"$@\"", "worker"]
+# docker/start-worker holds the java command (it execs java).
+ENTRYPOINT ["/usr/bin/tini", "--", "/app/start-worker"]
 
 # Messaging worker (webhooks, e-mail): nothing beyond the runtime.
 FROM runtime AS messaging
 COPY --from=build --chown=10001:10001 /src/worker-messaging/target/worker-messaging.jar /app/worker.jar
+# The AOT cache: a training run of the image's own command (docker/start-worker, so the flags match) with no network
+# and a queue nothing answers, stopped with SIGTERM after 10 s; it writes /app/worker.aot as it exits.
+USER root
+RUN --network=none JAVA_AOT=-XX:AOTCacheOutput=/app/worker.aot JAVA_ACTIVE_PROCESSORS=2 WORKER_HEALTH_PORT=off WORKER_METRICS_NAMESPACE=off WORKER_GPU_REQUIRED=false AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=training AWS_SECRET_ACCESS_KEY=training WORKER_QUEUE_URL=http://127.0.0.1:9/000000000000/aot-training timeout -s TERM 10 /app/start-worker; test -s /app/worker.aot
+USER 10001:10001
 
 # AI worker (ai.run tasks; CPU flavour, or GPU flavour with `docker run --gpus all`). The NVIDIA container toolkit
 # on the host (the GPU AMI has it) injects libnvidia-ml.so.1 and the devices when the container runs with --gpus
@@ -74,9 +83,14 @@ ENV NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility \
     WORKER_JOBS_DIR=/work/ai-jobs
 COPY --from=build --chown=10001:10001 /src/worker-ai/target/worker-ai.jar /app/worker.jar
+# The AOT cache: a training run of the image's own command (docker/start-worker, so the flags match) with no network
+# and a queue nothing answers, stopped with SIGTERM after 10 s; it writes /app/worker.aot as it exits.
+USER root
+RUN --network=none JAVA_AOT=-XX:AOTCacheOutput=/app/worker.aot JAVA_ACTIVE_PROCESSORS=2 WORKER_HEALTH_PORT=off WORKER_METRICS_NAMESPACE=off WORKER_GPU_REQUIRED=false AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=training AWS_SECRET_ACCESS_KEY=training WORKER_QUEUE_URL=http://127.0.0.1:9/000000000000/aot-training timeout -s TERM 10 /app/start-worker; test -s /app/worker.aot
+USER 10001:10001
 
-# Video worker (video.transcode with ffmpeg). The only RUN step at run-time platform: building it for arm64 on an
-# amd64 machine needs QEMU emulation. ffmpeg runs inside the container's memory limit too, so the heap takes 40%
+# Video worker (video.transcode with ffmpeg). Its apt-get step, like the AOT training, runs at the target platform:
+# building it for arm64 on an amd64 machine needs QEMU emulation. ffmpeg runs inside the container's memory limit too, so the heap takes 40%
 # instead of scripts/jvm.options' 50%.
 FROM runtime AS video
 USER root
@@ -88,3 +102,8 @@ ENV WORKER_FFMPEG=ffmpeg \
     WORKER_WORK_DIR=/work \
     JAVA_WORKER_OPTS=-XX:MaxRAMPercentage=40
 COPY --from=build --chown=10001:10001 /src/worker-video/target/worker-video.jar /app/worker.jar
+# The AOT cache: a training run of the image's own command (docker/start-worker, so the flags match) with no network
+# and a queue nothing answers, stopped with SIGTERM after 10 s; it writes /app/worker.aot as it exits.
+USER root
+RUN --network=none JAVA_AOT=-XX:AOTCacheOutput=/app/worker.aot JAVA_ACTIVE_PROCESSORS=2 WORKER_HEALTH_PORT=off WORKER_METRICS_NAMESPACE=off WORKER_GPU_REQUIRED=false AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=training AWS_SECRET_ACCESS_KEY=training WORKER_QUEUE_URL=http://127.0.0.1:9/000000000000/aot-training timeout -s TERM 10 /app/start-worker; test -s /app/worker.aot
+USER 10001:10001

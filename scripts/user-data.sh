@@ -9,19 +9,23 @@
 #      and the parameter's NAME (WORKER_SSM_ENV_PARAMETER). The worker reads the parameter itself, so its values
 #      stay in the worker's memory: never in this file, a process environment or `docker inspect`
 #      (docs/security.md, "What a task can reach"). Written readable by root only.
-#   3. ECR login, docker pull, docker run --restart on-failure (exit 1 = "restart me") with a stop timeout
+#   3. ECR login, docker pull, docker run (the watchdog restarts it, step 5) with a stop timeout
 #      longer than the drain, CPU, memory and process limits, no capabilities, a read-only root file system,
 #      GPU flags for the GPU flavour, logs to CloudWatch Logs
 #   4. this script's log and a final `docker ps -a` shipped to CloudWatch Logs (stream <instance-id>/user-data),
 #      so "the instance is up but the container is not" can be diagnosed from the console.
+#   5. the watchdog (docs/deploy.md "Liveness on the instance"): a copy of this script run with --watchdog by a
+#      systemd timer; it restarts a worker that is not live or exited outside a drain (also after a reboot), and
+#      marks the instance Unhealthy when the worker keeps failing. Docker itself restarts nothing (--restart no):
+#      only the watchdog knows whether the instance is being terminated.
 # Never add `set -x`: the parameter's text (secrets) passes through this script's memory to learn its names.
 set -euo pipefail
 umask 077
 
 usage() {
   cat <<'USAGE'
-Usage: user-data.sh
-Starts a Longshore worker container on this EC2 instance. Run as root by cloud-init; settings come from
+Usage: user-data.sh [--watchdog]
+Starts a Longshore worker container on this EC2 instance, and its watchdog (--watchdog: one pass of it). Run as root by cloud-init; settings come from
 LONGSHORE_* variables that the stack puts in front of this script:
   required: LONGSHORE_WORKER LONGSHORE_REGION LONGSHORE_IMAGE LONGSHORE_QUEUE_URL LONGSHORE_ASG_NAME
             LONGSHORE_HOOK_NAME LONGSHORE_ENV_PARAMETER LONGSHORE_LOG_GROUP
@@ -30,11 +34,15 @@ LONGSHORE_* variables that the stack puts in front of this script:
             LONGSHORE_DEFAULT_ENV (space-separated KEY=VALUE defaults) LONGSHORE_RETRY_ATTEMPTS (8)
             LONGSHORE_RETRY_MAX_DELAY (60 s) LONGSHORE_HEALTH_WAIT (240 s) LONGSHORE_STOP_MARGIN (30 s)
             LONGSHORE_MEMORY_RESERVE_MIB (256) LONGSHORE_PIDS_LIMIT (1024) LONGSHORE_TMP_MIB (256)
+            LONGSHORE_WATCHDOG_INTERVAL (10 s) LONGSHORE_WATCHDOG_FAILURES (6 probes)
+            LONGSHORE_WATCHDOG_MAX_RESTARTS (3) LONGSHORE_WATCHDOG_WINDOW (900 s)
             LONGSHORE_ROOT (prefix of every file written; tests only)
 USAGE
 }
+mode=boot
 case "${1:-}" in
   -h|--help) usage; exit 0 ;;
+  --watchdog) mode=watchdog ;;
   "") ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -77,8 +85,9 @@ mkdir -p "$env_dir"
 chmod 700 "$env_dir"
 instance_id=""
 
+log_tag=user-data
 log() {
-  printf '%s user-data[%s]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$worker" "$*" | tee -a "$log_file" >&2
+  printf '%s %s[%s]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$log_tag" "$worker" "$*" | tee -a "$log_file" >&2
 }
 
 # Runs a command with its output (never secret) appended to the log.
@@ -135,7 +144,7 @@ imds() {
 
 # Sends the log (last 5,000 lines) to the worker's log group, stream <instance-id>/user-data.
 ship_log() {
-  local stream="${instance_id:-unknown-$(uname -n)}/user-data" events=$state_dir/log-events.json
+  local stream="${instance_id:-unknown-$(uname -n)}/$log_tag" events=$state_dir/log-events.json
   local err=$state_dir/create-log-stream.err attempts=3
   tail -n 5000 "$log_file" | tr -d '\000-\010\013-\037' | awk -v ts="$(date +%s)000" '
     BEGIN { printf "[" }
@@ -154,6 +163,136 @@ ship_log() {
     --log-group-name "$LONGSHORE_LOG_GROUP" --log-stream-name "$stream" --log-events "file://$events"
 }
 
+# Liveness (docs/deploy.md "Liveness on the instance"). The watchdog is this script, copied to the instance with the
+# settings in front of it, run once every LONGSHORE_WATCHDOG_INTERVAL by a systemd timer (so it runs again after a
+# reboot). It keeps its state in $watchdog_dir: failed probes in a row, the times of recent restarts, and when it
+# last marked the instance Unhealthy.
+watchdog_interval=${LONGSHORE_WATCHDOG_INTERVAL:-10}
+# Six failed probes ten seconds apart: a JVM that starts slowly is not restarted before it is up.
+watchdog_failures=${LONGSHORE_WATCHDOG_FAILURES:-6}
+# Three restarts in 15 minutes is also what the RestartLoop alarm counts (docs/deploy.md "Alarms and dashboard").
+watchdog_max_restarts=${LONGSHORE_WATCHDOG_MAX_RESTARTS:-3}
+watchdog_window=${LONGSHORE_WATCHDOG_WINDOW:-900}
+watchdog_dir=$state_dir/watchdog
+watchdog_script=$root/usr/local/sbin/longshore-watchdog
+unit=$root/etc/systemd/system/longshore-watchdog
+if [ "$mode" = watchdog ]; then
+  log_tag=watchdog
+  log_file=$root/var/log/longshore-watchdog.log
+fi
+
+# Marks this instance Unhealthy (the group replaces it) and says why. Auto Scaling ignores the call within the
+# group's health check grace period, so it is repeated, at most every 5 minutes.
+mark_unhealthy() {
+  local now last
+  mkdir -p "$watchdog_dir"
+  now=$(date +%s)
+  last=$(cat "$watchdog_dir/unhealthy" 2>/dev/null || echo 0)
+  if [ $((now - last)) -lt 300 ]; then return 0; fi
+  log "marking instance $instance_id Unhealthy so that $LONGSHORE_ASG_NAME replaces it: $1"
+  if retry "marking the instance Unhealthy" run_logged aws autoscaling set-instance-health --region "$region" \
+    --instance-id "$instance_id" --health-status Unhealthy --should-respect-grace-period; then
+    echo "$now" >"$watchdog_dir/unhealthy"
+  fi
+}
+
+# restart_worker REASON VERB: docker VERB (start or restart) and one WorkerRestarts datum (the RestartLoop alarm's
+# metric), unless the restarts within the window are used up.
+restart_worker() {
+  local now=$(($(date +%s)))
+  awk -v since=$((now - watchdog_window)) '$1 > since' "$watchdog_dir/restarts" >"$watchdog_dir/r" 2>/dev/null || true
+  mv -f "$watchdog_dir/r" "$watchdog_dir/restarts"
+  if [ "$(wc -l <"$watchdog_dir/restarts")" -ge "$watchdog_max_restarts" ]; then
+    mark_unhealthy "$1 after $watchdog_max_restarts restarts in ${watchdog_window}s; not restarting it again"
+    return 0
+  fi
+  echo "$now" >>"$watchdog_dir/restarts"
+  echo 0 >"$watchdog_dir/failures"
+  log "restarting $container: $1"
+  retry "restarting $container" run_logged docker "$2" "$container" || return 0
+  retry "publishing WorkerRestarts" run_logged aws cloudwatch put-metric-data --region "$region" \
+    --namespace "${LONGSHORE_METRICS_NAMESPACE:-Longshore}" --metric-name WorkerRestarts \
+    --dimensions "AutoScalingGroupName=$LONGSHORE_ASG_NAME" --value 1 --unit Count || true
+}
+
+# in_service WHAT: true while IMDS says InService. A worker that completed the lifecycle action exits 0 and must stay
+# down, and one draining in Terminating:Wait must not be restarted: the instance is leaving.
+in_service() {
+  local lifecycle
+  if ! lifecycle=$(imds autoscaling/target-lifecycle-state 2>/dev/null); then
+    log "$1; IMDS does not say the lifecycle state, so not restarted yet"
+    return 1
+  fi
+  if [ "$lifecycle" = InService ]; then
+    rm -f "$watchdog_dir/leaving"
+    return 0
+  fi
+  if [ ! -f "$watchdog_dir/leaving" ]; then
+    log "$1; the instance is $lifecycle, so it is not restarted"
+    touch "$watchdog_dir/leaving"
+  fi
+  return 1
+}
+
+# One pass: probe a running worker; restart a stopped one unless the instance is leaving service.
+watchdog_pass() {
+  local status code failures
+  mkdir -p "$watchdog_dir"
+  instance_id=$(cat "$watchdog_dir/instance-id")
+  read -r status code < <(docker inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$container" 2>/dev/null \
+    || echo missing)
+  if [ "$status" = running ]; then
+    if curl -sS -f --max-time 5 -o /dev/null "http://127.0.0.1:$health_port/health/live" 2>/dev/null; then
+      echo 0 >"$watchdog_dir/failures"
+      return 0
+    fi
+    failures=$(($(cat "$watchdog_dir/failures" 2>/dev/null || echo 0) + 1))
+    echo "$failures" >"$watchdog_dir/failures"
+    log "/health/live failed ($failures of $watchdog_failures in a row)"
+    if [ "$failures" -ge "$watchdog_failures" ] && in_service "$container is not live"; then
+      restart_worker "/health/live failed $failures times in a row" restart
+    fi
+    return 0
+  fi
+  if [ "$status" = missing ]; then
+    log "there is no container $container to restart; run the user data again to create it"
+    return 0
+  fi
+  if ! in_service "$container is $status (exit code $code)"; then
+    return 0
+  elif [ "$code" = 2 ]; then
+    mark_unhealthy "$container exited with code 2 (configuration error; its output is in stream $instance_id/worker)"
+  else
+    restart_worker "$container is $status with exit code $code outside a drain" start
+  fi
+}
+
+# Writes the watchdog (this script after the settings it runs with) and its systemd timer, and starts the timer.
+install_watchdog() {
+  mkdir -p "$watchdog_dir" "$(dirname "$watchdog_script")" "$(dirname "$unit")"
+  echo "$instance_id" >"$watchdog_dir/instance-id"
+  { echo '#!/usr/bin/env bash'; declare -p "${!LONGSHORE_@}"; cat "$0"; } >"$watchdog_script"
+  chmod 700 "$watchdog_script"
+  printf '[Unit]\nAfter=docker.service\nRequires=docker.service\n[Service]\nType=oneshot\nExecStart=%s --watchdog\n' \
+    "$watchdog_script" >"$unit.service"
+  printf '[Timer]\nOnBootSec=%ss\nOnUnitActiveSec=%ss\nAccuracySec=1s\n[Install]\nWantedBy=timers.target\n' \
+    "$watchdog_interval" "$watchdog_interval" >"$unit.timer"
+  retry "reloading systemd" run_logged systemctl daemon-reload
+  retry "starting the watchdog" run_logged systemctl enable --now longshore-watchdog.timer
+  log "watchdog: /health/live every ${watchdog_interval}s, restart after $watchdog_failures failures;" \
+    "Unhealthy after $watchdog_max_restarts restarts in ${watchdog_window}s or on exit code 2"
+}
+
+if [ "$mode" = watchdog ]; then
+  watchdog_pass
+  # A pass that logged ships its lines (stream <instance-id>/watchdog) and keeps them in .1, so none is sent twice.
+  if [ -s "$log_file" ]; then
+    ship_log || echo "watchdog: could not ship $log_file" >&2
+    mv -f "$log_file" "$log_file.1"
+  fi
+  exit 0
+fi
+
 finish() {
   local rc=$?
   trap - EXIT
@@ -162,6 +301,10 @@ finish() {
     log "done: container $container runs $image"
   else
     log "FAILED (exit code $rc): the instance is up but the worker may not be; see the lines above"
+    # Before the watchdog runs nothing would ever start the worker (an image that never pulls, a missing driver).
+    if [ ! -f "$watchdog_dir/instance-id" ] && [ -n "$instance_id" ]; then
+      mark_unhealthy "the user data failed before the worker started"
+    fi
   fi
   if command -v docker >/dev/null 2>&1; then
     { echo "--- docker ps -a"; docker ps -a 2>&1; } | tee -a "$log_file" >&2
@@ -333,7 +476,7 @@ if [ "$memory_mib" -lt 256 ]; then memory_mib=256; fi
 # survives container restarts, so an AI task's STATE_DIR is kept). The image's tini is PID 1 (it reaps zombies
 # and passes SIGTERM on), so no --init: two inits would nest.
 run_args=(run --detach --name "$container"
-  --restart on-failure
+  --restart no
   --stop-timeout "$stop_timeout"
   --env-file "$env_file"
   --cpus "$cpus" --memory "${memory_mib}m"
@@ -360,8 +503,9 @@ start_container() {
   docker rm -f "$container" >/dev/null 2>&1 || true
   docker "${run_args[@]}" "$image"
 }
-log "starting $container: $cpus CPUs, ${memory_mib} MiB, restart on-failure, logs to $LONGSHORE_LOG_GROUP"
+log "starting $container: $cpus CPUs, ${memory_mib} MiB, restarted by the watchdog, logs to $LONGSHORE_LOG_GROUP"
 retry "starting container $container" run_logged start_container
+install_watchdog
 
 waited=0
 while true; do

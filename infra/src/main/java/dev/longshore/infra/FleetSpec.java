@@ -67,7 +67,7 @@ public record FleetSpec(
             400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
 
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,100}");
-    private static final Pattern IMAGE_TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    static final Pattern IMAGE_TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern REPOSITORY_PREFIX = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_./#:-]{1,255}");
     private static final Pattern VPC_ID = Pattern.compile("vpc-[0-9a-f]{8,17}");

@@ -233,7 +233,7 @@ final class WorkerFleet extends Construct {
         s.put("LONGSHORE_WORKER", worker.name());
         s.put("LONGSHORE_REGION", stack.getRegion());
         s.put("LONGSHORE_IMAGE", stack.getAccount() + ".dkr.ecr." + stack.getRegion() + "." + stack.getUrlSuffix()
-                + "/" + fleet.repositoryName(worker) + ":" + fleet.imageTag());
+                + "/" + fleet.repositoryName(worker) + ":" + worker.image().tag().orElse(fleet.imageTag()));
         s.put("LONGSHORE_QUEUE_URL", queue.getQueueUrl());
         s.put("LONGSHORE_ASG_NAME", groupName);
         s.put("LONGSHORE_HOOK_NAME", LIFECYCLE_HOOK_NAME);
@@ -262,6 +262,8 @@ final class WorkerFleet extends Construct {
                     worker.storage().all().stream().map(WorkerSpec.S3Location::bucket).distinct().toList()));
         }
         worker.storage().resultQueueUrl().ifPresent(url -> defaults.add("WORKER_RESULT_QUEUE_URL=" + url));
+        // The operator's image FROM the stack's AI image carries the tasks (docs/ai.md: Tasks on the stack).
+        worker.image().tasksFile().ifPresent(path -> defaults.add("WORKER_AI_TASKS=" + path));
         s.put("LONGSHORE_DEFAULT_ENV", String.join(" ", defaults));
         return s;
     }

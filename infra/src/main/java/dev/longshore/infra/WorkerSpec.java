@@ -32,7 +32,8 @@ public record WorkerSpec(
         Capacity capacity,
         Storage storage,
         Alarms alarms,
-        Updates updates) {
+        Updates updates,
+        Image image) {
 
     /** The worker's default WORKER_DRAIN_TIMEOUT (README: Configuration). */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -65,6 +66,8 @@ public record WorkerSpec(
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9]+");
     private static final Pattern GPU_FAMILY = Pattern.compile("(g|p|gr)\\d.*");
     private static final Pattern SSM_PARAMETER = Pattern.compile("/[A-Za-z0-9_./-]+");
+    /** A path inside the image; it goes into the user data's space-separated defaults, so no spaces or quotes. */
+    private static final Pattern IMAGE_PATH = Pattern.compile("/[A-Za-z0-9_.@+-][A-Za-z0-9_.@+/-]{0,1023}");
     /** S3 bucket names (no dots at the ends, lower case), optionally followed by /prefix. */
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern BUCKET_AND_PREFIX = Pattern.compile(BUCKET.pattern() + "(/[A-Za-z0-9!_.()/-]{1,512})?");
@@ -153,6 +156,13 @@ public record WorkerSpec(
     public record Alarms(Duration maxMessageAge) {
     }
 
+    /**
+     * The worker's image: another tag in its own repository (the role pulls from that repository only), and for the
+     * AI worker the tasks file inside the image, passed as WORKER_AI_TASKS (docs/ai.md: Tasks on the stack).
+     */
+    public record Image(Optional<String> tag, Optional<String> tasksFile) {
+    }
+
     /** Rolling update of the group when its launch template changes (docs/deploy.md: Releases). */
     public record Updates(int batchSize, int minInstancesInService, Duration pause) {
     }
@@ -205,8 +215,14 @@ public record WorkerSpec(
                 1, 1000);
         Updates updates = new Updates(batch, Math.min(min, max - 1),
                 settings.duration(n + ".updatePause", DEFAULT_UPDATE_PAUSE, Duration.ZERO, Duration.ofHours(1)));
+        Image image = new Image(
+                settings.optional(n + ".imageTag").map(tag -> settings.string(n + ".imageTag", tag, FleetSpec.IMAGE_TAG,
+                        "a tag in this worker's repository, such as the one of an image built FROM the stack's")),
+                "ai".equals(n) ? settings.optional(n + ".tasksFile").map(path -> settings.string(n + ".tasksFile", path,
+                        IMAGE_PATH, "an absolute path inside the image, such as /opt/tasks/tasks.json"))
+                        : Optional.empty());
         return new WorkerSpec(n, enabled, min, max, capacity.instanceTypes().get(0), gpu, scaling, maxReceive, drain,
-                lifecycleDrain, grace, volume, ami, capacity, storage, alarms, updates);
+                lifecycleDrain, grace, volume, ami, capacity, storage, alarms, updates, image);
     }
 
     private static Capacity capacity(Settings settings, String n, String instanceType, boolean gpu) {

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Renders scripts/user-data.sh into a launch template: the script's shebang, then one assignment per setting the
@@ -15,6 +13,10 @@ import java.util.stream.Collectors;
  */
 final class WorkerUserData {
     static final String SCRIPT_RESOURCE = "user-data.sh";
+    static final String USAGE_START = "<<'USAGE'";
+    static final String USAGE_END = "USAGE";
+    /** What --help prints in the rendered user data: the settings are listed by the script itself. */
+    static final String USAGE_POINTER = "Longshore user data; its settings: scripts/user-data.sh --help, docs/deploy.md";
     /** EC2 refuses user data over 16 KiB (before base64). */
     static final int MAX_BYTES = 16 * 1024;
 
@@ -51,11 +53,27 @@ final class WorkerUserData {
             }
             out.append(e.getKey()).append("='").append(e.getValue()).append("'\n");
         }
-        // Whole-line comments and blank lines are dropped to keep well under the 16 KiB limit; the script has no
-        // here-documents or multi-line strings, so no line inside one can be mistaken for a comment.
-        String body = Arrays.stream(lines, 1, lines.length)
-                .filter(line -> !line.isBlank() && !line.stripLeading().startsWith("#"))
-                .collect(Collectors.joining("\n", "", "\n"));
+        // To stay well under the 16 KiB limit: whole-line comments, blank lines and indentation are dropped, and the
+        // --help text (the USAGE here-document, the script's only one) becomes a pointer to the script. Lines of a
+        // multi-line string are awk programs, where indentation does not matter and no line starts with #.
+        StringBuilder body = new StringBuilder();
+        boolean inUsage = false;
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i];
+            if (inUsage) {
+                inUsage = !line.equals(USAGE_END);
+                if (!inUsage) {
+                    body.append(USAGE_POINTER).append('\n').append(line).append('\n');
+                }
+                continue;
+            }
+            String stripped = line.strip();
+            if (stripped.isEmpty() || stripped.startsWith("#")) {
+                continue;
+            }
+            body.append(stripped).append('\n');
+            inUsage = stripped.endsWith(USAGE_START);
+        }
         return out.append(body).toString();
     }
 

@@ -36,6 +36,20 @@ class AppSettingsTest {
     }
 
     @Test
+    void aiImageTagAndTasksFileRunTheOperatorsImageWithItsTasks() {
+        Synth synth = Synth.of("ai.imageTag", "tasks-1", "ai.tasksFile", "/opt/tasks/tasks.json");
+        String ai = synth.userData("ai");
+        assertTrue(ai.contains("/longshore/ai:tasks-1'\n"), "the operator's tag in the stack's AI repository: " + ai);
+        assertTrue(ai.matches("(?s).*LONGSHORE_DEFAULT_ENV='[^']*WORKER_AI_TASKS=/opt/tasks/tasks.json[^']*'\n.*"), ai);
+        String video = synth.userData("video");
+        assertFalse(video.contains("tasks-1") || video.contains("WORKER_AI_TASKS"), "the AI worker's only");
+        SettingsException e = assertThrows(SettingsException.class, () -> Synth.of("ai.tasksFile", "tasks.json"));
+        assertTrue(e.getMessage().contains("ai.tasksFile"), e.getMessage());
+        assertThrows(SettingsException.class, () -> Synth.of("video.tasksFile", "/opt/tasks/tasks.json"),
+                "only the AI worker has tasks");
+    }
+
+    @Test
     void settingsReachGroupsPoliciesHooksAndUserData() {
         Synth synth = Synth.of("video.max", "40", "video.backlogTarget", "15", "video.drainTimeout", "2m",
                 "video.lifecycleDrainTimeout", "30m", "video.maxReceiveCount", "3", "messaging.instanceType",

@@ -22,6 +22,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DockerfilesTest {
     static final Path DOCKERFILE = Sandbox.REPO_ROOT.resolve("docker/worker.Dockerfile");
     static final Path JVM_OPTIONS = Sandbox.REPO_ROOT.resolve("scripts/jvm.options");
+    static final Path START_WORKER = Sandbox.REPO_ROOT.resolve("docker/start-worker");
+    static final String AOT_TRAINING = "RUN --network=none JAVA_AOT=-XX:AOTCacheOutput=/app/worker.aot"
+            + " JAVA_ACTIVE_PROCESSORS=2 WORKER_HEALTH_PORT=off WORKER_METRICS_NAMESPACE=off WORKER_GPU_REQUIRED=false"
+            + " AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=training AWS_SECRET_ACCESS_KEY=training"
+            + " WORKER_QUEUE_URL=http://127.0.0.1:9/000000000000/aot-training timeout -s TERM 10 /app/start-worker;"
+            + " test -s /app/worker.aot";
 
     static List<String> lines() throws IOException {
         return Files.readAllLines(DOCKERFILE);
@@ -56,7 +62,7 @@ class DockerfilesTest {
                 "FROM --platform=$BUILDPLATFORM ${INIT_IMAGE} AS init", "FROM ${RUNTIME_IMAGE} AS runtime",
                 "FROM runtime AS messaging", "FROM runtime AS ai", "FROM runtime AS video"), from);
         assertTrue(lines().contains("ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-21"));
-        assertTrue(lines().contains("ARG RUNTIME_IMAGE=eclipse-temurin:21-jre"));
+        assertTrue(lines().contains("ARG RUNTIME_IMAGE=eclipse-temurin:25-jre"), "JDK 25: the AOT cache");
         assertTrue(lines().contains("RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests "
                 + "-pl worker-messaging,worker-video,worker-ai -am package"));
         assertTrue(Files.exists(Sandbox.REPO_ROOT.resolve("docker/worker.Dockerfile.dockerignore")));
@@ -66,8 +72,10 @@ class DockerfilesTest {
     @ValueSource(strings = {"messaging", "video", "ai"})
     void eachWorkersStageCarriesItsJarAsAppWorkerJar(String worker) throws Exception {
         List<String> stage = stage(worker);
-        assertEquals("COPY --from=build --chown=10001:10001 /src/worker-" + worker + "/target/worker-" + worker
-                + ".jar /app/worker.jar", stage.get(stage.size() - 1), "the README's jar, copied last (cache)");
+        assertEquals(List.of("COPY --from=build --chown=10001:10001 /src/worker-" + worker + "/target/worker-" + worker
+                + ".jar /app/worker.jar", "USER root", AOT_TRAINING, "USER 10001:10001"),
+                stage.subList(stage.size() - 4, stage.size()),
+                "the README's jar copied last (cache), then the AOT cache trained on it");
         List<String> users = stage.stream().filter(l -> l.startsWith("USER ")).toList();
         assertTrue(users.isEmpty() || users.get(users.size() - 1).equals("USER 10001:10001"), "ends as 10001");
     }
@@ -91,21 +99,22 @@ class DockerfilesTest {
         assertTrue(String.join("\n", stage("init")).contains("apt-get download -qq \"tini:$TARGETARCH\""),
                 "tini from Debian's package for the target platform");
         String entrypoint = runtime.stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
-        assertTrue(entrypoint.startsWith("ENTRYPOINT [\"/usr/bin/tini\", \"--\", \"bash\", \"-c\", \"exec java "),
-                entrypoint);
-        assertFalse(entrypoint.contains("-g"), "tini -g would SIGTERM a job's processes before the drain");
+        assertEquals("ENTRYPOINT [\"/usr/bin/tini\", \"--\", \"/app/start-worker\"]", entrypoint,
+                "no tini -g: it would SIGTERM a job's processes before the drain");
+        assertTrue(runtime.contains("COPY --chmod=0755 docker/start-worker /app/start-worker"));
+        assertTrue(Files.readString(START_WORKER).contains("\nexec java @/app/jvm.options "), "java replaces bash");
     }
 
     @Test
     void jvmFlagsComeFromScriptsJvmOptionsOnly() throws Exception {
         List<String> runtime = stage("runtime");
         assertTrue(runtime.contains("COPY scripts/jvm.options /app/jvm.options"));
-        String entrypoint = runtime.stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
-        assertTrue(entrypoint.contains("exec java @/app/jvm.options ${JAVA_ACTIVE_PROCESSORS:+-XX:ActiveProcessorCount"
-                + "=$JAVA_ACTIVE_PROCESSORS} -XX:+ExitOnOutOfMemoryError -Duser.home=/tmp $JAVA_WORKER_OPTS"
+        String command = Files.readString(START_WORKER).replace(" \\\n  ", " ");
+        assertTrue(command.contains("exec java @/app/jvm.options ${JAVA_ACTIVE_PROCESSORS:+-XX:ActiveProcessorCount"
+                + "=$JAVA_ACTIVE_PROCESSORS} -XX:+ExitOnOutOfMemoryError -Duser.home=/tmp $JAVA_WORKER_OPTS $JAVA_AOT"
                 + " ${JAVA_MAX_RAM_PERCENTAGE:+-XX:MaxRAMPercentage=$JAVA_MAX_RAM_PERCENTAGE} $JAVA_GC $JAVA_OPTS"
-                + " -jar /app/worker.jar"), entrypoint);
-        String text = Files.readString(DOCKERFILE);
+                + " -jar /app/worker.jar \"$@\""), command);
+        String text = Files.readString(DOCKERFILE) + Files.readString(START_WORKER);
         // The earlier images' JAVA_MAX_RAM_PERCENTAGE and JAVA_GC still override when an operator sets them; no
         // image sets them, so the defaults have one source.
         String besidesVideoHeap = text.replace("JAVA_WORKER_OPTS=-XX:MaxRAMPercentage=40", "")
@@ -128,10 +137,23 @@ class DockerfilesTest {
         assertTrue(Files.readAllLines(JVM_OPTIONS).contains("-XX:+UseSerialGC"));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"runtime", "messaging", "ai"})
-    void stagesWithoutRunStepsCrossBuildWithoutEmulation(String stage) throws Exception {
-        assertFalse(stage(stage).stream().anyMatch(l -> l.startsWith("RUN ")), stage);
+    @Test
+    void theRuntimeStageHasNoRunStepAndMessagingAndAiOnlyTheAotTraining() throws Exception {
+        assertFalse(stage("runtime").stream().anyMatch(l -> l.startsWith("RUN ")), "runtime");
+        for (String stage : List.of("messaging", "ai")) {
+            assertEquals(List.of(AOT_TRAINING), stage(stage).stream().filter(l -> l.startsWith("RUN ")).toList(), stage);
+        }
+    }
+
+    @Test
+    void theAotCacheIsTrainedWithTheImagesOwnCommandAndUsedByIt() throws Exception {
+        List<String> runtime = stage("runtime");
+        assertTrue(runtime.contains("    JAVA_AOT=-XX:AOTCache=/app/worker.aot \\"), runtime.toString());
+        // The training run and the entrypoint both run docker/start-worker, so the JVM flags are the same; only
+        // JAVA_AOT differs (AOTCacheOutput at training, AOTCache at use). No network: nothing to reach at build.
+        assertTrue(AOT_TRAINING.contains(" /app/start-worker;") && AOT_TRAINING.startsWith("RUN --network=none "));
+        assertTrue(AOT_TRAINING.contains(" WORKER_HEALTH_PORT=off "), "no port to bind at build");
+        assertTrue(Files.isExecutable(START_WORKER));
     }
 
     @Test
@@ -141,5 +163,30 @@ class DockerfilesTest {
         assertTrue(video.contains("WORKER_WORK_DIR=/work"));
         String ai = String.join("\n", stage("ai"));
         assertTrue(ai.contains("WORKER_JOBS_DIR=/work/ai-jobs") && ai.contains("NVIDIA_DRIVER_CAPABILITIES=compute,utility"));
+    }
+    @Test
+    void theAiTasksExampleBuildsFromTheStacksAiImageAndRegistersItsTasks() throws Exception {
+        Path docker = Sandbox.REPO_ROOT.resolve("docker");
+        List<String> example = Files.readAllLines(docker.resolve("ai-tasks.example.Dockerfile")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        assertEquals(List.of("ARG AI_IMAGE=longshore/ai:latest", "FROM ${AI_IMAGE}"), example.subList(0, 2),
+                "FROM the ai stage's image, as scripts/build-images tags it");
+        assertEquals(1, example.stream().filter(l -> l.startsWith("FROM ")).count(), "one stage: the ai image plus files");
+        assertTrue(example.contains("ENV WORKER_AI_TASKS=/opt/tasks/tasks.json"), example.toString());
+        assertFalse(example.stream().anyMatch(l -> l.startsWith("USER ") || l.startsWith("ENTRYPOINT ")
+                || l.startsWith("RUN ")), "the worker's user, entrypoint and AOT cache stay the ai image's");
+        assertTrue(example.contains("COPY --chown=0:0 --chmod=0644 ai-tasks.example/tasks.json /opt/tasks/tasks.json"));
+        assertTrue(example.contains("COPY --chown=0:0 --chmod=0755 ai-tasks.example/bin/ /opt/tasks/bin/"));
+        // Every program the tasks file names is in the image: shipped under bin/ or part of the base image.
+        com.fasterxml.jackson.databind.JsonNode tasks = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(docker.resolve("ai-tasks.example/tasks.json").toFile());
+        assertTrue(tasks.size() > 0);
+        tasks.fields().forEachRemaining(task -> {
+            String program = task.getValue().get("argv").get(0).asText();
+            assertTrue(program.startsWith("/opt/tasks/bin/"), task.getKey() + ": " + program);
+            assertTrue(Files.isExecutable(docker.resolve("ai-tasks.example/bin").resolve(
+                    program.substring("/opt/tasks/bin/".length()))), program + " is shipped");
+            assertEquals(0, task.getValue().get("gpus").asInt(), "runs on the CPU flavour too");
+        });
     }
 }

@@ -286,7 +286,7 @@ class LongshoreStackTest {
         assertTrue(userData.contains("LONGSHORE_DRAIN_TIMEOUT='30s'\n"));
         assertTrue(userData.contains("LONGSHORE_LIFECYCLE_DRAIN_TIMEOUT='15m'\n"));
         assertTrue(userData.contains("LONGSHORE_GPU='false'\n"));
-        assertTrue(userData.contains("--restart on-failure"), "the script's body follows");
+        assertTrue(userData.contains("--restart no"), "the script's body follows");
         int bytes = userData.getBytes(StandardCharsets.UTF_8).length;
         assertTrue(bytes < WorkerUserData.MAX_BYTES, "user data is " + bytes + " bytes");
     }

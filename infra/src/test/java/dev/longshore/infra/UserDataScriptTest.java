@@ -94,12 +94,12 @@ class UserDataScriptTest {
     }
 
     @Test
-    void startsTheWorkerContainerWithRestartOnFailureAndLimits() throws Exception {
+    void startsTheWorkerContainerWithoutADockerRestartPolicyAndWithLimits() throws Exception {
         Sandbox.Result r = sandbox.run(SCRIPT);
 
         assertEquals(0, r.exitCode(), r.output());
         String run = dockerRun();
-        assertTrue(run.contains("--restart on-failure "), run);
+        assertTrue(run.contains("--restart no "), "the watchdog restarts it, docker does not: " + run);
         assertTrue(run.contains("--name longshore-video "), run);
         assertTrue(run.contains("--env-file " + envFile() + " "), run);
         int cpus = Runtime.getRuntime().availableProcessors();
@@ -130,7 +130,8 @@ class UserDataScriptTest {
         Path dropIn = sandbox.root.resolve("etc/systemd/system/docker.service.d/longshore-stop-timeout.conf");
         assertEquals("[Service]\nTimeoutStopSec=90\n", Files.readString(dropIn));
         List<String> systemctl = sandbox.calls("systemctl");
-        assertEquals(List.of("daemon-reload", "enable --now docker"), systemctl);
+        assertEquals(List.of("daemon-reload", "enable --now docker", "daemon-reload",
+                "enable --now longshore-watchdog.timer"), systemctl);
     }
 
     @ParameterizedTest
@@ -445,10 +446,241 @@ class UserDataScriptTest {
         Sandbox.Result r = sandbox.run(file);
 
         assertEquals(0, r.exitCode(), r.output());
-        assertTrue(dockerRun().contains("--restart on-failure --stop-timeout 60 "), dockerRun());
+        assertTrue(dockerRun().contains("--restart no --stop-timeout 60 "), dockerRun());
         assertEquals(QUEUE_URL, envFileValues().get("WORKER_QUEUE_URL"));
         assertTrue(rendered.length() < Files.readString(SCRIPT).length(), "comments are dropped");
         assertTrue(rendered.startsWith("#!/usr/bin/env bash\n"));
+    }
+
+    // Liveness on the instance (docs/deploy.md): the watchdog is the user data run with --watchdog by a timer.
+
+    Path watchdog() {
+        return sandbox.root.resolve("usr/local/sbin/longshore-watchdog");
+    }
+
+    Sandbox.Result watchdogPass() throws Exception {
+        Sandbox.Result r = sandbox.run(watchdog(), "--watchdog");
+        assertEquals(0, r.exitCode(), r.output());
+        return r;
+    }
+
+    void bootThenClearCalls() throws Exception {
+        Sandbox.Result boot = sandbox.run(SCRIPT);
+        assertEquals(0, boot.exitCode(), boot.output());
+        Path calls = tmp.resolve("calls");
+        for (String tool : List.of("docker", "aws", "curl", "systemctl", "sleep")) {
+            Files.deleteIfExists(calls.resolve(tool + ".log"));
+        }
+    }
+
+    long count(String tool, String prefix) throws IOException {
+        return sandbox.calls(tool).stream().filter(c -> c.startsWith(prefix)).count();
+    }
+
+    static final String UNHEALTHY = "autoscaling set-instance-health --region eu-west-1 --instance-id i-0123456789abcdef0"
+            + " --health-status Unhealthy --should-respect-grace-period";
+    static final String RESTART_METRIC = "cloudwatch put-metric-data --region eu-west-1 --namespace Longshore"
+            + " --metric-name WorkerRestarts --dimensions AutoScalingGroupName=Longshore-video --value 1 --unit Count";
+
+    @Test
+    void writesTheWatchdogAndASystemdTimerThatRunsItAfterEveryBoot() throws Exception {
+        sandbox.set("LONGSHORE_WATCHDOG_INTERVAL", "15");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(0, r.exitCode(), r.output());
+        String copy = Files.readString(watchdog());
+        assertTrue(copy.startsWith("#!/usr/bin/env bash\n"), copy);
+        assertTrue(copy.endsWith(Files.readString(SCRIPT)), "the watchdog is this script");
+        assertTrue(copy.contains("\ndeclare -x LONGSHORE_ASG_NAME=\"Longshore-video\"\n"), "after the settings it ran with");
+        assertFalse(copy.contains(SMTP_SECRET), "settings only, never the worker's .env");
+        assertEquals("rwx------", Sandbox.permissions(watchdog()));
+        Path units = sandbox.root.resolve("etc/systemd/system");
+        assertEquals("[Unit]\nAfter=docker.service\nRequires=docker.service\n[Service]\nType=oneshot\nExecStart="
+                + watchdog() + " --watchdog\n", Files.readString(units.resolve("longshore-watchdog.service")));
+        assertEquals("[Timer]\nOnBootSec=15s\nOnUnitActiveSec=15s\nAccuracySec=1s\n[Install]\nWantedBy=timers.target\n",
+                Files.readString(units.resolve("longshore-watchdog.timer")));
+        List<String> systemctl = sandbox.calls("systemctl");
+        assertEquals("enable --now longshore-watchdog.timer", systemctl.get(systemctl.size() - 1));
+    }
+
+    @Test
+    void theWatchdogOfTheRenderedUserDataRunsWithTheStacksSettings() throws Exception {
+        String rendered = WorkerUserData.render(Files.readString(SCRIPT), settings());
+        Path file = Files.writeString(tmp.resolve("rendered-user-data"), rendered);
+        settings().keySet().forEach(sandbox.env::remove);
+        Sandbox.Result boot = sandbox.run(file);
+        assertEquals(0, boot.exitCode(), boot.output());
+        Files.writeString(tmp.resolve("container-state"), "exited 1");
+        sandbox.env.remove("LONGSHORE_ROOT");
+
+        Sandbox.Result r = sandbox.run(watchdog(), "--watchdog");
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(1, count("docker", "start longshore-video"), sandbox.calls("docker").toString());
+        assertTrue(sandbox.run(file, "--help").stdout().contains("scripts/user-data.sh --help"));
+    }
+
+    @Test
+    void aLiveWorkerIsLeftAloneAndNothingIsShipped() throws Exception {
+        bootThenClearCalls();
+
+        watchdogPass();
+
+        assertEquals(List.of("inspect --format {{.State.Status}} {{.State.ExitCode}} longshore-video"),
+                sandbox.calls("docker"));
+        assertEquals(List.of("-sS -f --max-time 5 -o /dev/null http://127.0.0.1:8080/health/live"),
+                sandbox.calls("curl"));
+        assertTrue(sandbox.calls("aws").isEmpty(), sandbox.calls("aws").toString());
+    }
+
+    @Test
+    void restartsTheContainerAfterTheConfiguredFailedProbesInARowAndPublishesWorkerRestarts() throws Exception {
+        sandbox.set("LONGSHORE_WATCHDOG_FAILURES", "3");
+        bootThenClearCalls();
+        Files.writeString(tmp.resolve("not-live"), "");
+
+        watchdogPass();
+        watchdogPass();
+        assertEquals(0, count("docker", "restart"), "two failures are not yet three");
+        watchdogPass();
+
+        assertEquals(List.of("restart longshore-video"),
+                sandbox.calls("docker").stream().filter(c -> c.startsWith("restart")).toList());
+        assertEquals(List.of(RESTART_METRIC),
+                sandbox.calls("aws").stream().filter(c -> c.startsWith("cloudwatch")).toList());
+        String shipped = messages(sandbox.shippedEvents());
+        assertTrue(shipped.contains("watchdog[video]: restarting longshore-video: /health/live failed 3 times in a row"),
+                shipped);
+        assertTrue(sandbox.calls("aws").contains("logs create-log-stream --region eu-west-1 --log-group-name "
+                + "/longshore/Longshore/video --log-stream-name i-0123456789abcdef0/watchdog"), sandbox.calls("aws").toString());
+
+        Files.delete(tmp.resolve("not-live"));
+        watchdogPass();
+        Files.writeString(tmp.resolve("not-live"), "");
+        watchdogPass();
+        watchdogPass();
+        assertEquals(1, count("docker", "restart"), "one good probe starts the count again");
+    }
+
+    @Test
+    void restartsAWorkerThatExitedOutsideADrainAlsoAfterAReboot() throws Exception {
+        bootThenClearCalls();
+        Files.writeString(tmp.resolve("container-state"), "exited 143");
+
+        watchdogPass();
+
+        assertEquals(List.of("start longshore-video"),
+                sandbox.calls("docker").stream().filter(c -> c.startsWith("start")).toList());
+        assertTrue(sandbox.calls("curl").stream().anyMatch(c -> c.endsWith("/latest/meta-data/autoscaling/target-lifecycle-state")),
+                sandbox.calls("curl").toString());
+        assertEquals(1, count("aws", "cloudwatch put-metric-data"));
+        assertEquals(0, count("aws", "autoscaling set-instance-health"));
+    }
+
+    @Test
+    void aWorkerThatExitedWhileTheInstanceTerminatesStaysDown() throws Exception {
+        bootThenClearCalls();
+        Files.writeString(tmp.resolve("container-state"), "exited 0");
+        Files.writeString(tmp.resolve("lifecycle-state"), "Terminated");
+
+        watchdogPass();
+        watchdogPass();
+
+        assertEquals(0, count("docker", "start"), sandbox.calls("docker").toString());
+        assertEquals(0, count("aws", "cloudwatch"));
+        assertEquals(0, count("aws", "autoscaling"));
+        String log = Files.readString(sandbox.root.resolve("var/log/longshore-watchdog.log.1"));
+        assertTrue(log.contains("longshore-video is exited (exit code 0); the instance is Terminated, so it is not"
+                + " restarted"), log);
+    }
+
+    @Test
+    void aWorkerThatStopsAnsweringWhileTheInstanceTerminatesIsNotRestartedMidDrain() throws Exception {
+        sandbox.set("LONGSHORE_WATCHDOG_FAILURES", "1");
+        bootThenClearCalls();
+        Files.writeString(tmp.resolve("not-live"), "");
+        Files.writeString(tmp.resolve("lifecycle-state"), "Terminating:Wait");
+
+        watchdogPass();
+
+        assertEquals(0, count("docker", "restart"), sandbox.calls("docker").toString());
+        assertEquals(0, count("aws", "cloudwatch"));
+        Files.writeString(tmp.resolve("lifecycle-state"), "InService");
+        watchdogPass();
+        assertEquals(1, count("docker", "restart"), "restarted once the instance is in service again");
+    }
+
+    @Test
+    void exitCodeTwoMarksTheInstanceUnhealthyAtOnceWithoutARestart() throws Exception {
+        bootThenClearCalls();
+        Files.writeString(tmp.resolve("container-state"), "exited 2");
+
+        watchdogPass();
+        watchdogPass();
+
+        assertEquals(0, count("docker", "start"));
+        assertEquals(List.of(UNHEALTHY),
+                sandbox.calls("aws").stream().filter(c -> c.startsWith("autoscaling")).toList(),
+                "marked once, not on every pass");
+        String shipped = messages(sandbox.shippedEvents());
+        assertTrue(shipped.contains("marking instance i-0123456789abcdef0 Unhealthy so that Longshore-video replaces it:"
+                + " longshore-video exited with code 2 (configuration error"), shipped);
+    }
+
+    @Test
+    void marksTheInstanceUnhealthyAfterTheMaximumRestartsInTheWindow() throws Exception {
+        sandbox.set("LONGSHORE_WATCHDOG_MAX_RESTARTS", "2").set("LONGSHORE_WATCHDOG_WINDOW", "600");
+        bootThenClearCalls();
+
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(tmp.resolve("container-state"), "exited 1");
+            watchdogPass();
+        }
+
+        assertEquals(2, count("docker", "start"), sandbox.calls("docker").toString());
+        assertEquals(2, count("aws", "cloudwatch put-metric-data"));
+        assertEquals(List.of(UNHEALTHY),
+                sandbox.calls("aws").stream().filter(c -> c.startsWith("autoscaling")).toList());
+        String shipped = messages(sandbox.shippedEvents());
+        assertTrue(shipped.contains("longshore-video is exited with exit code 1 outside a drain after 2 restarts in 600s;"
+                + " not restarting it again"), shipped);
+    }
+
+    @Test
+    void anImageThatNeverPullsMarksTheInstanceUnhealthy() throws Exception {
+        sandbox.set("FAIL_DOCKER_PULL", "100").set("LONGSHORE_RETRY_ATTEMPTS", "2");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(sandbox.calls("aws").contains(UNHEALTHY), sandbox.calls("aws").toString());
+        String shipped = messages(sandbox.shippedEvents());
+        assertTrue(shipped.contains("Unhealthy so that Longshore-video replaces it: the user data failed before the"
+                + " worker started"), shipped);
+        assertFalse(Files.exists(watchdog()), "no watchdog for a worker that never started");
+    }
+
+    @Test
+    void aContainerThatFailsItsFirstHealthCheckIsLeftToTheWatchdog() throws Exception {
+        sandbox.set("SANDBOX_HEALTH", "unhealthy");
+
+        Sandbox.Result r = sandbox.run(SCRIPT);
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertEquals(0, count("aws", "autoscaling"), "the watchdog runs already and decides");
+        assertTrue(Files.exists(watchdog()));
+    }
+
+    @Test
+    void helpListsTheWatchdogSettings() throws Exception {
+        Sandbox.Result r = sandbox.run(SCRIPT, "--help");
+
+        assertEquals(0, r.exitCode());
+        for (String setting : List.of("LONGSHORE_WATCHDOG_INTERVAL", "LONGSHORE_WATCHDOG_FAILURES",
+                "LONGSHORE_WATCHDOG_MAX_RESTARTS", "LONGSHORE_WATCHDOG_WINDOW", "--watchdog")) {
+            assertTrue(r.stdout().contains(setting), setting + " in --help: " + r.stdout());
+        }
     }
 
     private Map<String, String> envFiles(String worker) throws IOException {
