@@ -142,4 +142,17 @@ class DockerfilesTest {
         String ai = String.join("\n", stage("ai"));
         assertTrue(ai.contains("WORKER_JOBS_DIR=/work/ai-jobs") && ai.contains("NVIDIA_DRIVER_CAPABILITIES=compute,utility"));
     }
+
+    @Test
+    void imagesCarryOciLabelsFromBuildArguments() throws Exception {
+        List<String> runtime = stage("runtime");
+        for (String arg : new String[] {"IMAGE_VERSION", "IMAGE_REVISION", "IMAGE_SOURCE", "IMAGE_TITLE"}) {
+            assertTrue(runtime.stream().anyMatch(l -> l.startsWith("ARG " + arg)), arg + " in " + runtime);
+        }
+        String text = String.join("\n", runtime);
+        for (String label : new String[] {"version=\"${IMAGE_VERSION}\"", "revision=\"${IMAGE_REVISION}\"",
+                "source=\"${IMAGE_SOURCE}\"", "title=\"${IMAGE_TITLE}\""}) {
+            assertTrue(text.contains("org.opencontainers.image." + label), label);
+        }
+    }
 }
