@@ -55,6 +55,16 @@ ENV WORKER_HEALTH_PORT=8080 \
     JAVA_AOT=-XX:AOTCache=/app/worker.aot \
     JAVA_OPTS=
 EXPOSE 8080
+# What the image is (OCI annotations; docs/observability-notes.md, "Releases"): scripts/push-images passes the build
+# version, the git commit, the repository and longshore-<worker>. Metadata only: no layer depends on them.
+ARG IMAGE_VERSION=unknown
+ARG IMAGE_REVISION=
+ARG IMAGE_SOURCE=
+ARG IMAGE_TITLE=longshore-worker
+LABEL org.opencontainers.image.version="${IMAGE_VERSION}" \
+      org.opencontainers.image.revision="${IMAGE_REVISION}" \
+      org.opencontainers.image.source="${IMAGE_SOURCE}" \
+      org.opencontainers.image.title="${IMAGE_TITLE}"
 # SIGTERM starts the drain (README "Signals and exit codes"); docker waits --stop-timeout before SIGKILL.
 STOPSIGNAL SIGTERM
 # bash's /dev/tcp: the JRE image needs no HTTP client for this.

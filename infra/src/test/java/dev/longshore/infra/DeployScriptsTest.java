@@ -291,7 +291,8 @@ class DeployScriptsTest {
         Sandbox.Result r = run("deploy", "--dry-run", "--refresh", "--template", COMMITTED.toString());
 
         assertEquals(0, r.exitCode(), r.output());
-        assertTrue(r.stdout().contains("stack Longshore, workers messaging video ai, images :latest"), r.stdout());
+        assertTrue(r.stdout().contains("stack Longshore, workers messaging video ai, images :" + buildVersion()),
+                r.stdout());
         assertTrue(r.stdout().contains("+ aws ssm get-parameter --region REGION --name /longshore/template-bucket "
                 + "--query Parameter.Value --output text"), r.stdout());
         assertTrue(r.stdout().contains("+ aws s3api head-bucket --bucket BUCKET --expected-bucket-owner ACCOUNT"),
@@ -354,7 +355,8 @@ class DeployScriptsTest {
                 + COMMITTED + " --s3-bucket " + bucket + " --s3-prefix longshore "
                 + "--capabilities CAPABILITY_IAM --no-fail-on-empty-changeset"), aws.toString());
         assertArrayEquals(Files.readAllBytes(COMMITTED), Files.readAllBytes(tmp.resolve("deployed-template.json")));
-        assertTrue(r.stderr().contains("warning: no image longshore/video:latest in ECR yet"), r.stderr());
+        assertTrue(r.stderr().contains("warning: no image longshore/video:" + buildVersion() + " in ECR yet"),
+                r.stderr());
     }
 
     @Test
@@ -469,9 +471,11 @@ class DeployScriptsTest {
         assertTrue(docker.contains("login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com"));
         assertEquals(List.of("stdin-password-ok"), sandbox.calls("docker-login-stdin"));
         String registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/longshore/video";
-        assertTrue(docker.contains("buildx build --builder longshore --platform linux/arm64,linux/amd64 --file "
-                + Sandbox.REPO_ROOT.resolve("docker/worker.Dockerfile") + " --target video --tag " + registry + ":t1 --tag "
-                + registry + ":latest --push " + Sandbox.REPO_ROOT), docker.toString());
+        assertTrue(docker.stream().anyMatch(c -> c.startsWith("buildx build --builder longshore --platform "
+                + "linux/arm64,linux/amd64 --file " + Sandbox.REPO_ROOT.resolve("docker/worker.Dockerfile")
+                + " --target video --tag " + registry + ":t1 --build-arg IMAGE_VERSION=")
+                && c.endsWith(" --push " + Sandbox.REPO_ROOT)), docker.toString());
+        assertFalse(String.join("\n", docker).contains(":latest"), "latest is never pushed");
         assertEquals(2, docker.stream().filter(c -> c.startsWith("buildx build")).count());
         assertFalse(String.join("\n", docker).contains("ecr-token-xyz"));
     }
@@ -496,5 +500,74 @@ class DeployScriptsTest {
         assertEquals(List.of("buildx build --load --file " + Sandbox.REPO_ROOT.resolve("docker/worker.Dockerfile")
                 + " --target ai --tag longshore/ai:local " + Sandbox.REPO_ROOT), sandbox.calls("docker").stream()
                 .filter(c -> c.startsWith("buildx build")).toList());
+    }
+
+    /** The root pom's project version: the jars' Implementation-Version and the stack's default imageTag. */
+    static String buildVersion() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("<artifactId>longshore-parent</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Sandbox.REPO_ROOT.resolve("pom.xml")));
+        assertTrue(m.find(), "root pom version");
+        return m.group(1);
+    }
+
+    @Test
+    void pushImagesPushesTheBuildVersionAndTheCommitIntoImmutableRepositoriesNeverLatest() throws Exception {
+        sandbox.set("SANDBOX_ECR_PASSWORD", "ecr-token-xyz");
+
+        Sandbox.Result r = run("push-images", "video");
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(sandbox.calls("aws").stream().anyMatch(c -> c.startsWith("ecr create-repository --region eu-west-1 "
+                + "--repository-name longshore/video ") && c.contains(" --image-tag-mutability IMMUTABLE ")),
+                sandbox.calls("aws").toString());
+        List<String> builds = sandbox.calls("docker").stream().filter(c -> c.startsWith("buildx build")).toList();
+        assertEquals(1, builds.size(), builds.toString());
+        String build = builds.get(0);
+        String registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/longshore/video";
+        assertTrue(build.contains(" --tag " + registry + ":" + buildVersion() + " "), build);
+        assertTrue(build.matches(".* --tag " + java.util.regex.Pattern.quote(registry) + ":[0-9a-f]{7,}(-dirty)? .*"),
+                "the short commit too: " + build);
+        assertFalse(build.contains(":latest"), build);
+        assertTrue(build.contains(" --build-arg IMAGE_VERSION=" + buildVersion() + " "), build);
+        assertTrue(build.matches(".* --build-arg IMAGE_REVISION=[0-9a-f]{40} .*"), build);
+        assertTrue(build.contains(" --build-arg IMAGE_TITLE=longshore-video "), build);
+        assertTrue(r.stdout().contains("scripts/deploy imageTag=" + buildVersion()), r.stdout());
+    }
+
+    @Test
+    void pushImagesLeavesATagTheRepositoryHoldsAlone() throws Exception {
+        Files.createDirectories(tmp.resolve("repos"));
+        Files.writeString(tmp.resolve("repos/longshore_ai"), "");
+        sandbox.set("SANDBOX_IMAGES_EXIST", "1").set("SANDBOX_ECR_PASSWORD", "ecr-token-xyz");
+
+        Sandbox.Result r = run("push-images", "--tag", "v1.2.0", "ai");
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(sandbox.calls("aws").contains("ecr describe-images --region eu-west-1 --repository-name longshore/ai "
+                + "--image-ids imageTag=v1.2.0"), sandbox.calls("aws").toString());
+        assertTrue(sandbox.calls("docker").stream().noneMatch(c -> c.startsWith("buildx build")), "immutable: not rebuilt");
+        assertTrue(r.stdout().contains("longshore/ai:v1.2.0 exists"), r.stdout());
+    }
+
+    @Test
+    void pushImagesRefusesTheLatestTag() throws Exception {
+        Sandbox.Result r = run("push-images", "--tag", "latest");
+
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("the stack refuses a moving tag"), r.stderr());
+        assertTrue(sandbox.calls("docker").isEmpty());
+    }
+
+    @Test
+    void deployChecksTheImageTagTheTemplatePullsAndRefusesLatest() throws Exception {
+        Path latest = tmp.resolve("latest.template.json");
+        Files.writeString(latest, Files.readString(COMMITTED)
+                .replaceAll("\"ImageTag\": *\"[^\"]*\"", "\"ImageTag\": \"latest\""));
+
+        Sandbox.Result r = run("deploy", "--dry-run", "--template", latest.toString());
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().contains("pulls the image tag latest, which the stack refuses"), r.stderr());
     }
 }

@@ -189,4 +189,17 @@ class DockerfilesTest {
             assertEquals(0, task.getValue().get("gpus").asInt(), "runs on the CPU flavour too");
         });
     }
+
+    @Test
+    void imagesCarryOciLabelsFromBuildArguments() throws Exception {
+        List<String> runtime = stage("runtime");
+        for (String arg : new String[] {"IMAGE_VERSION", "IMAGE_REVISION", "IMAGE_SOURCE", "IMAGE_TITLE"}) {
+            assertTrue(runtime.stream().anyMatch(l -> l.startsWith("ARG " + arg)), arg + " in " + runtime);
+        }
+        String text = String.join("\n", runtime);
+        for (String label : new String[] {"version=\"${IMAGE_VERSION}\"", "revision=\"${IMAGE_REVISION}\"",
+                "source=\"${IMAGE_SOURCE}\"", "title=\"${IMAGE_TITLE}\""}) {
+            assertTrue(text.contains("org.opencontainers.image." + label), label);
+        }
+    }
 }

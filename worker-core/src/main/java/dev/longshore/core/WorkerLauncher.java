@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -33,8 +34,25 @@ public final class WorkerLauncher {
         this.clients = clients;
     }
 
-    /** Runs the worker until it terminates and exits the JVM with its exit code (README: Signals, states and exit codes). Never returns. */
+    /** The one command-line option: prints {@link BuildInfo#line} and exits 0, reading no WORKER_* variable. */
+    static final String VERSION_OPTION = "--version";
+
+    /**
+     * As {@link #launch(WorkerDefinition, String[])}, with the arguments the JVM was started with (read from the
+     * operating system, so a worker's {@code main} need not pass them).
+     */
     public static void launch(WorkerDefinition definition) {
+        launch(definition, ProcessHandle.current().info().arguments().orElse(new String[0]));
+    }
+
+    /**
+     * Runs the worker until it terminates and exits the JVM with its exit code (README: Signals, states and exit
+     * codes). Never returns. With {@code --version} among {@code args}, prints the build and exits 0 instead.
+     */
+    public static void launch(WorkerDefinition definition, String[] args) {
+        if (versionRequested(List.of(args))) {
+            System.exit(printVersion(definition, BuildInfo.current(), System.out));
+        }
         // The JDK keeps only 5 idle HTTP connections per host by default; with several receives and delete
         // batches in flight, the rest were closed after each call and reopened, costing a connect per request.
         if (System.getProperty("http.maxConnections") == null) {
@@ -44,6 +62,17 @@ public final class WorkerLauncher {
         int code = launcher.run(definition);
         System.out.flush();
         System.exit(code);
+    }
+
+    static boolean versionRequested(List<String> args) {
+        return args.contains(VERSION_OPTION);
+    }
+
+    /** Prints {@code longshore <worker> <version>}; the exit code, always 0. */
+    static int printVersion(WorkerDefinition definition, BuildInfo build, PrintStream out) {
+        out.println(build.line(definition.name()));
+        out.flush();
+        return ExitCodes.OK;
     }
 
     int run(WorkerDefinition definition) {
@@ -60,6 +89,9 @@ public final class WorkerLauncher {
         }
         Logger log = LoggerFactory.getLogger(WorkerLauncher.class);
         Metrics metrics = new Metrics();
+        BuildInfo build = BuildInfo.current();
+        metrics.buildInfo(definition.name(), build.version());
+        log.info("{}", build.line(definition.name()));
         WorkerPlugin plugin;
         try {
             plugin = Fleet.attach(definition.create(config, metrics, sqs), config);

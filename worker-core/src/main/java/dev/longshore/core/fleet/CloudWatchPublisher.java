@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -24,6 +25,10 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
  * A failed publish is logged (rate-limited) and its counts are carried into the next one; it never touches the
  * job threads. The client is built on the first publish, so a worker without region or credentials starts as
  * before and only this thread complains.
+ *
+ * <p>{@link #close()} runs after the drain (README: Health and metrics; docs/deploy.md, "Alarms and dashboard"):
+ * it sends what changed since the last publish once more, within {@link #FINAL_PUBLISH_TIMEOUT}, so the jobs an
+ * instance finished in its last minute still reach the dashboard at scale-in.
  */
 final class CloudWatchPublisher implements WorkerExtension {
     private static final Logger log = LoggerFactory.getLogger(CloudWatchPublisher.class);
@@ -31,6 +36,11 @@ final class CloudWatchPublisher implements WorkerExtension {
     static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
     /** During an outage, one log line per this period. */
     static final Duration FAILURE_LOG_PERIOD = Duration.ofMinutes(10);
+    /**
+     * The last publish at shutdown: one PutMetricData takes well under a second when CloudWatch answers; past
+     * this the counts are dropped rather than delay the exit (docker's default stop timeout is 10 s).
+     */
+    static final Duration FINAL_PUBLISH_TIMEOUT = Duration.ofSeconds(5);
 
     /** Where datums go; the SDK client in production. */
     interface Sink {
@@ -46,6 +56,7 @@ final class CloudWatchPublisher implements WorkerExtension {
     private final RateLimitedWarning failures;
     private final Object wake = new Object();
     private volatile boolean closed;
+    private final AtomicBoolean finalPublishDone = new AtomicBoolean();
     private Metrics metrics;
     private MetricSample published;
     private Thread thread;
@@ -102,15 +113,31 @@ final class CloudWatchPublisher implements WorkerExtension {
     }
 
     /** One PutMetricData with everything since the last successful publish; never throws. */
-    synchronized boolean publishOnce() {
+    boolean publishOnce() {
+        return publish(false);
+    }
+
+    /** True when jobs finished since the last successful publish. */
+    private synchronized boolean hasUnpublishedCounts() {
+        MetricSample now = MetricSample.of(metrics);
+        return !now.outcomes().equals(published.outcomes())
+                || now.processing().count() != published.processing().count();
+    }
+
+    private synchronized boolean publish(boolean last) {
         MetricSample now = MetricSample.of(metrics);
         List<MetricDatum> datums;
         try {
             datums = CloudWatchDatums.between(published, now, dimensions(), clock.instant());
             sink.put(namespace, datums);
         } catch (RuntimeException e) {
-            if (closed) {
-                // cut short by close(): the worker is stopping, nothing to report
+            if (closed && !last) {
+                // cut short by close(): the last publish sends these counts
+                return false;
+            }
+            if (last) {
+                log.warn("last publish to CloudWatch namespace {} failed: {}; the counts since the previous publish "
+                        + "are lost", namespace, ImdsInstanceMetadata.oneLine(e.getMessage()));
                 return false;
             }
             failures.failure("publishing metrics to CloudWatch namespace " + namespace,
@@ -155,6 +182,36 @@ final class CloudWatchPublisher implements WorkerExtension {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        publishLast();
+    }
+
+    /**
+     * Once, after the periodic thread stopped: sends the counts since the last publish, on a thread of its own so
+     * an unreachable endpoint costs at most {@link #FINAL_PUBLISH_TIMEOUT}. Skipped when nothing finished since.
+     */
+    private void publishLast() {
+        if (metrics == null || !finalPublishDone.compareAndSet(false, true)) {
+            return;
+        }
+        // The check runs on the new thread too: a periodic publish stuck past CLOSE_WAIT still holds the monitor.
+        Thread last = new Thread(() -> {
+            MDC.put("worker", workerName);
+            if (hasUnpublishedCounts() && publish(true)) {
+                log.info("last metrics published to CloudWatch namespace {}", namespace);
+            }
+        }, "worker-" + workerName + "-cloudwatch-last");
+        last.setDaemon(true);
+        last.start();
+        try {
+            last.join(FINAL_PUBLISH_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (last.isAlive()) {
+            last.interrupt();
+            log.warn("last publish to CloudWatch namespace {} did not finish within {}; its counts are lost",
+                    namespace, Durations.format(FINAL_PUBLISH_TIMEOUT));
         }
     }
 }

@@ -14,11 +14,15 @@ import java.util.Map;
 
 /**
  * One JSON object per line: time, level, logger, thread, message, then the MDC (worker, queue, messageId,
- * jobId, attempt) as top-level fields, so log pipelines can filter on a job without parsing text.
+ * jobId, attempt, and on a job's outcome line jobType, outcome, errorCode, durationMs) as top-level fields, so log
+ * pipelines, metric filters and dashboards (README: Health and metrics) filter on a job without parsing text.
+ * {@code durationMs} is written as a JSON number, so a metric filter can compare it.
  */
 public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] EMPTY = new byte[0];
+    /** MDC keys written as JSON numbers when their value is an integer. */
+    private static final java.util.Set<String> NUMBERS = java.util.Set.of("durationMs");
 
     @Override
     public byte[] headerBytes() {
@@ -38,7 +42,12 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
             Map<String, String> mdc = event.getMDCPropertyMap();
             if (mdc != null) {
                 for (Map.Entry<String, String> e : mdc.entrySet()) {
-                    if (e.getValue() != null) {
+                    if (e.getValue() == null) {
+                        continue;
+                    }
+                    if (NUMBERS.contains(e.getKey()) && e.getValue().matches("-?[0-9]{1,18}")) {
+                        g.writeNumberField(e.getKey(), Long.parseLong(e.getValue()));
+                    } else {
                         g.writeStringField(e.getKey(), e.getValue());
                     }
                 }

@@ -1,11 +1,14 @@
 package dev.longshore.core.metrics;
 
 import dev.longshore.core.WorkerState;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
@@ -16,6 +19,17 @@ import java.util.function.Supplier;
  * {@code longshore_} prefix.
  */
 public final class Metrics {
+    /** {@code type} of a message whose body did not parse into a job of a registered type. */
+    public static final String UNKNOWN_TYPE = "unknown";
+    /** {@code error} of a success. */
+    public static final String NO_ERROR = "none";
+    /** {@code error} once {@link #MAX_ERROR_VALUES} distinct codes were seen: the series count stays bounded. */
+    public static final String OTHER_ERROR = "other";
+    /** Distinct error codes exported by {@code longshore_jobs_total}; codes come from the code, so 50 is ample. */
+    public static final int MAX_ERROR_VALUES = 50;
+    /** Longer codes are cut: a label value is not the place for a reason. */
+    static final int MAX_ERROR_LENGTH = 64;
+
     private final Counter received = new Counter();
     private final Counter succeeded = new Counter();
     private final Counter retried = new Counter();
@@ -30,6 +44,11 @@ public final class Metrics {
     private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
     private final Map<String, Counter> extraCounters = new ConcurrentHashMap<>();
     private final Map<String, Family> families = new ConcurrentHashMap<>();
+    private final LabelledCounter jobs = labelledCounter("longshore_jobs_total",
+            "Jobs finished, by type, outcome and error code.", "type", "outcome", "error");
+    private final Set<String> errorValues = ConcurrentHashMap.newKeySet();
+    private volatile String buildVersion;
+    private volatile String buildWorker;
     private volatile DoubleSupplier inflight = () -> 0;
     private volatile Supplier<WorkerState> state = () -> WorkerState.INIT;
 
@@ -68,6 +87,45 @@ public final class Metrics {
 
     /** {@code longshore_processing_seconds}. */
     public Histogram processingSeconds() { return processingSeconds; }
+
+    /** {@code longshore_jobs_total{type,outcome,error}}; count through {@link #jobFinished}. */
+    public LabelledCounter jobs() { return jobs; }
+
+    /**
+     * Counts one finished job in {@code longshore_jobs_total}.
+     *
+     * @param type      one of the handler's registered types, or {@link #UNKNOWN_TYPE}
+     * @param outcome   success, retry or dead
+     * @param errorCode the failure's code, null for a success; past {@link #MAX_ERROR_VALUES} distinct codes,
+     *                  new ones are counted as {@link #OTHER_ERROR}
+     */
+    public void jobFinished(String type, String outcome, String errorCode) {
+        jobs.increment(type, outcome, errorLabel(errorCode));
+    }
+
+    private String errorLabel(String code) {
+        if (code == null) {
+            return NO_ERROR;
+        }
+        String value = code.isBlank() ? "unknown_error"
+                : code.length() > MAX_ERROR_LENGTH ? code.substring(0, MAX_ERROR_LENGTH) : code;
+        if (errorValues.contains(value)) {
+            return value;
+        }
+        synchronized (errorValues) {
+            if (errorValues.size() < MAX_ERROR_VALUES) {
+                errorValues.add(value);
+                return value;
+            }
+        }
+        return errorValues.contains(value) ? value : OTHER_ERROR;
+    }
+
+    /** Exports {@code longshore_build_info{version,worker} 1}: which build each instance runs. */
+    public void buildInfo(String worker, String version) {
+        this.buildWorker = worker;
+        this.buildVersion = version;
+    }
 
     public void bindInflight(DoubleSupplier supplier) {
         this.inflight = supplier;
@@ -142,6 +200,14 @@ public final class Metrics {
             out.append("longshore_state{state=\"").append(s.name()).append("\"} ")
                     .append(s == current ? 1 : 0).append('\n');
         }
+        jvm(out);
+        String version = buildVersion;
+        if (version != null) {
+            out.append("# HELP longshore_build_info 1, labelled with the worker and its build version.\n");
+            out.append("# TYPE longshore_build_info gauge\n");
+            out.append("longshore_build_info{version=\"").append(escapeLabel(version)).append("\",worker=\"")
+                    .append(escapeLabel(buildWorker)).append("\"} 1\n");
+        }
         List<String> names = new ArrayList<>(extraCounters.keySet());
         names.sort(null);
         for (String name : names) {
@@ -173,6 +239,18 @@ public final class Metrics {
             flags.put(s, s == current ? 1 : 0);
         }
         return flags;
+    }
+
+    private static void jvm(StringBuilder out) {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        gauge(out, "longshore_jvm_heap_used_bytes", "JVM heap in use.", memory.getHeapMemoryUsage().getUsed());
+        gauge(out, "longshore_jvm_nonheap_used_bytes", "JVM non-heap memory in use (metaspace, code cache).",
+                memory.getNonHeapMemoryUsage().getUsed());
+        long rss = ProcessMemory.residentBytes();
+        if (rss >= 0) {
+            gauge(out, "longshore_process_resident_memory_bytes",
+                    "Resident set size of the process (VmRSS of /proc/self/status).", rss);
+        }
     }
 
     private static void checkName(String name) {

@@ -30,6 +30,8 @@ final class InFlightMessage {
     private volatile Instant visibleUntil;
     volatile JobContextImpl context;
     volatile Thread thread;
+    /** The job's type once its body parsed; {@link dev.longshore.core.metrics.Metrics#UNKNOWN_TYPE} before. */
+    volatile String jobType = dev.longshore.core.metrics.Metrics.UNKNOWN_TYPE;
 
     InFlightMessage(QueueMessage message, Instant receivedAt, int visibilitySeconds, Phase initial) {
         this.message = message;

@@ -60,6 +60,10 @@ final class MessageProcessor {
         this.clock = parts.clock();
         this.estimator = parts.estimator();
         this.heartbeat = heartbeat;
+        // Every type's success series exists from the start, so a dashboard shows the type before its first job.
+        for (String type : handler.types()) {
+            metrics.jobs().declare(type, "success", Metrics.NO_ERROR);
+        }
     }
 
     /**
@@ -70,6 +74,11 @@ final class MessageProcessor {
      */
     boolean process(InFlightMessage m) {
         QueueMessage msg = m.message;
+        // Job threads may come from a pool that never set these; every job line carries them (README: Health and metrics).
+        String previousWorker = MDC.get("worker");
+        String previousQueue = MDC.get("queue");
+        MDC.put("worker", workerName);
+        MDC.put("queue", queueUrl);
         MDC.put("messageId", msg.messageId());
         MDC.put("attempt", String.valueOf(msg.receiveCount()));
         m.thread = Thread.currentThread();
@@ -85,6 +94,8 @@ final class MessageProcessor {
                 return deadLetter(m, bad, start);
             }
             MDC.put("jobId", job.id());
+            MDC.put("jobType", job.type());
+            m.jobType = job.type();
             switch (recent.check(job.id(), msg.body())) {
                 case SAME_BODY -> {
                     if (m.phase.compareAndSet(InFlightMessage.Phase.RUNNING, InFlightMessage.Phase.FINISHING)) {
@@ -120,6 +131,7 @@ final class MessageProcessor {
                 return false;
             }
             Duration took = Duration.between(start, clock.instant());
+            finished(m, "success", null, start);
             metrics.succeeded().increment();
             metrics.processingSeconds().observe(took.toNanos() / 1e9);
             estimator.observe(took);
@@ -135,7 +147,35 @@ final class MessageProcessor {
             MDC.remove("messageId");
             MDC.remove("jobId");
             MDC.remove("attempt");
+            MDC.remove("jobType");
+            MDC.remove("outcome");
+            MDC.remove("errorCode");
+            MDC.remove("durationMs");
+            restore("worker", previousWorker);
+            restore("queue", previousQueue);
         }
+    }
+
+    private static void restore(String key, String previous) {
+        if (previous == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, previous);
+        }
+    }
+
+    /**
+     * Counts the outcome in {@code longshore_jobs_total} and puts {@code outcome}, {@code errorCode} and
+     * {@code durationMs} in the MDC for the outcome's log line (README: Health and metrics), so alarms and
+     * dashboards filter on JSON fields rather than on message text.
+     */
+    private void finished(InFlightMessage m, String outcome, String errorCode, Instant start) {
+        MDC.put("outcome", outcome);
+        MDC.put("durationMs", String.valueOf(Duration.between(start, clock.instant()).toMillis()));
+        if (errorCode != null) {
+            MDC.put("errorCode", DeadLetterRouter.errorValue(errorCode));
+        }
+        metrics.jobFinished(m.jobType, outcome, errorCode);
     }
 
     private boolean retryLater(InFlightMessage m, RetryableFailure failure, Instant start) {
@@ -149,13 +189,14 @@ final class MessageProcessor {
             // SQS would move it on the next receive without a reason; move it now, with this failure's.
             String why = "failed on its last attempt (receive " + receiveCount + " of maxReceiveCount "
                     + deadLetters.maxReceiveCount().orElseThrow() + ")";
-            if (moveToDeadLetter(m, failure.code(), failure.reason(), why)) {
+            if (moveToDeadLetter(m, failure.code(), failure.reason(), why, start)) {
                 return true;
             }
         }
         int seconds = failure.retryAfter()
                 .map(d -> (int) Math.min(VisibilityEstimator.MAX_SECONDS, (d.toMillis() + 999) / 1000))
                 .orElseGet(() -> retry.visibilitySeconds(receiveCount));
+        finished(m, "retry", failure.code(), start);
         metrics.retried().increment();
         log.warn("job failed ({}: {}); retry in {} s", failure.code(), DeadLetterRouter.reasonValue(failure.reason()),
                 seconds);
@@ -171,6 +212,7 @@ final class MessageProcessor {
         metrics.processingSeconds().observe(Duration.between(start, clock.instant()).toNanos() / 1e9);
         if (!deadLetters.available()) {
             int seconds = retry.visibilitySeconds(m.message.receiveCount());
+            finished(m, "retry", failure.code(), start);
             metrics.retried().increment();
             log.error("job failed permanently ({}: {}) but the queue has no dead-letter queue (RedrivePolicy); "
                     + "left to the retry path, visible again in {} s", failure.code(),
@@ -179,9 +221,10 @@ final class MessageProcessor {
             registry.remove(m);
             return false;
         }
-        if (moveToDeadLetter(m, failure.code(), failure.reason(), "failed permanently")) {
+        if (moveToDeadLetter(m, failure.code(), failure.reason(), "failed permanently", start)) {
             return true;
         }
+        finished(m, "retry", failure.code(), start);
         metrics.retried().increment();
         registry.remove(m);
         return false;
@@ -193,7 +236,7 @@ final class MessageProcessor {
      * @return false when the dead-letter queue could not be reached: the caller leaves the message to be
      *         delivered again
      */
-    private boolean moveToDeadLetter(InFlightMessage m, String code, String reason, String why) {
+    private boolean moveToDeadLetter(InFlightMessage m, String code, String reason, String why, Instant start) {
         try {
             deadLetters.send(m.message, code, reason);
         } catch (QueueUnavailableException e) {
@@ -201,6 +244,7 @@ final class MessageProcessor {
                     why, code, e.getMessage());
             return false;
         }
+        finished(m, "dead", code, start);
         metrics.deadLettered().increment();
         log.error("job {} ({}: {}); moved to the dead-letter queue", why, DeadLetterRouter.errorValue(code),
                 DeadLetterRouter.reasonValue(reason));
