@@ -14,8 +14,6 @@ import dev.longshore.core.Worker;
 import dev.longshore.core.WorkerPlugin;
 import dev.longshore.core.WorkerState;
 import dev.longshore.core.config.WorkerConfig;
-import dev.longshore.core.job.Job;
-import dev.longshore.core.job.JobContext;
 import dev.longshore.core.job.JobHandler;
 import dev.longshore.core.metrics.Metrics;
 import dev.longshore.testkit.EmbeddedSqs;
@@ -28,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -191,17 +188,9 @@ class CloudWatchPublisherTest {
     @Test
     void unreachableCloudWatchNeverDisturbsJobProcessing() throws Exception {
         AtomicInteger done = new AtomicInteger();
-        JobHandler handler = new JobHandler() {
-            @Override
-            public Set<String> types() {
-                return Set.of("sleep");
-            }
-
-            @Override
-            public void handle(Job job, JobContext context) {
-                done.incrementAndGet();
-            }
-        };
+        JobHandler handler = JobHandler.of("sleep", (job, context) -> {
+            done.incrementAndGet();
+        });
         try (EmbeddedSqs sqs = EmbeddedSqs.start(); Blackhole cloudWatch = new Blackhole()) {
             String queue = sqs.createQueueWithDeadLetter("cw-down", 5, Duration.ofSeconds(30)).queueUrl();
             for (int i = 0; i < 20; i++) {
