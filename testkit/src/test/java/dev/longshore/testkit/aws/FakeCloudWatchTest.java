@@ -10,9 +10,6 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.CloudWatchException;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
@@ -27,8 +24,7 @@ class FakeCloudWatchTest {
     @BeforeEach
     void setUp() {
         aws = FakeAws.start();
-        client = CloudWatchClient.builder().endpointOverride(aws.endpoint()).region(Region.of(FakeAws.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        client = aws.configure(CloudWatchClient.builder())
                 .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(3)))
                 .build();
     }

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.SsmException;
@@ -20,8 +17,7 @@ class FakeSsmTest {
     @BeforeEach
     void setUp() {
         aws = FakeAws.start();
-        client = SsmClient.builder().endpointOverride(aws.endpoint()).region(Region.of(FakeAws.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        client = aws.configure(SsmClient.builder())
                 .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(2)))
                 .build();
         aws.ssm().putString("/longshore/env", "A=1");
