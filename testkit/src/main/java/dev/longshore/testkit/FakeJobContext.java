@@ -1,8 +1,8 @@
 package dev.longshore.testkit;
 
 import dev.longshore.core.job.JobContext;
+import dev.longshore.core.job.OnceActions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -13,12 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FakeJobContext implements JobContext {
     private final String workerName;
-    private final List<Runnable> onCancel = new ArrayList<>();
+    private final OnceActions cancelActions = new OnceActions(Runnable::run);
     private final List<Double> progress = new CopyOnWriteArrayList<>();
     private final List<Duration> extensions = new CopyOnWriteArrayList<>();
-    private final List<Runnable> onDrain = new ArrayList<>();
-    private volatile boolean cancelled;
-    private volatile boolean draining;
+    private final OnceActions drainActions = new OnceActions(Runnable::run);
     private volatile Thread jobThread;
 
     public FakeJobContext(String workerName) {
@@ -35,65 +33,37 @@ public final class FakeJobContext implements JobContext {
         return this;
     }
 
+    /** Cancels the job as the runtime does at the drain deadline: cancel actions run, then the job thread is interrupted. */
     public void cancel() {
-        List<Runnable> callbacks;
-        synchronized (this) {
-            cancelled = true;
-            callbacks = List.copyOf(onCancel);
-        }
+        cancelActions.happen();
         if (jobThread != null) {
             jobThread.interrupt();
         }
-        callbacks.forEach(Runnable::run);
     }
 
     /** The worker starts draining: runs the drain actions, as the runtime does. */
     public void startDrain() {
-        List<Runnable> callbacks;
-        synchronized (this) {
-            draining = true;
-            callbacks = List.copyOf(onDrain);
-            onDrain.clear();
-        }
-        callbacks.forEach(Runnable::run);
+        drainActions.happen();
     }
 
     @Override
     public boolean isDraining() {
-        return draining;
+        return drainActions.happened();
     }
 
     @Override
     public void onDrain(Runnable action) {
-        boolean now;
-        synchronized (this) {
-            now = draining;
-            if (!now) {
-                onDrain.add(action);
-            }
-        }
-        if (now) {
-            action.run();
-        }
+        drainActions.add(action);
     }
 
     @Override
     public boolean isCancelled() {
-        return cancelled;
+        return cancelActions.happened();
     }
 
     @Override
     public void onCancel(Runnable action) {
-        boolean now;
-        synchronized (this) {
-            now = cancelled;
-            if (!now) {
-                onCancel.add(action);
-            }
-        }
-        if (now) {
-            action.run();
-        }
+        cancelActions.add(action);
     }
 
     @Override

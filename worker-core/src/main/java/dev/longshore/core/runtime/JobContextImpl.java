@@ -1,9 +1,8 @@
 package dev.longshore.core.runtime;
 
 import dev.longshore.core.job.JobContext;
+import dev.longshore.core.job.OnceActions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -17,10 +16,8 @@ final class JobContextImpl implements JobContext {
     private final InFlightMessage message;
     private final BiConsumer<InFlightMessage, Duration> extender;
     private final BooleanSupplier workerDraining;
-    private final List<Runnable> cancelActions = new ArrayList<>();
-    private final List<Runnable> drainActions = new ArrayList<>();
-    private boolean drainNotified;
-    private volatile boolean cancelled;
+    private final OnceActions cancelActions = new OnceActions(JobContextImpl::runSafely);
+    private final OnceActions drainActions = new OnceActions(JobContextImpl::runSafely);
     private volatile double progress;
 
     JobContextImpl(String workerName, InFlightMessage message, BiConsumer<InFlightMessage, Duration> extender,
@@ -38,65 +35,31 @@ final class JobContextImpl implements JobContext {
 
     @Override
     public void onDrain(Runnable action) {
-        boolean runNow;
-        synchronized (drainActions) {
-            runNow = drainNotified || workerDraining.getAsBoolean();
-            if (runNow) {
-                drainNotified = true;
-            } else {
-                drainActions.add(action);
-            }
+        if (workerDraining.getAsBoolean()) {
+            // The worker drains but this job may have started after drainStarted() went round: run it now.
+            drainActions.happen();
         }
-        if (runNow) {
-            runSafely(action);
-        }
+        drainActions.add(action);
     }
 
     /** The worker started draining: runs the drain actions registered so far, once. */
     void drainStarted() {
-        List<Runnable> toRun;
-        synchronized (drainActions) {
-            if (drainNotified) {
-                return;
-            }
-            drainNotified = true;
-            toRun = new ArrayList<>(drainActions);
-            drainActions.clear();
-        }
-        toRun.forEach(JobContextImpl::runSafely);
+        drainActions.happen();
     }
 
     @Override
     public boolean isCancelled() {
-        return cancelled;
+        return cancelActions.happened();
     }
 
     @Override
     public void onCancel(Runnable action) {
-        boolean runNow;
-        synchronized (cancelActions) {
-            runNow = cancelled;
-            if (!runNow) {
-                cancelActions.add(action);
-            }
-        }
-        if (runNow) {
-            runSafely(action);
-        }
+        cancelActions.add(action);
     }
 
     /** Marks the job cancelled and runs its cancel actions once. */
     void cancel() {
-        List<Runnable> toRun;
-        synchronized (cancelActions) {
-            if (cancelled) {
-                return;
-            }
-            cancelled = true;
-            toRun = new ArrayList<>(cancelActions);
-            cancelActions.clear();
-        }
-        toRun.forEach(JobContextImpl::runSafely);
+        cancelActions.happen();
     }
 
     private static void runSafely(Runnable action) {
