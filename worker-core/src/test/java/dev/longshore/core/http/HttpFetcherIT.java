@@ -56,6 +56,19 @@ class HttpFetcherIT {
                 Duration.ofSeconds(10));
     }
 
+    /**
+     * Fetches {@code url} and copies its body, at most 1 MiB, to {@code sink}; returns the {@code failure} that must
+     * end it before GENEROUS has passed.
+     */
+    private static <T extends Throwable> T failsToTransfer(Class<T> failure, HttpFetcher fetcher, String url,
+                                                           Duration deadline, OutputStream sink) {
+        return assertTimeoutPreemptively(GENEROUS, () -> assertThrows(failure, () -> {
+            try (FetchResponse r = fetcher.fetch(get(url), Deadline.after(deadline))) {
+                r.transferTo(sink, 1 << 20, "TEST_LIMIT");
+            }
+        }));
+    }
+
     private static OutboundRequest get(String url) {
         return OutboundRequest.get(URI.create(url), Map.of("User-Agent", "test"));
     }
@@ -146,11 +159,8 @@ class HttpFetcherIT {
         });
         HttpFetcher f = fetcher(LOOPBACK_LISTED, HostResolver.SYSTEM, SocketConnector.withDefaultTrust(),
                 FailureCodes.INPUT, Duration.ofSeconds(30));
-        RetryableFailure failure = assertTimeoutPreemptively(GENEROUS, () -> assertThrows(RetryableFailure.class, () -> {
-            try (FetchResponse r = f.fetch(get(s.url("/drip")), Deadline.after(Duration.ofMillis(800)))) {
-                r.transferTo(OutputStream.nullOutputStream(), 1 << 20, "TEST_LIMIT");
-            }
-        }));
+        RetryableFailure failure = failsToTransfer(RetryableFailure.class, f, s.url("/drip"), Duration.ofMillis(800),
+                OutputStream.nullOutputStream());
         assertEquals("input_timeout", failure.code());
         assertTrue(failure.reason().contains("did not complete within 800 ms"), failure.reason());
     }
@@ -164,11 +174,8 @@ class HttpFetcherIT {
         });
         HttpFetcher f = fetcher(LOOPBACK_LISTED, HostResolver.SYSTEM, SocketConnector.withDefaultTrust(),
                 FailureCodes.INPUT, Duration.ofMillis(300));
-        RetryableFailure failure = assertTimeoutPreemptively(GENEROUS, () -> assertThrows(RetryableFailure.class, () -> {
-            try (FetchResponse r = f.fetch(get(s.url("/stall")), Deadline.after(Duration.ofMinutes(5)))) {
-                r.transferTo(OutputStream.nullOutputStream(), 1 << 20, "TEST_LIMIT");
-            }
-        }));
+        RetryableFailure failure = failsToTransfer(RetryableFailure.class, f, s.url("/stall"), Duration.ofMinutes(5),
+                OutputStream.nullOutputStream());
         assertEquals("input_timeout", failure.code());
         assertTrue(failure.reason().startsWith("no data from http://127.0.0.1:" + s.port()), failure.reason());
     }
@@ -185,11 +192,7 @@ class HttpFetcherIT {
         });
         HttpFetcher f = fetcher(LOOPBACK_LISTED);
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        PermanentFailure failure = assertTimeoutPreemptively(GENEROUS, () -> assertThrows(PermanentFailure.class, () -> {
-            try (FetchResponse r = f.fetch(get(s.url("/huge")), Deadline.after(GENEROUS))) {
-                r.transferTo(kept, 1 << 20, "TEST_LIMIT");
-            }
-        }));
+        PermanentFailure failure = failsToTransfer(PermanentFailure.class, f, s.url("/huge"), GENEROUS, kept);
         assertEquals("input_too_large", failure.code());
         assertTrue(kept.size() <= 1 << 20, "never more than the cap is written: " + kept.size());
     }
@@ -201,11 +204,8 @@ class HttpFetcherIT {
             out.flush();
             Thread.sleep(60_000);
         });
-        PermanentFailure failure = assertTimeoutPreemptively(GENEROUS, () -> assertThrows(PermanentFailure.class, () -> {
-            try (FetchResponse r = fetcher(LOOPBACK_LISTED).fetch(get(s.url("/big")), Deadline.after(GENEROUS))) {
-                r.transferTo(OutputStream.nullOutputStream(), 1 << 20, "TEST_LIMIT");
-            }
-        }));
+        PermanentFailure failure = failsToTransfer(PermanentFailure.class, fetcher(LOOPBACK_LISTED), s.url("/big"), GENEROUS,
+                OutputStream.nullOutputStream());
         assertTrue(failure.reason().contains("629145600"), failure.reason());
     }
 
