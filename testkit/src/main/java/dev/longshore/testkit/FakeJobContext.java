@@ -1,7 +1,7 @@
 package dev.longshore.testkit;
 
+import dev.longshore.core.job.AbstractJobContext;
 import dev.longshore.core.job.JobContext;
-import dev.longshore.core.job.OnceActions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,15 +11,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and cancels the job as the worker would (drain actions run; at the deadline cancel callbacks run and the
  * bound job thread is interrupted).
  */
-public final class FakeJobContext implements JobContext {
+public final class FakeJobContext extends AbstractJobContext {
     private final String workerName;
-    private final OnceActions cancelActions = new OnceActions(Runnable::run);
     private final List<Double> progress = new CopyOnWriteArrayList<>();
     private final List<Duration> extensions = new CopyOnWriteArrayList<>();
-    private final OnceActions drainActions = new OnceActions(Runnable::run);
     private volatile Thread jobThread;
 
     public FakeJobContext(String workerName) {
+        super(Runnable::run);
         this.workerName = workerName;
     }
 
@@ -35,7 +34,7 @@ public final class FakeJobContext implements JobContext {
 
     /** Cancels the job as the runtime does at the drain deadline: cancel actions run, then the job thread is interrupted. */
     public void cancel() {
-        cancelActions.happen();
+        runCancelActions();
         if (jobThread != null) {
             jobThread.interrupt();
         }
@@ -43,27 +42,7 @@ public final class FakeJobContext implements JobContext {
 
     /** The worker starts draining: runs the drain actions, as the runtime does. */
     public void startDrain() {
-        drainActions.happen();
-    }
-
-    @Override
-    public boolean isDraining() {
-        return drainActions.happened();
-    }
-
-    @Override
-    public void onDrain(Runnable action) {
-        drainActions.add(action);
-    }
-
-    @Override
-    public boolean isCancelled() {
-        return cancelActions.happened();
-    }
-
-    @Override
-    public void onCancel(Runnable action) {
-        cancelActions.add(action);
+        runDrainActions();
     }
 
     @Override

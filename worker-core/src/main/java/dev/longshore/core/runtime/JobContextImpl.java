@@ -1,7 +1,7 @@
 package dev.longshore.core.runtime;
 
+import dev.longshore.core.job.AbstractJobContext;
 import dev.longshore.core.job.JobContext;
-import dev.longshore.core.job.OnceActions;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -9,25 +9,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The runtime side of {@link JobContext}: cancellation, progress and manual visibility for one message. */
-final class JobContextImpl implements JobContext {
+final class JobContextImpl extends AbstractJobContext {
     private static final Logger log = LoggerFactory.getLogger(JobContextImpl.class);
 
     private final String workerName;
     private final InFlightMessage message;
     private final BiConsumer<InFlightMessage, Duration> extender;
     private final BooleanSupplier workerDraining;
-    private final OnceActions cancelActions = new OnceActions(JobContextImpl::runSafely);
-    private final OnceActions drainActions = new OnceActions(JobContextImpl::runSafely);
     private volatile double progress;
 
     JobContextImpl(String workerName, InFlightMessage message, BiConsumer<InFlightMessage, Duration> extender,
                    BooleanSupplier workerDraining) {
+        super(JobContextImpl::runSafely);
         this.workerName = workerName;
         this.message = message;
         this.extender = extender;
         this.workerDraining = workerDraining;
     }
 
+    /** The worker's state, which can be ahead of this job's drain actions. */
     @Override
     public boolean isDraining() {
         return workerDraining.getAsBoolean();
@@ -37,29 +37,19 @@ final class JobContextImpl implements JobContext {
     public void onDrain(Runnable action) {
         if (workerDraining.getAsBoolean()) {
             // The worker drains but this job may have started after drainStarted() went round: run it now.
-            drainActions.happen();
+            runDrainActions();
         }
-        drainActions.add(action);
+        super.onDrain(action);
     }
 
     /** The worker started draining: runs the drain actions registered so far, once. */
     void drainStarted() {
-        drainActions.happen();
-    }
-
-    @Override
-    public boolean isCancelled() {
-        return cancelActions.happened();
-    }
-
-    @Override
-    public void onCancel(Runnable action) {
-        cancelActions.add(action);
+        runDrainActions();
     }
 
     /** Marks the job cancelled and runs its cancel actions once. */
     void cancel() {
-        cancelActions.happen();
+        runCancelActions();
     }
 
     private static void runSafely(Runnable action) {
