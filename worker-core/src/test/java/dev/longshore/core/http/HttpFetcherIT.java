@@ -74,6 +74,14 @@ class HttpFetcherIT {
         }));
     }
 
+    /** Fetches and reads {@code url} with this stall timeout and deadline; it must fail as input_timeout. */
+    private RetryableFailure inputTimeout(String url, Duration stall, Duration deadline) {
+        RetryableFailure failure = failsToTransfer(RetryableFailure.class, fetcher(LOOPBACK_LISTED, stall), url, deadline,
+                OutputStream.nullOutputStream());
+        assertEquals("input_timeout", failure.code());
+        return failure;
+    }
+
     private static OutboundRequest get(String url) {
         return OutboundRequest.get(URI.create(url), Map.of("User-Agent", "test"));
     }
@@ -157,10 +165,7 @@ class HttpFetcherIT {
                 Thread.sleep(100);
             }
         });
-        HttpFetcher f = fetcher(LOOPBACK_LISTED, Duration.ofSeconds(30));
-        RetryableFailure failure = failsToTransfer(RetryableFailure.class, f, s.url("/drip"), Duration.ofMillis(800),
-                OutputStream.nullOutputStream());
-        assertEquals("input_timeout", failure.code());
+        RetryableFailure failure = inputTimeout(s.url("/drip"), Duration.ofSeconds(30), Duration.ofMillis(800));
         assertTrue(failure.reason().contains("did not complete within 800 ms"), failure.reason());
     }
 
@@ -171,10 +176,7 @@ class HttpFetcherIT {
             out.flush();
             Thread.sleep(60_000);
         });
-        HttpFetcher f = fetcher(LOOPBACK_LISTED, Duration.ofMillis(300));
-        RetryableFailure failure = failsToTransfer(RetryableFailure.class, f, s.url("/stall"), Duration.ofMinutes(5),
-                OutputStream.nullOutputStream());
-        assertEquals("input_timeout", failure.code());
+        RetryableFailure failure = inputTimeout(s.url("/stall"), Duration.ofMillis(300), Duration.ofMinutes(5));
         assertTrue(failure.reason().startsWith("no data from http://127.0.0.1:" + s.port()), failure.reason());
     }
 
