@@ -45,6 +45,15 @@ class HttpFetcherIT {
         return s;
     }
 
+    /** A server that answers {@code head} and then sends nothing more for a minute. */
+    private RawServer stallingAfter(String head) throws Exception {
+        return server((r, out) -> {
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(60_000);
+        });
+    }
+
     private HttpFetcher fetcher(PrivateDestinations listed, HostResolver dns, Connector connector, FailureCodes codes,
                                 Duration stall) {
         HttpFetcher f = new HttpFetcher(new DestinationPolicy(listed, AllowedHosts.ANY, dns), connector, Throttle.NONE,
@@ -171,11 +180,7 @@ class HttpFetcherIT {
 
     @Test
     void stalledServerFailsAfterTheStallTimeout() throws Exception {
-        RawServer s = server((r, out) -> {
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab".getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            Thread.sleep(60_000);
-        });
+        RawServer s = stallingAfter("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab");
         RetryableFailure failure = inputTimeout(s.url("/stall"), Duration.ofMillis(300), Duration.ofMinutes(5));
         assertTrue(failure.reason().startsWith("no data from http://127.0.0.1:" + s.port()), failure.reason());
     }
@@ -199,11 +204,7 @@ class HttpFetcherIT {
 
     @Test
     void declaredOversizedBodyIsRefusedBeforeReading() throws Exception {
-        RawServer s = server((r, out) -> {
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 629145600\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            Thread.sleep(60_000);
-        });
+        RawServer s = stallingAfter("HTTP/1.1 200 OK\r\nContent-Length: 629145600\r\n\r\n");
         PermanentFailure failure = failsToTransfer(PermanentFailure.class, fetcher(LOOPBACK_LISTED), s.url("/big"), GENEROUS,
                 OutputStream.nullOutputStream());
         assertTrue(failure.reason().contains("629145600"), failure.reason());
