@@ -1,8 +1,8 @@
 package dev.longshore.testkit;
 
+import dev.longshore.core.job.AbstractJobContext;
 import dev.longshore.core.job.JobContext;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -11,17 +11,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and cancels the job as the worker would (drain actions run; at the deadline cancel callbacks run and the
  * bound job thread is interrupted).
  */
-public final class FakeJobContext implements JobContext {
+public final class FakeJobContext extends AbstractJobContext {
     private final String workerName;
-    private final List<Runnable> onCancel = new ArrayList<>();
     private final List<Double> progress = new CopyOnWriteArrayList<>();
     private final List<Duration> extensions = new CopyOnWriteArrayList<>();
-    private final List<Runnable> onDrain = new ArrayList<>();
-    private volatile boolean cancelled;
-    private volatile boolean draining;
     private volatile Thread jobThread;
 
     public FakeJobContext(String workerName) {
+        super(Runnable::run);
         this.workerName = workerName;
     }
 
@@ -35,65 +32,17 @@ public final class FakeJobContext implements JobContext {
         return this;
     }
 
+    /** Cancels the job as the runtime does at the drain deadline: cancel actions run, then the job thread is interrupted. */
     public void cancel() {
-        List<Runnable> callbacks;
-        synchronized (this) {
-            cancelled = true;
-            callbacks = List.copyOf(onCancel);
-        }
+        runCancelActions();
         if (jobThread != null) {
             jobThread.interrupt();
         }
-        callbacks.forEach(Runnable::run);
     }
 
     /** The worker starts draining: runs the drain actions, as the runtime does. */
     public void startDrain() {
-        List<Runnable> callbacks;
-        synchronized (this) {
-            draining = true;
-            callbacks = List.copyOf(onDrain);
-            onDrain.clear();
-        }
-        callbacks.forEach(Runnable::run);
-    }
-
-    @Override
-    public boolean isDraining() {
-        return draining;
-    }
-
-    @Override
-    public void onDrain(Runnable action) {
-        boolean now;
-        synchronized (this) {
-            now = draining;
-            if (!now) {
-                onDrain.add(action);
-            }
-        }
-        if (now) {
-            action.run();
-        }
-    }
-
-    @Override
-    public boolean isCancelled() {
-        return cancelled;
-    }
-
-    @Override
-    public void onCancel(Runnable action) {
-        boolean now;
-        synchronized (this) {
-            now = cancelled;
-            if (!now) {
-                onCancel.add(action);
-            }
-        }
-        if (now) {
-            action.run();
-        }
+        runDrainActions();
     }
 
     @Override

@@ -3,8 +3,6 @@ package dev.longshore.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.longshore.core.config.WorkerConfig;
-import dev.longshore.core.metrics.Metrics;
 import dev.longshore.core.testing.RecordingHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,23 +15,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class WorkerLauncherTest {
 
-    private static final WorkerDefinition DEFINITION = new WorkerDefinition() {
-        @Override
-        public String name() {
-            return "test";
-        }
-
-        @Override
-        public int defaultConcurrency() {
-            return 2;
-        }
-
-        @Override
-        public WorkerPlugin create(WorkerConfig config, Metrics metrics) {
-            config.env().positiveInt("TEST_WORKER_SETTING", 1, 10);
-            return WorkerPlugin.of(new RecordingHandler("t"));
-        }
-    };
+    private static final WorkerDefinition DEFINITION = WorkerDefinition.of("test", 2, (config, metrics) -> {
+        config.env().positiveInt("TEST_WORKER_SETTING", 1, 10);
+        return WorkerPlugin.of(new RecordingHandler("t"));
+    });
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

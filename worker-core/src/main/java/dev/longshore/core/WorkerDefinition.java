@@ -31,4 +31,18 @@ public interface WorkerDefinition {
     default WorkerPlugin create(WorkerConfig config, Metrics metrics, QueueClient queues) throws Exception {
         return create(config, metrics);
     }
+
+    /**
+     * A worker that is no more than its name, its default concurrency and how it builds its plugin, as the
+     * benchmark and test workers are.
+     */
+    static WorkerDefinition of(String name, int defaultConcurrency, PluginFactory factory) {
+        return new SimpleWorkerDefinition(name, defaultConcurrency, factory);
+    }
+
+    /** Builds a worker's parts, as {@link #create(WorkerConfig, Metrics)}. */
+    @FunctionalInterface
+    interface PluginFactory {
+        WorkerPlugin create(WorkerConfig config, Metrics metrics) throws Exception;
+    }
 }

@@ -19,6 +19,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * The AWS endpoints a worker on an Auto Scaling group talks to besides SQS, in one HTTP server on 127.0.0.1:
@@ -95,6 +99,12 @@ public final class FakeAws implements AutoCloseable {
     /** The one-line status {@code GET /local/status} gives. */
     public String status() {
         return control.status();
+    }
+
+    /** Points an SDK client {@code builder} at this server, in its region, with test credentials. */
+    public <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
+        return builder.endpointOverride(endpoint()).region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
     }
 
     /** The SDK's standard variables pointing a worker process (instance metadata included) at this server. */

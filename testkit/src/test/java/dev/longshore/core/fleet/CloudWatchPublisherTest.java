@@ -14,8 +14,6 @@ import dev.longshore.core.Worker;
 import dev.longshore.core.WorkerPlugin;
 import dev.longshore.core.WorkerState;
 import dev.longshore.core.config.WorkerConfig;
-import dev.longshore.core.job.Job;
-import dev.longshore.core.job.JobContext;
 import dev.longshore.core.job.JobHandler;
 import dev.longshore.core.metrics.Metrics;
 import dev.longshore.testkit.EmbeddedSqs;
@@ -28,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,9 +53,18 @@ class CloudWatchPublisherTest {
         aws.close();
     }
 
-    private CloudWatchPublisher publisher(Duration interval, Optional<String> group) {
-        return new CloudWatchPublisher("Longshore-test", "test", () -> group, CloudWatchPublisher.sdkSink(clients),
-                interval, Clock.systemUTC());
+    /** A publisher to the fake CloudWatch, started on the test's worker. */
+    private CloudWatchPublisher startedPublisher(Duration interval, Optional<String> group) {
+        CloudWatchPublisher p = new CloudWatchPublisher("Longshore-test", "test", () -> group,
+                CloudWatchPublisher.sdkSink(clients), interval, Clock.systemUTC());
+        p.start(control);
+        return p;
+    }
+
+    /** {@code successes} jobs that succeeded, one processing time observed for them. */
+    private void jobsSucceeded(int successes, double processingSeconds) {
+        control.metrics().succeeded().add(successes);
+        control.metrics().processingSeconds().observe(processingSeconds);
     }
 
     private static Datum find(List<Datum> datums, String name, String dimension, String value) {
@@ -79,8 +85,7 @@ class CloudWatchPublisherTest {
         for (double s : new double[] {0.2, 0.3, 1.5, 4.0}) {
             m.processingSeconds().observe(s);
         }
-        CloudWatchPublisher p = publisher(Duration.ofHours(1), Optional.of("workers-asg"));
-        p.start(control);
+        CloudWatchPublisher p = startedPublisher(Duration.ofHours(1), Optional.of("workers-asg"));
         try {
             assertTrue(p.publishOnce());
         } finally {
@@ -115,10 +120,8 @@ class CloudWatchPublisherTest {
 
     @Test
     void laterPublishesSendWhatChangedNotTotals() {
-        CloudWatchPublisher p = publisher(Duration.ofHours(1), Optional.empty());
-        p.start(control);
-        control.metrics().succeeded().add(5);
-        control.metrics().processingSeconds().observe(0.5);
+        CloudWatchPublisher p = startedPublisher(Duration.ofHours(1), Optional.empty());
+        jobsSucceeded(5, 0.5);
         p.publishOnce();
         control.metrics().succeeded().add(2);
         p.publishOnce();
@@ -132,15 +135,12 @@ class CloudWatchPublisherTest {
 
     @Test
     void failedPublishCarriesItsCountsIntoTheNextOne() {
-        CloudWatchPublisher p = publisher(Duration.ofHours(1), Optional.empty());
-        p.start(control);
-        control.metrics().succeeded().add(4);
-        control.metrics().processingSeconds().observe(2.0);
+        CloudWatchPublisher p = startedPublisher(Duration.ofHours(1), Optional.empty());
+        jobsSucceeded(4, 2.0);
         aws.cloudWatch().failing(true);
         assertFalse(p.publishOnce());
         aws.cloudWatch().failing(false);
-        control.metrics().succeeded().add(1);
-        control.metrics().processingSeconds().observe(2.0);
+        jobsSucceeded(1, 2.0);
         assertTrue(p.publishOnce());
         p.close();
 
@@ -154,8 +154,7 @@ class CloudWatchPublisherTest {
     void publisherThreadKeepsGoingThroughAnOutageAndLogsItOnce() throws Exception {
         try (LogCapture logs = new LogCapture(CloudWatchPublisher.class)) {
             aws.cloudWatch().failing(true);
-            CloudWatchPublisher p = publisher(Duration.ofMillis(200), Optional.empty());
-            p.start(control);
+            CloudWatchPublisher p = startedPublisher(Duration.ofMillis(200), Optional.empty());
             try {
                 // two whole publishes fail (each with the SDK's retries), the first one logged
                 assertTrue(TestWorkers.eventually(Duration.ofSeconds(30), () -> p.failuresSinceLastSuccess() >= 2));
@@ -191,17 +190,9 @@ class CloudWatchPublisherTest {
     @Test
     void unreachableCloudWatchNeverDisturbsJobProcessing() throws Exception {
         AtomicInteger done = new AtomicInteger();
-        JobHandler handler = new JobHandler() {
-            @Override
-            public Set<String> types() {
-                return Set.of("sleep");
-            }
-
-            @Override
-            public void handle(Job job, JobContext context) {
-                done.incrementAndGet();
-            }
-        };
+        JobHandler handler = JobHandler.of("sleep", (job, context) -> {
+            done.incrementAndGet();
+        });
         try (EmbeddedSqs sqs = EmbeddedSqs.start(); Blackhole cloudWatch = new Blackhole()) {
             String queue = sqs.createQueueWithDeadLetter("cw-down", 5, Duration.ofSeconds(30)).queueUrl();
             for (int i = 0; i < 20; i++) {

@@ -7,8 +7,6 @@ import dev.longshore.core.Worker;
 import dev.longshore.core.WorkerPlugin;
 import dev.longshore.core.config.Env;
 import dev.longshore.core.config.WorkerConfig;
-import dev.longshore.core.job.Job;
-import dev.longshore.core.job.JobContext;
 import dev.longshore.core.job.JobHandler;
 import dev.longshore.core.metrics.Metrics;
 import dev.longshore.testkit.EmbeddedSqs;
@@ -20,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,16 +28,8 @@ class DefaultMetricsNamespaceTest {
 
     @Test
     void workerWithoutANamespaceSettingPublishesToLongshore() throws Exception {
-        JobHandler handler = new JobHandler() {
-            @Override
-            public Set<String> types() {
-                return Set.of("noop");
-            }
-
-            @Override
-            public void handle(Job job, JobContext context) {
-            }
-        };
+        JobHandler handler = JobHandler.of("noop", (job, context) -> {
+        });
         try (FakeAws aws = FakeAws.start(); EmbeddedSqs sqs = EmbeddedSqs.start()) {
             String queue = sqs.createQueueWithDeadLetter("default-namespace", 5, Duration.ofSeconds(30)).queueUrl();
             WorkerConfig config = WorkerConfig.fromEnv("test", new Env(Map.of("WORKER_QUEUE_URL", queue,

@@ -8,21 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.longshore.testkit.EmbeddedSqs;
 import dev.longshore.testkit.QueuePair;
 import dev.longshore.testkit.SqsTap;
 import dev.longshore.testkit.TestWorkers;
 import dev.longshore.testkit.aws.AwsCall;
-import dev.longshore.testkit.aws.FakeAws;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -32,35 +27,13 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * Worker processes on a simulated Auto Scaling instance: real SDK clients in a child JVM, pointed through the
  * standard variables at ElasticMQ and at fake instance metadata and Auto Scaling speaking the real protocols.
  */
-class LifecycleScaleInTest {
-    private static EmbeddedSqs sqs;
-    private FakeAws aws;
+class LifecycleScaleInTest extends FakeAwsWorkerProcessTest {
     private QueuePair queue;
-    private WorkerProcess worker;
-
-    @BeforeAll
-    static void startSqs() {
-        sqs = EmbeddedSqs.start();
-    }
-
-    @AfterAll
-    static void stopSqs() {
-        sqs.close();
-    }
 
     @BeforeEach
-    void setUp(TestInfo test) {
-        aws = FakeAws.start();
+    void createQueue(TestInfo test) {
         queue = sqs.createQueueWithDeadLetter("scale-in-" + test.getTestMethod().orElseThrow().getName().hashCode()
                         % 100000 + "-" + System.nanoTime() % 100000, 5, Duration.ofSeconds(30));
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (worker != null) {
-            worker.close();
-        }
-        aws.close();
     }
 
     private Map<String, String> environment(Map<String, String> extra) {

@@ -48,6 +48,14 @@ class LifecycleWatcherTest {
         aws.close();
     }
 
+    /** A watcher that has polled once, then saw a drain by a signal end: the worker stopped for another cause. */
+    private void watcherAfterASignalDrain() throws Exception {
+        startWatcher(Duration.ofMinutes(15));
+        awaitPolls(1);
+        control.drain("shutdown signal", Duration.ofSeconds(30), ExitCodes.OK);
+        control.finishDrain(REPORT);
+    }
+
     private void startWatcher(Duration drainTimeout) {
         startWatcher(drainTimeout, Clock.systemUTC());
     }
@@ -101,10 +109,7 @@ class LifecycleWatcherTest {
 
     @Test
     void drainByAnotherCauseCompletesNoLifecycleAction() throws Exception {
-        startWatcher(Duration.ofMinutes(15));
-        awaitPolls(1);
-        control.drain("shutdown signal", Duration.ofSeconds(30), ExitCodes.OK);
-        control.finishDrain(REPORT);
+        watcherAfterASignalDrain();
         awaitPolls(2);
         assertTrue(calls("CompleteLifecycleAction").isEmpty());
         assertTrue(calls("RecordLifecycleActionHeartbeat").isEmpty());
@@ -113,10 +118,7 @@ class LifecycleWatcherTest {
     @Test
     void terminatedSeenAfterASignalDrainEndedStillCompletesTheAction() throws Exception {
         // docker stop came first (SIGTERM drain over), the instance is still in Terminating:Wait.
-        startWatcher(Duration.ofMinutes(15));
-        awaitPolls(1);
-        control.drain("shutdown signal", Duration.ofSeconds(30), ExitCodes.OK);
-        control.finishDrain(REPORT);
+        watcherAfterASignalDrain();
 
         aws.scaleIn();
         assertTrue(TestWorkers.eventually(Duration.ofSeconds(5), () -> calls("CompleteLifecycleAction").size() == 1));

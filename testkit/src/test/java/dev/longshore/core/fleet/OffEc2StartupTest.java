@@ -11,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.longshore.core.Worker;
 import dev.longshore.core.WorkerPlugin;
 import dev.longshore.core.config.WorkerConfig;
-import dev.longshore.core.job.Job;
-import dev.longshore.core.job.JobContext;
 import dev.longshore.core.job.JobHandler;
 import dev.longshore.core.metrics.Metrics;
 import dev.longshore.testkit.EmbeddedSqs;
@@ -20,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -31,17 +28,9 @@ class OffEc2StartupTest {
     @Test
     void workerStartsAtOnceWorksAndSaysOnceThatMetadataIsMissingWhenItNeverAnswers() throws Exception {
         AtomicInteger done = new AtomicInteger();
-        JobHandler handler = new JobHandler() {
-            @Override
-            public Set<String> types() {
-                return Set.of("sleep");
-            }
-
-            @Override
-            public void handle(Job job, JobContext context) {
-                done.incrementAndGet();
-            }
-        };
+        JobHandler handler = JobHandler.of("sleep", (job, context) -> {
+            done.incrementAndGet();
+        });
         try (Blackhole imdsThatNeverAnswers = new Blackhole();
              EmbeddedSqs sqs = EmbeddedSqs.start();
              LogCapture logs = new LogCapture(FleetContext.class)) {

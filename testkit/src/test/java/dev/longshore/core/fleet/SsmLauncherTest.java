@@ -9,47 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.longshore.testkit.EmbeddedSqs;
-import dev.longshore.testkit.aws.FakeAws;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** WORKER_SSM_ENV_PARAMETER in a worker process: the SDK finds the fake SSM through AWS_ENDPOINT_URL_SSM. */
-class SsmLauncherTest {
+class SsmLauncherTest extends FakeAwsWorkerProcessTest {
     private static final String PARAM = "/longshore/test/worker.env";
-    private static EmbeddedSqs sqs;
-    private FakeAws aws;
-    private WorkerProcess worker;
-
-    @BeforeAll
-    static void startSqs() {
-        sqs = EmbeddedSqs.start();
-    }
-
-    @AfterAll
-    static void stopSqs() {
-        sqs.close();
-    }
-
-    @BeforeEach
-    void start() {
-        aws = FakeAws.start();
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (worker != null) {
-            worker.close();
-        }
-        aws.close();
-    }
 
     private Map<String, String> environment(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(sqs.workerEnvironment());

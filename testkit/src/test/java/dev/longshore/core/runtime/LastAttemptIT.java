@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.core.Worker;
 import dev.longshore.core.WorkerPlugin;
-import dev.longshore.core.job.Job;
-import dev.longshore.core.job.JobContext;
 import dev.longshore.core.job.JobHandler;
 import dev.longshore.core.job.RetryableFailure;
 import dev.longshore.core.testing.RecordingQueueClient;
@@ -22,8 +20,8 @@ import dev.longshore.testkit.TestWorkers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -36,31 +34,10 @@ class LastAttemptIT {
     private static final Map<String, String> FAST = Map.of("WORKER_RETRY_BASE_DELAY", "1s", "WORKER_RETRY_MAX_DELAY", "1s",
             "WORKER_RECEIVE_WAIT", "1s");
 
-    /** Fails every attempt the way {@code failure} says, recording the receive count of each. */
-    private static final class AlwaysFailing implements JobHandler {
-        final List<Integer> attempts = new CopyOnWriteArrayList<>();
-        private final java.util.function.IntFunction<Exception> failure;
-
-        AlwaysFailing(java.util.function.IntFunction<Exception> failure) {
-            this.failure = failure;
-        }
-
-        @Override
-        public Set<String> types() {
-            return Set.of("test.job");
-        }
-
-        @Override
-        public void handle(Job job, JobContext context) throws Exception {
-            attempts.add(job.receiveCount());
-            throw failure.apply(job.receiveCount());
-        }
-    }
-
     @Test
     void retryableFailureOnTheLastAttemptGoesToTheDeadLetterQueueWithItsCodeAndReason() throws Exception {
-        AlwaysFailing handler = new AlwaysFailing(n -> new RetryableFailure("upstream_503", "upstream answered 503 on attempt " + n));
-        Message dead = runUntilDeadLettered(handler, "retry-last");
+        Message dead = runUntilDeadLettered(n -> new RetryableFailure("upstream_503", "upstream answered 503 on attempt " + n),
+                "retry-last");
         assertEquals("upstream_503", attribute(dead, "longshore.error"));
         assertEquals("upstream answered 503 on attempt 2", attribute(dead, "longshore.reason"),
                 "the reason of the last failure, not the first");
@@ -68,13 +45,18 @@ class LastAttemptIT {
 
     @Test
     void unexpectedExceptionOnTheLastAttemptGoesToTheDeadLetterQueueWithItsReason() throws Exception {
-        AlwaysFailing handler = new AlwaysFailing(n -> new IllegalStateException("boom " + n));
-        Message dead = runUntilDeadLettered(handler, "unexpected-last");
+        Message dead = runUntilDeadLettered(n -> new IllegalStateException("boom " + n), "unexpected-last");
         assertEquals("handler_error", attribute(dead, "longshore.error"));
         assertEquals("IllegalStateException: boom 2", attribute(dead, "longshore.reason"));
     }
 
-    private static Message runUntilDeadLettered(AlwaysFailing handler, String queue) throws Exception {
+    /** Runs a handler that fails every attempt with {@code failure} of its receive count, until the message is dead. */
+    private static Message runUntilDeadLettered(IntFunction<Exception> failure, String queue) throws Exception {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        JobHandler handler = JobHandler.of("test.job", (job, context) -> {
+            attempts.add(job.receiveCount());
+            throw failure.apply(job.receiveCount());
+        });
         try (EmbeddedSqs sqs = EmbeddedSqs.start(); LogCapture log = new LogCapture(MessageProcessor.class)) {
             QueuePair q = sqs.createQueueWithDeadLetter(queue, 2, Duration.ofSeconds(30));
             RecordingQueueClient[] client = new RecordingQueueClient[1];
@@ -85,7 +67,7 @@ class LastAttemptIT {
                 List<Message> dead = awaitMessages(sqs, q.deadLetterQueueUrl(), 1, Duration.ofSeconds(30));
                 assertEquals(1, dead.size(), "moved to the dead-letter queue");
                 assertEquals(body, dead.get(0).body(), "the original body");
-                assertEquals(List.of(1, 2), handler.attempts, "attempt 1 retried, attempt 2 (the last) dead-lettered");
+                assertEquals(List.of(1, 2), attempts, "attempt 1 retried, attempt 2 (the last) dead-lettered");
                 assertEquals(1, client[0].visibilityChanges.size(), "one backoff, for the first attempt only: "
                         + client[0].visibilityChanges);
                 assertTrue(eventually(Duration.ofSeconds(10), () -> w.inflight() == 0 && messagesLeft(sqs, q.queueUrl()) == 0),

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.core.Worker;
 import dev.longshore.core.WorkerPlugin;
-import dev.longshore.core.job.Job;
-import dev.longshore.core.job.JobContext;
 import dev.longshore.core.job.JobHandler;
 import dev.longshore.core.testing.RecordingQueueClient;
 import dev.longshore.testkit.EmbeddedSqs;
@@ -17,7 +15,6 @@ import dev.longshore.testkit.TestWorkers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
@@ -29,18 +26,10 @@ class ReceiveSlotsIT {
     void withTwoOfThreeSlotsBusyTheNextReceiveAsksForOneMessage() throws Exception {
         CountDownLatch finish = new CountDownLatch(1);
         List<String> running = new CopyOnWriteArrayList<>();
-        JobHandler blocking = new JobHandler() {
-            @Override
-            public Set<String> types() {
-                return Set.of("test.job");
-            }
-
-            @Override
-            public void handle(Job job, JobContext context) throws InterruptedException {
-                running.add(job.id());
-                finish.await();
-            }
-        };
+        JobHandler blocking = JobHandler.of("test.job", (job, context) -> {
+            running.add(job.id());
+            finish.await();
+        });
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             QueuePair q = sqs.createQueueWithDeadLetter("slots", 5, Duration.ofSeconds(30));
             RecordingQueueClient[] client = new RecordingQueueClient[1];

@@ -9,8 +9,6 @@ import dev.longshore.core.ExitCodes;
 import dev.longshore.core.Worker;
 import dev.longshore.core.WorkerPlugin;
 import dev.longshore.core.config.WorkerConfig;
-import dev.longshore.core.job.Job;
-import dev.longshore.core.job.JobContext;
 import dev.longshore.core.job.JobHandler;
 import dev.longshore.core.metrics.Metrics;
 import dev.longshore.core.queue.QueueClient;
@@ -23,7 +21,6 @@ import dev.longshore.testkit.TestWorkers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -72,22 +69,14 @@ class ReceiveVisibilityIT {
         MutableClock clock = MutableClock.atEpoch();
         CountDownLatch releaseHeld = new CountDownLatch(1);
         List<String> started = new CopyOnWriteArrayList<>();
-        JobHandler handler = new JobHandler() {
-            @Override
-            public Set<String> types() {
-                return Set.of("test.job");
+        JobHandler handler = JobHandler.of("test.job", (job, context) -> {
+            started.add(job.id());
+            // A 20-minute job, on the worker's clock: the derived visibility becomes 3 x 20 min = 1 h.
+            clock.advance(Duration.ofMinutes(job.payload().path("minutes").asLong(0)));
+            if (job.payload().path("hold").asBoolean(false)) {
+                releaseHeld.await();
             }
-
-            @Override
-            public void handle(Job job, JobContext context) throws InterruptedException {
-                started.add(job.id());
-                // A 20-minute job, on the worker's clock: the derived visibility becomes 3 x 20 min = 1 h.
-                clock.advance(Duration.ofMinutes(job.payload().path("minutes").asLong(0)));
-                if (job.payload().path("hold").asBoolean(false)) {
-                    releaseHeld.await();
-                }
-            }
-        };
+        });
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             QueuePair q = sqs.createQueueWithDeadLetter("short-receive", 5, Duration.ofSeconds(30));
             WorkerConfig config = TestWorkers.config(q.queueUrl(), Map.of("WORKER_RECEIVE_WAIT", "1s", "WORKER_CONCURRENCY", "1"))

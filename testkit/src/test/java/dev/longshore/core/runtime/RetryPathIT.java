@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.core.Worker;
 import dev.longshore.core.WorkerPlugin;
-import dev.longshore.core.job.Job;
-import dev.longshore.core.job.JobContext;
 import dev.longshore.core.job.JobHandler;
 import dev.longshore.core.testing.RecordingHandler;
 import dev.longshore.core.testing.RecordingQueueClient;
@@ -20,7 +18,6 @@ import dev.longshore.testkit.TestWorkers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -33,20 +30,12 @@ class RetryPathIT {
     @Test
     void anUnexpectedExceptionFromAHandlerIsRetriedWithTheBackoffNotDeadLettered() throws Exception {
         List<Integer> attempts = new CopyOnWriteArrayList<>();
-        JobHandler throwsTwice = new JobHandler() {
-            @Override
-            public Set<String> types() {
-                return Set.of("test.job");
+        JobHandler throwsTwice = JobHandler.of("test.job", (job, context) -> {
+            attempts.add(job.receiveCount());
+            if (job.receiveCount() <= 2) {
+                throw new IllegalStateException("not yet, attempt " + job.receiveCount());
             }
-
-            @Override
-            public void handle(Job job, JobContext context) {
-                attempts.add(job.receiveCount());
-                if (job.receiveCount() <= 2) {
-                    throw new IllegalStateException("not yet, attempt " + job.receiveCount());
-                }
-            }
-        };
+        });
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             QueuePair q = sqs.createQueueWithDeadLetter("unexpected", 5, Duration.ofSeconds(30));
             RecordingQueueClient[] client = new RecordingQueueClient[1];

@@ -3,18 +3,13 @@ package dev.longshore.core.testing;
 import dev.longshore.core.WorkerDefinition;
 import dev.longshore.core.WorkerLauncher;
 import dev.longshore.core.WorkerPlugin;
-import dev.longshore.core.config.WorkerConfig;
-import dev.longshore.core.job.Job;
-import dev.longshore.core.job.JobContext;
 import dev.longshore.core.job.JobHandler;
-import dev.longshore.core.metrics.Metrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,38 +25,17 @@ public final class SleepWorkerMain {
     }
 
     public static void main(String[] args) {
-        WorkerLauncher.launch(new WorkerDefinition() {
-            @Override
-            public String name() {
-                return "sleeper";
-            }
-
-            @Override
-            public int defaultConcurrency() {
-                return 4;
-            }
-
-            @Override
-            public WorkerPlugin create(WorkerConfig config, Metrics metrics) {
-                Optional<Path> record = config.env().string("TEST_RECORD_FILE").map(Path::of);
-                return WorkerPlugin.of(new JobHandler() {
-                    @Override
-                    public Set<String> types() {
-                        return Set.of("sleep");
-                    }
-
-                    @Override
-                    public void handle(Job job, JobContext context) throws InterruptedException, IOException {
-                        log.info("job {} started", job.id());
-                        Thread.sleep(job.payload().path("ms").asLong(0));
-                        log.info("job {} finished", job.id());
-                        if (record.isPresent()) {
-                            append(record.get(), job.id() + " " + ProcessHandle.current().pid() + "\n");
-                        }
-                    }
-                });
-            }
-        });
+        WorkerLauncher.launch(WorkerDefinition.of("sleeper", 4, (config, metrics) -> {
+            Optional<Path> record = config.env().string("TEST_RECORD_FILE").map(Path::of);
+            return WorkerPlugin.of(JobHandler.of("sleep", (job, context) -> {
+                log.info("job {} started", job.id());
+                Thread.sleep(job.payload().path("ms").asLong(0));
+                log.info("job {} finished", job.id());
+                if (record.isPresent()) {
+                    append(record.get(), job.id() + " " + ProcessHandle.current().pid() + "\n");
+                }
+            }));
+        }));
     }
 
     private static synchronized void append(Path file, String line) throws IOException {

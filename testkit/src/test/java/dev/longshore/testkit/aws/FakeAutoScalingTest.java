@@ -13,10 +13,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
 
@@ -47,8 +44,7 @@ class FakeAutoScalingTest {
     }
 
     private AutoScalingClient client(RetryMode mode) {
-        return AutoScalingClient.builder().endpointOverride(aws.endpoint()).region(Region.of(FakeAws.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        return aws.configure(AutoScalingClient.builder())
                 .overrideConfiguration(o -> {
                     if (mode == null) {
                         o.retryStrategy(b -> b.maxAttempts(1));

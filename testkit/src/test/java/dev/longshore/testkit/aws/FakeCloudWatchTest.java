@@ -7,12 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.CloudWatchException;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
@@ -20,23 +15,10 @@ import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 import software.amazon.awssdk.services.cloudwatch.model.StatisticSet;
 
 /** The fake refuses the PutMetricData calls CloudWatch refuses, with CloudWatch's codes, and records none of them. */
-class FakeCloudWatchTest {
-    private FakeAws aws;
-    private CloudWatchClient client;
-
-    @BeforeEach
-    void setUp() {
-        aws = FakeAws.start();
-        client = CloudWatchClient.builder().endpointOverride(aws.endpoint()).region(Region.of(FakeAws.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(3)))
-                .build();
-    }
-
-    @AfterEach
-    void tearDown() {
-        client.close();
-        aws.close();
+class FakeCloudWatchTest extends FakeAwsClientTest<CloudWatchClient> {
+    @Override
+    protected CloudWatchClient newClient() {
+        return on(CloudWatchClient.builder(), 3);
     }
 
     private static MetricDatum count(String name, double value) {

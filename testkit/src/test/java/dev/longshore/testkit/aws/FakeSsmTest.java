@@ -3,34 +3,21 @@ package dev.longshore.testkit.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.SsmException;
 
-class FakeSsmTest {
-    private FakeAws aws;
-    private SsmClient client;
-
-    @BeforeEach
-    void setUp() {
-        aws = FakeAws.start();
-        client = SsmClient.builder().endpointOverride(aws.endpoint()).region(Region.of(FakeAws.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(2)))
-                .build();
-        aws.ssm().putString("/longshore/env", "A=1");
+class FakeSsmTest extends FakeAwsClientTest<SsmClient> {
+    @Override
+    protected SsmClient newClient() {
+        return on(SsmClient.builder(), 2);
     }
 
-    @AfterEach
-    void tearDown() {
-        client.close();
-        aws.close();
+    @BeforeEach
+    void storeParameter() {
+        aws.ssm().putString("/longshore/env", "A=1");
     }
 
     @Test

@@ -6,13 +6,12 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.autoscaling.AutoScalingClientBuilder;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.SsmClientBuilder;
 
@@ -57,22 +56,23 @@ final class AwsClients implements AutoCloseable {
 
     synchronized AutoScalingClient autoScaling() {
         if (autoScaling == null) {
-            AutoScalingClientBuilder b = AutoScalingClient.builder().httpClient(http())
-                    .overrideConfiguration(o -> o.apiCallTimeout(API_CALL_TIMEOUT));
-            customizer.accept(b);
-            autoScaling = b.build();
+            autoScaling = onSharedHttp(AutoScalingClient.builder());
         }
         return autoScaling;
     }
 
     synchronized CloudWatchClient cloudWatch() {
         if (cloudWatch == null) {
-            CloudWatchClientBuilder b = CloudWatchClient.builder().httpClient(http())
-                    .overrideConfiguration(o -> o.apiCallTimeout(API_CALL_TIMEOUT));
-            customizer.accept(b);
-            cloudWatch = b.build();
+            cloudWatch = onSharedHttp(CloudWatchClient.builder());
         }
         return cloudWatch;
+    }
+
+    /** A client on the shared HTTP client, which close() closes; the client itself does not own it. */
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C onSharedHttp(B builder) {
+        builder.httpClient(http()).overrideConfiguration(o -> o.apiCallTimeout(API_CALL_TIMEOUT));
+        customizer.accept(builder);
+        return builder.build();
     }
 
     /** A client for one read at start; the caller closes it. */

@@ -54,12 +54,10 @@ public final class LifecycleWatcher implements WorkerExtension {
     private final Duration drainTimeout;
     private final Clock clock;
     private final RateLimitedWarning pollFailures;
-    private final Object wake = new Object();
     private final Object actionLock = new Object();
-    private volatile boolean closed;
     private WorkerControl control;
     private Counter rebalances;
-    private Thread thread;
+    private final FleetThread thread = new FleetThread();
     private String instanceId;
     private String lastState;
     private boolean missingStateLogged;
@@ -87,17 +85,14 @@ public final class LifecycleWatcher implements WorkerExtension {
         this.control = control;
         this.rebalances = control.metrics().counter("longshore_rebalance_recommendations_total");
         control.onDrained(this::afterDrain);
-        thread = new Thread(this::run, "worker-" + control.workerName() + "-lifecycle");
-        // Never keeps the JVM alive: the worker's own drain decides when the process ends.
-        thread.setDaemon(true);
-        thread.start();
+        thread.start("worker-" + control.workerName() + "-lifecycle", this::run);
     }
 
     private void run() {
         MDC.put("worker", control.workerName());
         Optional<String> id = fleet.instanceId();
         while (id.isEmpty()) {
-            if (fleet.offEc2() || closed) {
+            if (fleet.offEc2() || thread.closed()) {
                 return;
             }
             sleepUntil(clock.instant().plus(pollInterval));
@@ -109,7 +104,7 @@ public final class LifecycleWatcher implements WorkerExtension {
         // Early, so a missing permission or group shows in the log at start and not only at scale-in.
         fleet.requireGroupName();
         Instant nextPoll = clock.instant();
-        while (!closed) {
+        while (!thread.closed()) {
             Instant now = clock.instant();
             if (!isTerminating() && !now.isBefore(nextPoll)) {
                 poll();
@@ -260,18 +255,7 @@ public final class LifecycleWatcher implements WorkerExtension {
     }
 
     private void sleepUntil(Instant next) {
-        synchronized (wake) {
-            long millis = Duration.between(clock.instant(), next).toMillis();
-            if (closed || millis <= 0) {
-                return;
-            }
-            try {
-                wake.wait(millis);
-            } catch (InterruptedException e) {
-                closed = true;
-                Thread.currentThread().interrupt();
-            }
-        }
+        thread.pause(Duration.between(clock.instant(), next).toMillis());
     }
 
     /** True once the lifecycle state said Terminated (for tests and the scale-in stand-in's logs). */
@@ -281,17 +265,6 @@ public final class LifecycleWatcher implements WorkerExtension {
 
     @Override
     public void close() {
-        closed = true;
-        synchronized (wake) {
-            wake.notifyAll();
-        }
-        Thread t = thread;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(CLOSE_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        thread.close(CLOSE_WAIT);
     }
 }

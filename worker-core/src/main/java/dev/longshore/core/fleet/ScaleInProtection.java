@@ -32,10 +32,8 @@ final class ScaleInProtection implements WorkerExtension {
     private final FleetContext fleet;
     private final Duration idleHold;
     private final Clock clock;
-    private final Object wake = new Object();
-    private volatile boolean closed;
     private WorkerControl control;
-    private Thread thread;
+    private final FleetThread thread = new FleetThread();
     private Protection current = Protection.UNKNOWN;
     private Instant lastBusy;
     private Instant retryAt = Instant.MIN;
@@ -50,9 +48,7 @@ final class ScaleInProtection implements WorkerExtension {
     @Override
     public void start(WorkerControl control) {
         bind(control);
-        thread = new Thread(this::run, "worker-" + control.workerName() + "-protection");
-        thread.setDaemon(true);
-        thread.start();
+        thread.start("worker-" + control.workerName() + "-protection", this::run);
     }
 
     /** Takes the worker to watch; the idle hold starts now. {@link #start} does this, tests call it to tick by hand. */
@@ -69,7 +65,7 @@ final class ScaleInProtection implements WorkerExtension {
             }
         }
         log.info("scale-in protection on: protected while jobs run, lifted after {} idle", Durations.format(idleHold));
-        while (!closed) {
+        while (!thread.closed()) {
             tick();
             if (!pause()) {
                 return;
@@ -79,17 +75,7 @@ final class ScaleInProtection implements WorkerExtension {
 
     /** Waits one tick; false when closed meanwhile. */
     private boolean pause() {
-        synchronized (wake) {
-            if (closed) {
-                return false;
-            }
-            try {
-                wake.wait(TICK.toMillis());
-            } catch (InterruptedException e) {
-                return false;
-            }
-            return !closed;
-        }
+        return thread.pause(TICK.toMillis());
     }
 
     /** One look at the in-flight count; calls Auto Scaling only when the wanted state differs from the known one. */
@@ -143,18 +129,7 @@ final class ScaleInProtection implements WorkerExtension {
 
     @Override
     public void close() {
-        closed = true;
-        synchronized (wake) {
-            wake.notifyAll();
-        }
-        Thread t = thread;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(LifecycleWatcher.CLOSE_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        thread.close(LifecycleWatcher.CLOSE_WAIT);
         synchronized (this) {
             if (current == Protection.PROTECTED) {
                 // A stopped worker cannot lift it later, and a protected idle instance is never scaled in.

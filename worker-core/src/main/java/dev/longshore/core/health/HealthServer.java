@@ -3,6 +3,7 @@ package dev.longshore.core.health;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longshore.core.WorkerState;
+import dev.longshore.core.http.Sockets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,7 +95,7 @@ public final class HealthServer implements AutoCloseable {
             }
             if (!slots.tryAcquire()) {
                 // Every slot is held (by stalled clients, most likely): refuse this one rather than queue it.
-                closeQuietly(client);
+                Sockets.closeQuietly(client);
                 continue;
             }
             open.add(client);
@@ -103,7 +104,7 @@ public final class HealthServer implements AutoCloseable {
             } catch (RuntimeException | OutOfMemoryError e) {
                 open.remove(client);
                 slots.release();
-                closeQuietly(client);
+                Sockets.closeQuietly(client);
             }
         }
     }
@@ -249,14 +250,6 @@ public final class HealthServer implements AutoCloseable {
         };
     }
 
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
-    }
-
     @Override
     public void close() {
         closed = true;
@@ -265,6 +258,6 @@ public final class HealthServer implements AutoCloseable {
         } catch (IOException ignored) {
             // already closed
         }
-        open.forEach(HealthServer::closeQuietly);
+        open.forEach(Sockets::closeQuietly);
     }
 }

@@ -15,17 +15,13 @@ import java.util.Locale;
  * must be public, or listed in {@code WORKER_PRIVATE_DESTINATIONS}, or (for webhooks) in
  * {@code WORKER_WEBHOOK_ALLOWED_HOSTS}; otherwise the job fails permanently. The checked addresses are handed
  * on in a {@link Destination}, so the connection goes to an address that was checked.
+ *
+ * @param privateDestinations the private addresses and names {@code WORKER_PRIVATE_DESTINATIONS} unlocks
+ * @param allowedHosts        {@code WORKER_WEBHOOK_ALLOWED_HOSTS}: names and addresses a webhook may call when private
+ * @param resolver            the name lookup; a test's fake can answer differently on each call
  */
-public final class DestinationPolicy {
-    private final PrivateDestinations privateDestinations;
-    private final AllowedHosts allowedHosts;
-    private final HostResolver resolver;
-
-    public DestinationPolicy(PrivateDestinations privateDestinations, AllowedHosts allowedHosts, HostResolver resolver) {
-        this.privateDestinations = privateDestinations;
-        this.allowedHosts = allowedHosts;
-        this.resolver = resolver;
-    }
+public record DestinationPolicy(PrivateDestinations privateDestinations, AllowedHosts allowedHosts,
+                                HostResolver resolver) {
 
     /**
      * Checks and resolves {@code uri}.

@@ -196,20 +196,28 @@ final class Http1Codec {
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** A body of exactly {@code length} bytes. */
-    private static final class LengthBody extends InputStream {
-        private final InputStream in;
-        private long left;
+    /** A body framed on the connection's stream; the framing lives in the bulk read, which a one-byte read reuses. */
+    private abstract static class FramedBody extends InputStream {
+        protected final InputStream in;
 
-        LengthBody(InputStream in, long length) {
+        FramedBody(InputStream in) {
             this.in = in;
-            this.left = length;
         }
 
         @Override
-        public int read() throws IOException {
+        public final int read() throws IOException {
             byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+
+    /** A body of exactly {@code length} bytes. */
+    private static final class LengthBody extends FramedBody {
+        private long left;
+
+        LengthBody(InputStream in, long length) {
+            super(in);
+            this.left = length;
         }
 
         @Override
@@ -232,19 +240,12 @@ final class Http1Codec {
     }
 
     /** {@code Transfer-Encoding: chunked}, trailers read and dropped. */
-    private static final class ChunkedBody extends InputStream {
-        private final InputStream in;
+    private static final class ChunkedBody extends FramedBody {
         private long chunkLeft;
         private boolean done;
 
         ChunkedBody(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            super(in);
         }
 
         @Override

@@ -123,7 +123,7 @@ public final class HttpFetcher implements AutoCloseable {
         FailureCodes codes = options.codes();
         Socket socket = connect(destination, deadline);
         long left = Math.max(1, deadline.remainingNanos());
-        Future<?> watchdog = watchdogs.schedule(() -> closeQuietly(socket), left, TimeUnit.NANOSECONDS);
+        Future<?> watchdog = watchdogs.schedule(() -> Sockets.closeQuietly(socket), left, TimeUnit.NANOSECONDS);
         try {
             InputStream in = new BufferedInputStream(new TimedSocketInput(socket, deadline, options.stallTimeout()));
             Http1Codec.writeRequest(new BufferedOutputStream(socket.getOutputStream()), request, destination);
@@ -132,18 +132,18 @@ public final class HttpFetcher implements AutoCloseable {
             return new FetchResponse(request.uri(), head, body, socket, watchdog, codes);
         } catch (Http1Codec.Http2Answer e) {
             watchdog.cancel(false);
-            closeQuietly(socket);
+            Sockets.closeQuietly(socket);
             // The same server gives the same answer on every try: retrying cannot help (README: Security).
             throw new PermanentFailure(codes.of("protocol_error"), Urls.redact(request.uri())
                     + " answered an HTTP/1.1 request with " + e.getMessage() + ": it speaks HTTP/2 cleartext with prior"
                     + " knowledge (h2c) only, which is not supported; serve HTTP/1.1, or https (which negotiates HTTP/1.1)");
         } catch (IOException e) {
             watchdog.cancel(false);
-            closeQuietly(socket);
+            Sockets.closeQuietly(socket);
             throw interruptedOr(e, codes, request.uri());
         } catch (RuntimeException e) {
             watchdog.cancel(false);
-            closeQuietly(socket);
+            Sockets.closeQuietly(socket);
             throw e;
         }
     }
@@ -209,14 +209,6 @@ public final class HttpFetcher implements AutoCloseable {
 
     private static String safeName(String name) {
         return Http1Codec.validName(name) ? name : "(unprintable name)";
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already gone
-        }
     }
 
     @Override

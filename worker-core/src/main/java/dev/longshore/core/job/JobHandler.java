@@ -20,4 +20,15 @@ public interface JobHandler extends AutoCloseable {
     @Override
     default void close() {
     }
+
+    /** A handler for the one message {@code type} that runs {@code work} for each job and holds nothing. */
+    static JobHandler of(String type, Work work) {
+        return new SingleTypeHandler(type, work);
+    }
+
+    /** What a handler does with one job, as {@link #handle(Job, JobContext)}. */
+    @FunctionalInterface
+    interface Work {
+        void handle(Job job, JobContext context) throws Exception;
+    }
 }

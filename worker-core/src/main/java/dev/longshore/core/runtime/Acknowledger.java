@@ -143,17 +143,7 @@ final class Acknowledger implements Runnable {
 
     /** Waits until every queued delete was sent, or the timeout passes. */
     boolean flush(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (idle) {
-            while (!pending.isEmpty() || busy > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(idle, Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));
-            }
-            return true;
-        }
+        return MonitorWait.until(idle, timeout, Duration.ofMillis(20), () -> pending.isEmpty() && busy == 0);
     }
 
     int pendingCount() {

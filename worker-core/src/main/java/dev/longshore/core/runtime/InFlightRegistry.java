@@ -108,33 +108,13 @@ final class InFlightRegistry {
 
     /** Waits until no message is held or the timeout passes; true when empty. */
     boolean awaitEmpty(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (changed) {
-            while (!messages.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(changed, left);
-            }
-            return true;
-        }
+        return MonitorWait.until(changed, timeout, messages::isEmpty);
     }
 
     /** Waits until no message is in the given phases, or the timeout passes. */
     boolean awaitNone(Duration timeout, InFlightMessage.Phase... phases) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (changed) {
-            while (anyIn(phases)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                // Phase changes do not always remove a message, so re-check at least every 50 ms.
-                TimeUnit.NANOSECONDS.timedWait(changed, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-            }
-            return true;
-        }
+        // Phase changes do not always remove a message, so re-check at least every 50 ms.
+        return MonitorWait.until(changed, timeout, Duration.ofMillis(50), () -> !anyIn(phases));
     }
 
     void signal() {

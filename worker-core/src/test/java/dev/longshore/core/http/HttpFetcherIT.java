@@ -22,6 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every attack is sent for real, to a server on 127.0.0.1 that misbehaves on purpose. */
 class HttpFetcherIT {
@@ -43,6 +45,15 @@ class HttpFetcherIT {
         return s;
     }
 
+    /** A server that answers {@code head} and then sends nothing more for a minute. */
+    private RawServer stallingAfter(String head) throws Exception {
+        return server((r, out) -> {
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(60_000);
+        });
+    }
+
     private HttpFetcher fetcher(PrivateDestinations listed, HostResolver dns, Connector connector, FailureCodes codes,
                                 Duration stall) {
         HttpFetcher f = new HttpFetcher(new DestinationPolicy(listed, AllowedHosts.ANY, dns), connector, Throttle.NONE,
@@ -52,8 +63,32 @@ class HttpFetcherIT {
     }
 
     private HttpFetcher fetcher(PrivateDestinations listed) {
-        return fetcher(listed, HostResolver.SYSTEM, SocketConnector.withDefaultTrust(), FailureCodes.INPUT,
-                Duration.ofSeconds(10));
+        return fetcher(listed, Duration.ofSeconds(10));
+    }
+
+    private HttpFetcher fetcher(PrivateDestinations listed, Duration stall) {
+        return fetcher(listed, HostResolver.SYSTEM, SocketConnector.withDefaultTrust(), FailureCodes.INPUT, stall);
+    }
+
+    /**
+     * Fetches {@code url} and copies its body, at most 1 MiB, to {@code sink}; returns the {@code failure} that must
+     * end it before GENEROUS has passed.
+     */
+    private static <T extends Throwable> T failsToTransfer(Class<T> failure, HttpFetcher fetcher, String url,
+                                                           Duration deadline, OutputStream sink) {
+        return assertTimeoutPreemptively(GENEROUS, () -> assertThrows(failure, () -> {
+            try (FetchResponse r = fetcher.fetch(get(url), Deadline.after(deadline))) {
+                r.transferTo(sink, 1 << 20, "TEST_LIMIT");
+            }
+        }));
+    }
+
+    /** Fetches and reads {@code url} with this stall timeout and deadline; it must fail as input_timeout. */
+    private RetryableFailure inputTimeout(String url, Duration stall, Duration deadline) {
+        RetryableFailure failure = failsToTransfer(RetryableFailure.class, fetcher(LOOPBACK_LISTED, stall), url, deadline,
+                OutputStream.nullOutputStream());
+        assertEquals("input_timeout", failure.code());
+        return failure;
     }
 
     private static OutboundRequest get(String url) {
@@ -85,22 +120,17 @@ class HttpFetcherIT {
         assertEquals("127.0.0.1:" + s.port(), s.requests().get(0).header("Host"));
     }
 
-    @Test
-    void redirectToInstanceMetadataIsRefused() throws Exception {
-        RawServer s = server((r, out) -> RawServer.redirect(out, 302, "http://169.254.169.254/latest/meta-data/"));
+    @ParameterizedTest(name = "{0} to {1}")
+    @CsvSource({
+            "302, http://169.254.169.254/latest/meta-data/, instance-metadata",
+            "307, http://10.1.2.3/internal, private"})
+    void redirectToInstanceMetadataOrAPrivateNetworkIsRefusedOnTheHop(int status, String target, String named)
+            throws Exception {
+        RawServer s = server((r, out) -> RawServer.redirect(out, status, target));
         PermanentFailure f = assertThrows(PermanentFailure.class,
                 () -> fetcher(LOOPBACK_LISTED).fetch(get(s.url("/start")), Deadline.after(GENEROUS)));
         assertEquals("input_forbidden", f.code());
-        assertTrue(f.reason().contains("instance-metadata"), f.reason());
-    }
-
-    @Test
-    void redirectToAPrivateNetworkIsRefusedOnTheHop() throws Exception {
-        RawServer s = server((r, out) -> RawServer.redirect(out, 307, "http://10.1.2.3/internal"));
-        PermanentFailure f = assertThrows(PermanentFailure.class,
-                () -> fetcher(LOOPBACK_LISTED).fetch(get(s.url("/start")), Deadline.after(GENEROUS)));
-        assertEquals("input_forbidden", f.code());
-        assertTrue(f.reason().contains("private"), f.reason());
+        assertTrue(f.reason().contains(named), f.reason());
     }
 
     @Test
@@ -144,32 +174,14 @@ class HttpFetcherIT {
                 Thread.sleep(100);
             }
         });
-        HttpFetcher f = fetcher(LOOPBACK_LISTED, HostResolver.SYSTEM, SocketConnector.withDefaultTrust(),
-                FailureCodes.INPUT, Duration.ofSeconds(30));
-        RetryableFailure failure = assertTimeoutPreemptively(GENEROUS, () -> assertThrows(RetryableFailure.class, () -> {
-            try (FetchResponse r = f.fetch(get(s.url("/drip")), Deadline.after(Duration.ofMillis(800)))) {
-                r.transferTo(OutputStream.nullOutputStream(), 1 << 20, "TEST_LIMIT");
-            }
-        }));
-        assertEquals("input_timeout", failure.code());
+        RetryableFailure failure = inputTimeout(s.url("/drip"), Duration.ofSeconds(30), Duration.ofMillis(800));
         assertTrue(failure.reason().contains("did not complete within 800 ms"), failure.reason());
     }
 
     @Test
     void stalledServerFailsAfterTheStallTimeout() throws Exception {
-        RawServer s = server((r, out) -> {
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab".getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            Thread.sleep(60_000);
-        });
-        HttpFetcher f = fetcher(LOOPBACK_LISTED, HostResolver.SYSTEM, SocketConnector.withDefaultTrust(),
-                FailureCodes.INPUT, Duration.ofMillis(300));
-        RetryableFailure failure = assertTimeoutPreemptively(GENEROUS, () -> assertThrows(RetryableFailure.class, () -> {
-            try (FetchResponse r = f.fetch(get(s.url("/stall")), Deadline.after(Duration.ofMinutes(5)))) {
-                r.transferTo(OutputStream.nullOutputStream(), 1 << 20, "TEST_LIMIT");
-            }
-        }));
-        assertEquals("input_timeout", failure.code());
+        RawServer s = stallingAfter("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab");
+        RetryableFailure failure = inputTimeout(s.url("/stall"), Duration.ofMillis(300), Duration.ofMinutes(5));
         assertTrue(failure.reason().startsWith("no data from http://127.0.0.1:" + s.port()), failure.reason());
     }
 
@@ -185,27 +197,16 @@ class HttpFetcherIT {
         });
         HttpFetcher f = fetcher(LOOPBACK_LISTED);
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        PermanentFailure failure = assertTimeoutPreemptively(GENEROUS, () -> assertThrows(PermanentFailure.class, () -> {
-            try (FetchResponse r = f.fetch(get(s.url("/huge")), Deadline.after(GENEROUS))) {
-                r.transferTo(kept, 1 << 20, "TEST_LIMIT");
-            }
-        }));
+        PermanentFailure failure = failsToTransfer(PermanentFailure.class, f, s.url("/huge"), GENEROUS, kept);
         assertEquals("input_too_large", failure.code());
         assertTrue(kept.size() <= 1 << 20, "never more than the cap is written: " + kept.size());
     }
 
     @Test
     void declaredOversizedBodyIsRefusedBeforeReading() throws Exception {
-        RawServer s = server((r, out) -> {
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 629145600\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            Thread.sleep(60_000);
-        });
-        PermanentFailure failure = assertTimeoutPreemptively(GENEROUS, () -> assertThrows(PermanentFailure.class, () -> {
-            try (FetchResponse r = fetcher(LOOPBACK_LISTED).fetch(get(s.url("/big")), Deadline.after(GENEROUS))) {
-                r.transferTo(OutputStream.nullOutputStream(), 1 << 20, "TEST_LIMIT");
-            }
-        }));
+        RawServer s = stallingAfter("HTTP/1.1 200 OK\r\nContent-Length: 629145600\r\n\r\n");
+        PermanentFailure failure = failsToTransfer(PermanentFailure.class, fetcher(LOOPBACK_LISTED), s.url("/big"), GENEROUS,
+                OutputStream.nullOutputStream());
         assertTrue(failure.reason().contains("629145600"), failure.reason());
     }
 

@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RetryPolicyTest {
     private final RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(10), Duration.ofMinutes(15), () -> 1.0);
 
-    @Test
-    void ceilingDoublesWithEachReceiveUpToTheMaximum() {
-        assertEquals(Duration.ofSeconds(10), policy.ceiling(1));
-        assertEquals(Duration.ofSeconds(20), policy.ceiling(2));
-        assertEquals(Duration.ofSeconds(40), policy.ceiling(3));
-        assertEquals(Duration.ofSeconds(640), policy.ceiling(7));
-        assertEquals(Duration.ofMinutes(15), policy.ceiling(8));
-        assertEquals(Duration.ofMinutes(15), policy.ceiling(1000));
+    @ParameterizedTest(name = "receive {0}: {1} s")
+    @CsvSource({"1, 10", "2, 20", "3, 40", "7, 640", "8, 900", "1000, 900"})
+    void ceilingDoublesWithEachReceiveUpToTheMaximum(int receiveCount, long seconds) {
+        assertEquals(Duration.ofSeconds(seconds), policy.ceiling(receiveCount));
     }
 
     @Test
