@@ -54,12 +54,10 @@ final class CloudWatchPublisher implements WorkerExtension {
     private final Duration interval;
     private final Clock clock;
     private final RateLimitedWarning failures;
-    private final Object wake = new Object();
-    private volatile boolean closed;
+    private final FleetThread thread = new FleetThread();
     private final AtomicBoolean finalPublishDone = new AtomicBoolean();
     private Metrics metrics;
     private MetricSample published;
-    private Thread thread;
     private final AtomicLong publishes = new AtomicLong();
 
     CloudWatchPublisher(String namespace, String workerName, Supplier<Optional<String>> groupName, Sink sink,
@@ -83,26 +81,18 @@ final class CloudWatchPublisher implements WorkerExtension {
         synchronized (this) {
             published = MetricSample.zero(metrics);
         }
-        thread = new Thread(this::run, "worker-" + control.workerName() + "-cloudwatch");
-        thread.setDaemon(true);
-        thread.start();
+        thread.start("worker-" + control.workerName() + "-cloudwatch", this::run);
     }
 
     private void run() {
         MDC.put("worker", workerName);
         log.info("publishing metrics to CloudWatch namespace {} every {}", namespace, Durations.format(interval));
         Instant next = clock.instant().plus(interval);
-        while (!closed) {
-            synchronized (wake) {
-                long millis = Duration.between(clock.instant(), next).toMillis();
-                if (millis > 0) {
-                    try {
-                        wake.wait(millis);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    continue;
-                }
+        while (!thread.closed()) {
+            long millis = Duration.between(clock.instant(), next).toMillis();
+            if (millis > 0) {
+                thread.pause(millis);
+                continue;
             }
             publishOnce();
             next = next.plus(interval);
@@ -131,7 +121,7 @@ final class CloudWatchPublisher implements WorkerExtension {
             datums = CloudWatchDatums.between(published, now, dimensions(), clock.instant());
             sink.put(namespace, datums);
         } catch (RuntimeException e) {
-            if (closed && !last) {
+            if (thread.closed() && !last) {
                 // cut short by close(): the last publish sends these counts
                 return false;
             }
@@ -169,20 +159,8 @@ final class CloudWatchPublisher implements WorkerExtension {
 
     @Override
     public void close() {
-        closed = true;
-        synchronized (wake) {
-            wake.notifyAll();
-        }
-        Thread t = thread;
-        if (t != null && t != Thread.currentThread()) {
-            // A publish stuck on an unreachable endpoint is abandoned: the SDK stops between attempts when interrupted.
-            t.interrupt();
-            try {
-                t.join(LifecycleWatcher.CLOSE_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        // A publish stuck on an unreachable endpoint is abandoned: the SDK stops between attempts when interrupted.
+        thread.interruptAndClose(LifecycleWatcher.CLOSE_WAIT);
         publishLast();
     }
 

@@ -46,12 +46,27 @@ final class FleetThread {
 
     /** Marks it closed, wakes it, and waits up to {@code wait} for it to end unless called from the thread itself. */
     void close(Duration wait) {
+        close(wait, false);
+    }
+
+    /**
+     * As {@link #close}, and also interrupts the thread, so that a remote call under way (one the SDK stops between
+     * attempts when interrupted) is abandoned rather than waited for.
+     */
+    void interruptAndClose(Duration wait) {
+        close(wait, true);
+    }
+
+    private void close(Duration wait, boolean interrupt) {
         closed = true;
         synchronized (wake) {
             wake.notifyAll();
         }
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
+            if (interrupt) {
+                t.interrupt();
+            }
             try {
                 t.join(wait.toMillis());
             } catch (InterruptedException e) {
