@@ -9,27 +9,17 @@ import dev.longshore.testkit.aws.FakeAws;
 import dev.longshore.testkit.aws.FakeInstanceMetadata;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** IMDSv2 through the SDK's client against a fake that enforces tokens as EC2 does. */
 class ImdsInstanceMetadataTest {
-    private FakeAws aws;
+    /** A fake per test: the tests change its tokens and answers. */
+    @AutoClose
+    private final FakeAws aws = FakeAws.start();
+    /** Every test builds one, by {@link #imds} or against a server of its own. */
+    @AutoClose
     private ImdsInstanceMetadata imds;
-
-    @BeforeEach
-    void start() {
-        aws = FakeAws.start();
-    }
-
-    @AfterEach
-    void stop() {
-        if (imds != null) {
-            imds.close();
-        }
-        aws.close();
-    }
 
     private ImdsInstanceMetadata imds(Duration tokenTtl) {
         imds = new ImdsInstanceMetadata(Optional.of(aws.endpoint()), tokenTtl);
