@@ -104,6 +104,18 @@ public final class EmbeddedSqs implements AutoCloseable {
         return env;
     }
 
+    /**
+     * The environment of a worker process that reads {@code queueUrl} here: {@link #workerEnvironment()}, and no
+     * health port or CloudWatch publishing, which a test reads neither of. Mutable, for the test's own settings.
+     */
+    public Map<String, String> workerEnvironment(String queueUrl) {
+        Map<String, String> env = workerEnvironment();
+        env.put("WORKER_QUEUE_URL", queueUrl);
+        env.put("WORKER_HEALTH_PORT", "off");
+        env.put("WORKER_METRICS_NAMESPACE", "off");
+        return env;
+    }
+
     /** Creates a queue and its dead-letter queue, wired by RedrivePolicy. */
     public QueuePair createQueueWithDeadLetter(String name, int maxReceiveCount, Duration visibility) {
         return Queues.createWithDeadLetter(client(), name, maxReceiveCount, visibility);

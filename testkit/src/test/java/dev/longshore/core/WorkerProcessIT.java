@@ -14,7 +14,6 @@ import dev.longshore.testkit.SqsTap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -25,10 +24,7 @@ import org.junit.jupiter.api.Test;
 class WorkerProcessIT {
 
     private static Map<String, String> env(EmbeddedSqs sqs, String queueUrl, Path record) {
-        Map<String, String> env = new HashMap<>(sqs.workerEnvironment());
-        env.put("WORKER_QUEUE_URL", queueUrl);
-        env.put("WORKER_HEALTH_PORT", "off");
-        env.put("WORKER_METRICS_NAMESPACE", "off");
+        Map<String, String> env = sqs.workerEnvironment(queueUrl);
         env.put("TEST_RECORD_FILE", record.toString());
         return env;
     }

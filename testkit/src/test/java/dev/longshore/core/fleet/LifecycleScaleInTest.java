@@ -14,7 +14,6 @@ import dev.longshore.testkit.TestWorkers;
 import dev.longshore.testkit.aws.AwsCall;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,11 +36,8 @@ class LifecycleScaleInTest extends FakeAwsWorkerProcessTest {
     }
 
     private Map<String, String> environment(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(sqs.workerEnvironment());
+        Map<String, String> env = sqs.workerEnvironment(queue.queueUrl());
         env.putAll(aws.workerEnvironment());
-        env.put("WORKER_QUEUE_URL", queue.queueUrl());
-        env.put("WORKER_HEALTH_PORT", "off");
-        env.put("WORKER_METRICS_NAMESPACE", "off");
         env.put("WORKER_LIFECYCLE_HOOK_NAME", aws.autoScaling().hookName());
         env.put("WORKER_LIFECYCLE_POLL_INTERVAL", "200ms");
         env.put("WORKER_LIFECYCLE_HEARTBEAT_INTERVAL", "1s");
