@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -24,13 +23,16 @@ public final class TestWorkers {
     }
 
     public static Worker start(EmbeddedSqs sqs, String queueUrl, WorkerPlugin plugin, Map<String, String> extraEnv) throws Exception {
-        return start(sqs, queueUrl, plugin, extraEnv, client -> client);
+        return start(client(sqs), queueUrl, plugin, extraEnv);
     }
 
-    public static Worker start(EmbeddedSqs sqs, String queueUrl, WorkerPlugin plugin, Map<String, String> extraEnv,
-                               UnaryOperator<QueueClient> decorate) throws Exception {
-        Worker worker = new Worker(config(queueUrl, extraEnv), plugin, decorate.apply(client(sqs)), new Metrics(),
-                Clock.systemUTC());
+    /**
+     * A worker on {@code client}: a test that records or breaks queue calls wraps {@link #client} and keeps its
+     * wrapper to read afterwards.
+     */
+    public static Worker start(QueueClient client, String queueUrl, WorkerPlugin plugin, Map<String, String> extraEnv)
+            throws Exception {
+        Worker worker = new Worker(config(queueUrl, extraEnv), plugin, client, new Metrics(), Clock.systemUTC());
         worker.start();
         return worker;
     }

@@ -49,15 +49,14 @@ class DeleteRetryIT {
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             QueuePair q = sqs.createQueueWithDeadLetter("delete-retry", 5, Duration.ofSeconds(30));
             RecordingHandler handler = new RecordingHandler("a");
-            FlakyDeletes[] client = new FlakyDeletes[1];
-            try (Worker w = TestWorkers.start(sqs, q.queueUrl(), WorkerPlugin.of(handler), Map.of("WORKER_RECEIVE_WAIT", "1s"),
-                    c -> client[0] = new FlakyDeletes(c))) {
+            FlakyDeletes client = new FlakyDeletes(TestWorkers.client(sqs));
+            try (Worker w = TestWorkers.start(client, q.queueUrl(), WorkerPlugin.of(handler), Map.of("WORKER_RECEIVE_WAIT", "1s"))) {
                 sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(job("keep-trying", "test.job", "{}")));
-                assertTrue(eventually(Duration.ofSeconds(30), () -> client[0].deleted.size() == 1), "deleted in the end");
+                assertTrue(eventually(Duration.ofSeconds(30), () -> client.deleted.size() == 1), "deleted in the end");
                 assertTrue(eventually(Duration.ofSeconds(10), () -> messagesLeft(sqs, q.queueUrl()) == 0 && w.inflight() == 0),
                         "gone from the queue, so it cannot be delivered again");
-                assertEquals(FAILURES + 1, client[0].calls.get(), "three failed tries, then one that worked");
-                assertEquals(1, client[0].deleted.size(), "deleted exactly once");
+                assertEquals(FAILURES + 1, client.calls.get(), "three failed tries, then one that worked");
+                assertEquals(1, client.deleted.size(), "deleted exactly once");
                 assertEquals(1, handler.started.size(), "never processed again");
                 assertEquals(FAILURES, w.metrics().deleteErrors().value());
                 assertEquals(1, w.metrics().succeeded().value());

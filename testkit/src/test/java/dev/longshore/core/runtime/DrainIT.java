@@ -97,20 +97,19 @@ class DrainIT {
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             QueuePair q = sqs.createQueueWithDeadLetter("late", 5, Duration.ofSeconds(30));
             RecordingHandler handler = new RecordingHandler("a");
-            LateAnswers[] client = new LateAnswers[1];
-            Worker w = TestWorkers.start(sqs, q.queueUrl(), WorkerPlugin.of(handler), Map.of("WORKER_RECEIVE_WAIT", "1s"),
-                    c -> client[0] = new LateAnswers(c));
+            LateAnswers client = new LateAnswers(TestWorkers.client(sqs));
+            Worker w = TestWorkers.start(client, q.queueUrl(), WorkerPlugin.of(handler), Map.of("WORKER_RECEIVE_WAIT", "1s"));
             try {
                 sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(job("late", "test.job", "{}")));
-                assertTrue(client[0].holding.await(20, TimeUnit.SECONDS), "a receive got the message");
+                assertTrue(client.holding.await(20, TimeUnit.SECONDS), "a receive got the message");
                 DrainReport report = w.drain("test", Duration.ofSeconds(5), ExitCodes.OK).get(20, TimeUnit.SECONDS);
                 assertEquals(1, report.released());
             } finally {
                 w.close();
             }
-            String id = client[0].receives.stream().filter(r -> !r.messageIds().isEmpty()).findFirst().orElseThrow()
+            String id = client.receives.stream().filter(r -> !r.messageIds().isEmpty()).findFirst().orElseThrow()
                     .messageIds().get(0);
-            assertEquals(List.of(0), client[0].visibilityChangesOf(id), "released with visibility 0");
+            assertEquals(List.of(0), client.visibilityChangesOf(id), "released with visibility 0");
             assertEquals(0, handler.started.size(), "never processed");
             assertEquals(1, w.metrics().released().value());
             // Visible again at once, not after the 30 s asked on receive.

@@ -59,17 +59,16 @@ class LastAttemptIT {
         });
         try (EmbeddedSqs sqs = EmbeddedSqs.start(); LogCapture log = new LogCapture(MessageProcessor.class)) {
             QueuePair q = sqs.createQueueWithDeadLetter(queue, 2, Duration.ofSeconds(30));
-            RecordingQueueClient[] client = new RecordingQueueClient[1];
-            try (Worker w = TestWorkers.start(sqs, q.queueUrl(), WorkerPlugin.of(handler), FAST,
-                    c -> client[0] = new RecordingQueueClient(c))) {
+            RecordingQueueClient client = new RecordingQueueClient(TestWorkers.client(sqs));
+            try (Worker w = TestWorkers.start(client, q.queueUrl(), WorkerPlugin.of(handler), FAST)) {
                 String body = job("doomed", "test.job", "{\"n\":1}");
                 sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(body));
                 List<Message> dead = awaitMessages(sqs, q.deadLetterQueueUrl(), 1, Duration.ofSeconds(30));
                 assertEquals(1, dead.size(), "moved to the dead-letter queue");
                 assertEquals(body, dead.get(0).body(), "the original body");
                 assertEquals(List.of(1, 2), attempts, "attempt 1 retried, attempt 2 (the last) dead-lettered");
-                assertEquals(1, client[0].visibilityChanges.size(), "one backoff, for the first attempt only: "
-                        + client[0].visibilityChanges);
+                assertEquals(1, client.visibilityChanges.size(), "one backoff, for the first attempt only: "
+                        + client.visibilityChanges);
                 assertTrue(eventually(Duration.ofSeconds(10), () -> w.inflight() == 0 && messagesLeft(sqs, q.queueUrl()) == 0),
                         "the source is deleted");
                 assertEquals(1, w.metrics().deadLettered().value(), "counted as outcome=\"dead\"");

@@ -32,11 +32,9 @@ class ReceiveSlotsIT {
         });
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             QueuePair q = sqs.createQueueWithDeadLetter("slots", 5, Duration.ofSeconds(30));
-            RecordingQueueClient[] client = new RecordingQueueClient[1];
-            try (Worker w = TestWorkers.start(sqs, q.queueUrl(), WorkerPlugin.of(blocking),
-                    Map.of("WORKER_CONCURRENCY", "3", "WORKER_RECEIVE_WAIT", "1s"),
-                    c -> client[0] = new RecordingQueueClient(c))) {
-                RecordingQueueClient recorded = client[0];
+            RecordingQueueClient recorded = new RecordingQueueClient(TestWorkers.client(sqs));
+            try (Worker w = TestWorkers.start(recorded, q.queueUrl(), WorkerPlugin.of(blocking),
+                    Map.of("WORKER_CONCURRENCY", "3", "WORKER_RECEIVE_WAIT", "1s"))) {
                 sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(job("busy-1", "test.job", "{}")));
                 sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(job("busy-2", "test.job", "{}")));
                 assertTrue(eventually(Duration.ofSeconds(20), () -> running.size() == 2), "two jobs run");

@@ -26,9 +26,8 @@ class RetryBackoffIT {
             RecordingHandler handler = new RecordingHandler("a");
             Map<String, String> env = Map.of("WORKER_RETRY_BASE_DELAY", "1s", "WORKER_RETRY_MAX_DELAY", "1m",
                     "WORKER_RECEIVE_WAIT", "1s");
-            RecordingQueueClient[] recorded = new RecordingQueueClient[1];
-            try (Worker w = TestWorkers.start(sqs, q.queueUrl(), WorkerPlugin.of(handler), env,
-                    c -> recorded[0] = new RecordingQueueClient(c))) {
+            RecordingQueueClient recorded = new RecordingQueueClient(TestWorkers.client(sqs));
+            try (Worker w = TestWorkers.start(recorded, q.queueUrl(), WorkerPlugin.of(handler), env)) {
                 sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(job("flaky", "test.job", "{\"failTimes\":3}")));
                 assertTrue(eventually(Duration.ofSeconds(30), () -> handler.completed.size() == 1), "succeeds after retries");
                 List<RecordingHandler.Run> starts = handler.started;
@@ -37,7 +36,7 @@ class RetryBackoffIT {
                     assertEquals(i + 1, starts.get(i).receiveCount(), "receive count grows with each delivery");
                 }
                 // d = base x 2^(n-1), drawn from [d/2, d] and rounded up to whole seconds: 1, then 1-2, then 2-4 s.
-                List<Integer> delays = recorded[0].visibilityChanges.stream().map(RecordingQueueClient.VisibilityChange::seconds).toList();
+                List<Integer> delays = recorded.visibilityChanges.stream().map(RecordingQueueClient.VisibilityChange::seconds).toList();
                 assertEquals(3, delays.size(), "one visibility change per failure: " + delays);
                 assertEquals(1, delays.get(0));
                 assertTrue(delays.get(1) >= 1 && delays.get(1) <= 2, delays.toString());

@@ -38,13 +38,12 @@ class RetryPathIT {
         });
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             QueuePair q = sqs.createQueueWithDeadLetter("unexpected", 5, Duration.ofSeconds(30));
-            RecordingQueueClient[] client = new RecordingQueueClient[1];
-            try (Worker w = TestWorkers.start(sqs, q.queueUrl(), WorkerPlugin.of(throwsTwice), FAST,
-                    c -> client[0] = new RecordingQueueClient(c))) {
+            RecordingQueueClient client = new RecordingQueueClient(TestWorkers.client(sqs));
+            try (Worker w = TestWorkers.start(client, q.queueUrl(), WorkerPlugin.of(throwsTwice), FAST)) {
                 sqs.client().sendMessage(r -> r.queueUrl(q.queueUrl()).messageBody(job("flaky", "test.job", "{}")));
                 assertTrue(eventually(Duration.ofSeconds(30), () -> w.metrics().succeeded().value() == 1), "succeeds on attempt 3");
                 assertEquals(List.of(1, 2, 3), attempts);
-                assertEquals(List.of(1, 1), client[0].visibilityChanges.stream().map(RecordingQueueClient.VisibilityChange::seconds)
+                assertEquals(List.of(1, 1), client.visibilityChanges.stream().map(RecordingQueueClient.VisibilityChange::seconds)
                         .toList(), "each exception set the visibility to the backoff delay (1 s here)");
                 assertEquals(2, w.metrics().retried().value());
                 assertEquals(0, w.metrics().deadLettered().value());
