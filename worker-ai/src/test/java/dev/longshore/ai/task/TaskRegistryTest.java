@@ -11,8 +11,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class TaskRegistryTest {
     @TempDir
@@ -85,22 +89,23 @@ class TaskRegistryTest {
                 TaskRegistry.load(file("{\"t\": {\"argv\": [\"/bin/true\"], \"timeout\": 90}}")).find("t").orElseThrow().timeout());
     }
 
-    @Test
-    void aTypoInAFieldNameNamesTheTaskAndTheField() throws Exception {
-        String p = problem("{\"upscale\": {\"agrv\": [\"/bin/true\"]}}");
-        assertTrue(p.startsWith("task 'upscale': unknown field 'agrv'"), p);
+    /** A file that cannot load: what it shows, the file, how the problem starts and a part it must contain. */
+    static Stream<Arguments> refusedFiles() {
+        return Stream.of(
+                Arguments.of("a typo in a field name names the task and the field",
+                        "{\"upscale\": {\"agrv\": [\"/bin/true\"]}}", "task 'upscale': unknown field 'agrv'", ""),
+                Arguments.of("invalid JSON says where",
+                        "{\"t\": {\"argv\": [\"/bin/true\"],}}", "not valid JSON", "line 1"),
+                Arguments.of("duplicate task names are refused",
+                        "{\"t\": {\"argv\": [\"/bin/true\"]}, \"t\": {\"argv\": [\"/bin/false\"]}}",
+                        "", "Duplicate field 't'"));
     }
 
-    @Test
-    void invalidJsonSaysWhere() throws Exception {
-        String p = problem("{\"t\": {\"argv\": [\"/bin/true\"],}}");
-        assertTrue(p.startsWith("not valid JSON") && p.contains("line 1"), p);
-    }
-
-    @Test
-    void duplicateTaskNamesAreRefused() throws Exception {
-        String p = problem("{\"t\": {\"argv\": [\"/bin/true\"]}, \"t\": {\"argv\": [\"/bin/false\"]}}");
-        assertTrue(p.contains("Duplicate field 't'"), p);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedFiles")
+    void aRefusedFileSaysWhy(String behaviour, String json, String start, String part) throws Exception {
+        String p = problem(json);
+        assertTrue(p.startsWith(start) && p.contains(part), p);
     }
 
     @Test
