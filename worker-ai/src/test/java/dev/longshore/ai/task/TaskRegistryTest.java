@@ -29,7 +29,14 @@ class TaskRegistryTest {
     }
 
     private String problem(String json) throws Exception {
-        return assertThrows(TaskFileException.class, () -> TaskRegistry.load(file(json))).getMessage();
+        return problem("tasks.json", json);
+    }
+
+    /** Writes {@code content} to the file {@code name} and returns why loading it is refused. */
+    private String problem(String name, String content) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, content);
+        return assertThrows(TaskFileException.class, () -> TaskRegistry.load(f)).getMessage();
     }
 
     @Test
@@ -75,12 +82,8 @@ class TaskRegistryTest {
         assertEquals(Map.of("MODEL", "esrgan"), t.env());
         assertEquals(Set.of(75), t.retryableExitCodes());
 
-        Files.writeString(yaml, "upscale:\n  agrv: [/bin/true]\n");
-        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
-                .contains("unknown field 'agrv'"));
-        Files.writeString(yaml, "upscale:\n  argv: [x\n");
-        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
-                .startsWith("not valid YAML"));
+        assertTrue(problem("tasks.yaml", "upscale:\n  agrv: [/bin/true]\n").contains("unknown field 'agrv'"));
+        assertTrue(problem("tasks.yaml", "upscale:\n  argv: [x\n").startsWith("not valid YAML"));
     }
 
     @Test
@@ -207,25 +210,18 @@ class TaskRegistryTest {
         assertTrue(problem("").startsWith("the file is empty"), problem(""));
         assertTrue(problem("  \n").startsWith("the file is empty"));
         assertTrue(problem("{}").contains("registers no task"));
-        Path yaml = dir.resolve("tasks.yml");
-        Files.writeString(yaml, "# nothing yet\n");
-        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
-                .startsWith("the file is empty"));
+        assertTrue(problem("tasks.yml", "# nothing yet\n").startsWith("the file is empty"));
     }
 
     @Test
     void aYamlSyntaxErrorIsReportedOnOneLineWithItsPlace() throws Exception {
-        Path yaml = dir.resolve("tasks.yaml");
-        Files.writeString(yaml, "upscale:\n  argv: [/bin/true\n");
-        String p = assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage();
+        String p = problem("tasks.yaml", "upscale:\n  argv: [/bin/true\n");
         assertOneLine(p);
         assertTrue(p.startsWith("not valid YAML: expected ',' or ']'") && p.contains("line 3"), p);
-        Files.writeString(yaml, "a:\n  argv: [/bin/true]\n b: c\n");
-        p = assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage();
+        p = problem("tasks.yaml", "a:\n  argv: [/bin/true]\n b: c\n");
         assertOneLine(p);
         assertTrue(p.contains("line 3"), p);
-        Files.writeString(yaml, "t:\n  argv: [/bin/true]\nt:\n  argv: [/bin/false]\n");
-        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
+        assertTrue(problem("tasks.yaml", "t:\n  argv: [/bin/true]\nt:\n  argv: [/bin/false]\n")
                 .contains("Duplicate field 't'"));
     }
 
@@ -251,8 +247,7 @@ class TaskRegistryTest {
                 + " \"env\": {\"V\": 1.10, \"S\": 1e3, \"B\": false}}}")).find("t").orElseThrow();
         assertEquals(Map.of("V", "1.10", "S", "1e3", "B", "false"), j.env());
 
-        Files.writeString(yaml, "t:\n  argv: [/bin/true]\n  env: {EMPTY: }\n");
-        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
+        assertTrue(problem("tasks.yaml", "t:\n  argv: [/bin/true]\n  env: {EMPTY: }\n")
                 .contains("env 'EMPTY' must be a string"));
     }
 
