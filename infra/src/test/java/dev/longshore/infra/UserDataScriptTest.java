@@ -95,9 +95,7 @@ class UserDataScriptTest {
 
     @Test
     void startsTheWorkerContainerWithoutADockerRestartPolicyAndWithLimits() throws Exception {
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         String run = dockerRun();
         assertTrue(run.contains("--restart no "), "the watchdog restarts it, docker does not: " + run);
         assertTrue(run.contains("--name longshore-video "), run);
@@ -123,9 +121,7 @@ class UserDataScriptTest {
 
     @Test
     void stopTimeoutOutlastsTheDrainAndSystemdOutlastsDocker() throws Exception {
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         assertTrue(dockerRun().contains("--stop-timeout 60 "), "30s drain + 30s margin: " + dockerRun());
         Path dropIn = sandbox.root.resolve("etc/systemd/system/docker.service.d/longshore-stop-timeout.conf");
         assertEquals("[Service]\nTimeoutStopSec=90\n", Files.readString(dropIn));
@@ -146,9 +142,7 @@ class UserDataScriptTest {
             throws Exception {
         Files.writeString(tmp.resolve("ssm-value"), text.replace("\\n", "\n").replace("\\r", "\r") + "\n");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         assertFalse(envFileValues().containsKey("WORKER_DRAIN_TIMEOUT"),
                 "the worker takes the parameter's drain timeout; a real variable would win over it");
         assertTrue(dockerRun().contains("--stop-timeout " + stop + " "), dockerRun());
@@ -161,9 +155,7 @@ class UserDataScriptTest {
         Files.writeString(tmp.resolve("ssm-value"),
                 "WORKER_LIFECYCLE_DRAIN_TIMEOUT=30m\nexport WORKER_METRICS_NAMESPACE=off\n");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         Map<String, String> env = envFileValues();
         assertFalse(env.containsKey("WORKER_LIFECYCLE_DRAIN_TIMEOUT"), env.toString());
         assertFalse(env.containsKey("WORKER_METRICS_NAMESPACE"), env.toString());
@@ -173,9 +165,7 @@ class UserDataScriptTest {
 
     @Test
     void envFileIsReadableByRootOnlyAndStackValuesWin() throws Exception {
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         assertEquals("rw-------", Sandbox.permissions(envFile()));
         assertEquals("rwx------", Sandbox.permissions(envFile().getParent()));
         assertEquals(List.of("root:root " + envFile() + ".tmp"), sandbox.calls("chown"));
@@ -198,9 +188,7 @@ class UserDataScriptTest {
 
     @Test
     void noValueOfTheEnvParameterReachesTheEnvFileOrAnyDockerArgument() throws Exception {
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         String envFile = Files.readString(envFile());
         List<String> docker = sandbox.calls("docker");
         for (String value : List.of(SMTP_SECRET, WEBHOOK_SECRET, "veryfast", "someone-elses-queue")) {
@@ -218,9 +206,7 @@ class UserDataScriptTest {
     void anAwsVariableInTheEnvParameterIsNamedAsOneTheWorkerRefuses() throws Exception {
         Files.writeString(tmp.resolve("ssm-value"), "AWS_SECRET_ACCESS_KEY=" + SMTP_SECRET + "\nWORKER_X=1\n");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        Sandbox.Result r = runScript(0);
         assertTrue(r.stderr().contains("the .env sets AWS_SECRET_ACCESS_KEY: the worker refuses AWS_* variables and "
                 + "will exit 2; store it with scripts/put-env"), r.stderr());
         assertFalse(r.output().contains(SMTP_SECRET));
@@ -231,9 +217,7 @@ class UserDataScriptTest {
     void missingEnvParameterLeavesTheStackValuesOnly() throws Exception {
         Files.delete(tmp.resolve("ssm-value"));
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        Sandbox.Result r = runScript(0);
         assertEquals(QUEUE_URL, envFileValues().get("WORKER_QUEUE_URL"));
         assertFalse(envFileValues().containsKey("WORKER_SSM_ENV_PARAMETER"),
                 "the worker would refuse to start with a parameter that does not exist");
@@ -249,9 +233,7 @@ class UserDataScriptTest {
                 .set("FAIL_DOCKER_INFO", "1").set("FAIL_ECR_PASSWORD", "1").set("FAIL_DOCKER_PULL", "4")
                 .set("FAIL_DOCKER_RUN", "1");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         assertEquals(5, sandbox.calls("docker").stream().filter(c -> c.startsWith("pull ")).count());
         assertEquals(3, sandbox.calls("aws").stream().filter(c -> c.startsWith("ssm get-parameter")).count());
         assertEquals(2, sandbox.calls("docker").stream().filter(c -> c.startsWith("run ")).count());
@@ -269,9 +251,7 @@ class UserDataScriptTest {
     void backoffIsCappedAtTheMaximumDelay() throws Exception {
         sandbox.set("FAIL_DOCKER_PULL", "7").set("LONGSHORE_RETRY_MAX_DELAY", "10");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         assertEquals(List.of("2", "4", "8", "10", "10", "10", "10"), sandbox.calls("sleep"));
     }
 
@@ -292,9 +272,7 @@ class UserDataScriptTest {
 
     @Test
     void shipsItsLogAndAFinalDockerPsToCloudWatchLogs() throws Exception {
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         List<String> logs = sandbox.calls("aws").stream().filter(c -> c.startsWith("logs ")).toList();
         assertEquals(2, logs.size(), logs.toString());
         assertTrue(logs.get(0).startsWith("logs create-log-stream --region eu-west-1 --log-group-name "
@@ -317,9 +295,7 @@ class UserDataScriptTest {
         Files.writeString(tmp.resolve("streams/i-0123456789abcdef0_user-data"), "");
         sandbox.set("FAIL_PUT_LOG_EVENTS", "2");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         assertEquals(3, sandbox.calls("aws").stream().filter(c -> c.startsWith("logs put-log-events")).count());
         assertFalse(sandbox.shippedEvents().isEmpty());
     }
@@ -328,9 +304,7 @@ class UserDataScriptTest {
     void neverPrintsASecret() throws Exception {
         sandbox.set("FAIL_SSM", "1").set("FAIL_ECR_PASSWORD", "1");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        Sandbox.Result r = runScript(0);
         // The stand-in's own copy of the parameter is the only place a secret may be: not even the env file.
         String everything = sandbox.everythingWrittenExcept(tmp.resolve("ssm-value"));
         for (String secret : List.of(SMTP_SECRET, WEBHOOK_SECRET, ECR_PASSWORD)) {
@@ -347,9 +321,7 @@ class UserDataScriptTest {
         sandbox.removeTool("docker");
         sandbox.set("FAIL_DNF", "1");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         assertEquals(List.of("install -y docker", "install -y docker"), sandbox.calls("dnf"));
         assertTrue(sandbox.calls("systemctl").contains("enable --now docker"));
         assertEquals(1, sandbox.calls("docker").stream().filter(c -> c.startsWith("run ")).count());
@@ -360,9 +332,7 @@ class UserDataScriptTest {
         sandbox.addStub("nvidia-smi");
         sandbox.set("LONGSHORE_GPU", "true").set("LONGSHORE_WORKER", "ai");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         assertTrue(dockerRun().contains(" --gpus all "), dockerRun());
         Map<String, String> env = envFiles("ai");
         assertEquals("compute,utility", env.get("NVIDIA_DRIVER_CAPABILITIES"));
@@ -372,9 +342,7 @@ class UserDataScriptTest {
     void gpuFlavourWithoutTheNvidiaDriverFailsWithAClearMessage() throws Exception {
         sandbox.set("LONGSHORE_GPU", "true");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(1, r.exitCode(), r.output());
+        Sandbox.Result r = runScript(1);
         assertTrue(r.stderr().contains("LONGSHORE_GPU=true but nvidia-smi is missing"), r.stderr());
         assertTrue(sandbox.calls("docker").stream().noneMatch(c -> c.startsWith("run ")));
     }
@@ -384,9 +352,7 @@ class UserDataScriptTest {
         sandbox.set("LONGSHORE_WORKER", "ai").set("LONGSHORE_DEFAULT_ENV", "WORKER_GPU_REQUIRED=false WORKER_X=1");
         Files.writeString(tmp.resolve("ssm-value"), "WORKER_X=2\n");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         Map<String, String> env = envFiles("ai");
         assertEquals("false", env.get("WORKER_GPU_REQUIRED"));
         assertFalse(env.containsKey("WORKER_X"), "the worker takes WORKER_X=2 from the parameter: " + env);
@@ -397,9 +363,7 @@ class UserDataScriptTest {
     void waitsForTheHealthCheckAndFailsWhenTheContainerIsUnhealthy() throws Exception {
         sandbox.set("SANDBOX_HEALTH", "starting starting unhealthy");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(1, r.exitCode(), r.output());
+        Sandbox.Result r = runScript(1);
         assertTrue(r.stderr().contains("container longshore-video is unhealthy; its output is in stream "
                 + "i-0123456789abcdef0/worker"), r.stderr());
         assertEquals(List.of("5", "5"), sandbox.calls("sleep"));
@@ -409,9 +373,7 @@ class UserDataScriptTest {
     void givesUpWaitingForHealthAfterTheConfiguredTime() throws Exception {
         sandbox.set("SANDBOX_HEALTH", "starting").set("LONGSHORE_HEALTH_WAIT", "20");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(1, r.exitCode(), r.output());
+        Sandbox.Result r = runScript(1);
         assertTrue(r.stderr().contains("is still starting after 20s"), r.stderr());
     }
 
@@ -420,9 +382,7 @@ class UserDataScriptTest {
         sandbox.env.remove("LONGSHORE_QUEUE_URL");
         sandbox.env.remove("LONGSHORE_IMAGE");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(2, r.exitCode(), r.output());
+        Sandbox.Result r = runScript(2);
         assertEquals("user-data: error: missing settings: LONGSHORE_IMAGE LONGSHORE_QUEUE_URL (see --help)\n",
                 r.stderr());
         assertTrue(sandbox.calls("docker").isEmpty());
@@ -465,8 +425,7 @@ class UserDataScriptTest {
     }
 
     void bootThenClearCalls() throws Exception {
-        Sandbox.Result boot = sandbox.run(SCRIPT);
-        assertEquals(0, boot.exitCode(), boot.output());
+        runScript(0);
         Path calls = tmp.resolve("calls");
         for (String tool : List.of("docker", "aws", "curl", "systemctl", "sleep")) {
             Files.deleteIfExists(calls.resolve(tool + ".log"));
@@ -486,9 +445,7 @@ class UserDataScriptTest {
     void writesTheWatchdogAndASystemdTimerThatRunsItAfterEveryBoot() throws Exception {
         sandbox.set("LONGSHORE_WATCHDOG_INTERVAL", "15");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(0, r.exitCode(), r.output());
+        runScript(0);
         String copy = Files.readString(watchdog());
         assertTrue(copy.startsWith("#!/usr/bin/env bash\n"), copy);
         assertTrue(copy.endsWith(Files.readString(SCRIPT)), "the watchdog is this script");
@@ -651,9 +608,7 @@ class UserDataScriptTest {
     void anImageThatNeverPullsMarksTheInstanceUnhealthy() throws Exception {
         sandbox.set("FAIL_DOCKER_PULL", "100").set("LONGSHORE_RETRY_ATTEMPTS", "2");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(1, r.exitCode(), r.output());
+        runScript(1);
         assertTrue(sandbox.calls("aws").contains(UNHEALTHY), sandbox.calls("aws").toString());
         String shipped = messages(sandbox.shippedEvents());
         assertTrue(shipped.contains("Unhealthy so that Longshore-video replaces it: the user data failed before the"
@@ -665,9 +620,7 @@ class UserDataScriptTest {
     void aContainerThatFailsItsFirstHealthCheckIsLeftToTheWatchdog() throws Exception {
         sandbox.set("SANDBOX_HEALTH", "unhealthy");
 
-        Sandbox.Result r = sandbox.run(SCRIPT);
-
-        assertEquals(1, r.exitCode(), r.output());
+        runScript(1);
         assertEquals(0, count("aws", "autoscaling"), "the watchdog runs already and decides");
         assertTrue(Files.exists(watchdog()));
     }
@@ -681,6 +634,13 @@ class UserDataScriptTest {
                 "LONGSHORE_WATCHDOG_MAX_RESTARTS", "LONGSHORE_WATCHDOG_WINDOW", "--watchdog")) {
             assertTrue(r.stdout().contains(setting), setting + " in --help: " + r.stdout());
         }
+    }
+
+    /** Runs the user-data script and checks its exit code, showing all it printed when that is not the one. */
+    private Sandbox.Result runScript(int exitCode) throws Exception {
+        Sandbox.Result r = sandbox.run(SCRIPT);
+        assertEquals(exitCode, r.exitCode(), r.output());
+        return r;
     }
 
     private Map<String, String> envFiles(String worker) throws IOException {

@@ -121,7 +121,7 @@ public final class JobDirectory {
                 channel.close();
                 return Optional.empty();
             }
-            return Optional.of(new Lock(channel, lock));
+            return Optional.of(new Lock(lock));
         } catch (OverlappingFileLockException e) {
             channel.close();
             return Optional.empty();
@@ -318,13 +318,11 @@ public final class JobDirectory {
         });
     }
 
-    /** Held while the job runs. */
+    /** Held while the job runs; closing releases the lock and then the lock file's channel. */
     public static final class Lock implements AutoCloseable {
-        private final FileChannel channel;
         private final FileLock lock;
 
-        Lock(FileChannel channel, FileLock lock) {
-            this.channel = channel;
+        Lock(FileLock lock) {
             this.lock = lock;
         }
 
@@ -333,7 +331,7 @@ public final class JobDirectory {
             try {
                 lock.release();
             } finally {
-                channel.close();
+                lock.channel().close();
             }
         }
     }

@@ -11,8 +11,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class TaskRegistryTest {
     @TempDir
@@ -25,7 +29,14 @@ class TaskRegistryTest {
     }
 
     private String problem(String json) throws Exception {
-        return assertThrows(TaskFileException.class, () -> TaskRegistry.load(file(json))).getMessage();
+        return problem("tasks.json", json);
+    }
+
+    /** Writes {@code content} to the file {@code name} and returns why loading it is refused. */
+    private String problem(String name, String content) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, content);
+        return assertThrows(TaskFileException.class, () -> TaskRegistry.load(f)).getMessage();
     }
 
     @Test
@@ -71,12 +82,8 @@ class TaskRegistryTest {
         assertEquals(Map.of("MODEL", "esrgan"), t.env());
         assertEquals(Set.of(75), t.retryableExitCodes());
 
-        Files.writeString(yaml, "upscale:\n  agrv: [/bin/true]\n");
-        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
-                .contains("unknown field 'agrv'"));
-        Files.writeString(yaml, "upscale:\n  argv: [x\n");
-        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
-                .startsWith("not valid YAML"));
+        assertTrue(problem("tasks.yaml", "upscale:\n  agrv: [/bin/true]\n").contains("unknown field 'agrv'"));
+        assertTrue(problem("tasks.yaml", "upscale:\n  argv: [x\n").startsWith("not valid YAML"));
     }
 
     @Test
@@ -85,22 +92,23 @@ class TaskRegistryTest {
                 TaskRegistry.load(file("{\"t\": {\"argv\": [\"/bin/true\"], \"timeout\": 90}}")).find("t").orElseThrow().timeout());
     }
 
-    @Test
-    void aTypoInAFieldNameNamesTheTaskAndTheField() throws Exception {
-        String p = problem("{\"upscale\": {\"agrv\": [\"/bin/true\"]}}");
-        assertTrue(p.startsWith("task 'upscale': unknown field 'agrv'"), p);
+    /** A file that cannot load: what it shows, the file, how the problem starts and a part it must contain. */
+    static Stream<Arguments> refusedFiles() {
+        return Stream.of(
+                Arguments.of("a typo in a field name names the task and the field",
+                        "{\"upscale\": {\"agrv\": [\"/bin/true\"]}}", "task 'upscale': unknown field 'agrv'", ""),
+                Arguments.of("invalid JSON says where",
+                        "{\"t\": {\"argv\": [\"/bin/true\"],}}", "not valid JSON", "line 1"),
+                Arguments.of("duplicate task names are refused",
+                        "{\"t\": {\"argv\": [\"/bin/true\"]}, \"t\": {\"argv\": [\"/bin/false\"]}}",
+                        "", "Duplicate field 't'"));
     }
 
-    @Test
-    void invalidJsonSaysWhere() throws Exception {
-        String p = problem("{\"t\": {\"argv\": [\"/bin/true\"],}}");
-        assertTrue(p.startsWith("not valid JSON") && p.contains("line 1"), p);
-    }
-
-    @Test
-    void duplicateTaskNamesAreRefused() throws Exception {
-        String p = problem("{\"t\": {\"argv\": [\"/bin/true\"]}, \"t\": {\"argv\": [\"/bin/false\"]}}");
-        assertTrue(p.contains("Duplicate field 't'"), p);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedFiles")
+    void aRefusedFileSaysWhy(String behaviour, String json, String start, String part) throws Exception {
+        String p = problem(json);
+        assertTrue(p.startsWith(start) && p.contains(part), p);
     }
 
     @Test
@@ -202,25 +210,18 @@ class TaskRegistryTest {
         assertTrue(problem("").startsWith("the file is empty"), problem(""));
         assertTrue(problem("  \n").startsWith("the file is empty"));
         assertTrue(problem("{}").contains("registers no task"));
-        Path yaml = dir.resolve("tasks.yml");
-        Files.writeString(yaml, "# nothing yet\n");
-        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
-                .startsWith("the file is empty"));
+        assertTrue(problem("tasks.yml", "# nothing yet\n").startsWith("the file is empty"));
     }
 
     @Test
     void aYamlSyntaxErrorIsReportedOnOneLineWithItsPlace() throws Exception {
-        Path yaml = dir.resolve("tasks.yaml");
-        Files.writeString(yaml, "upscale:\n  argv: [/bin/true\n");
-        String p = assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage();
+        String p = problem("tasks.yaml", "upscale:\n  argv: [/bin/true\n");
         assertOneLine(p);
         assertTrue(p.startsWith("not valid YAML: expected ',' or ']'") && p.contains("line 3"), p);
-        Files.writeString(yaml, "a:\n  argv: [/bin/true]\n b: c\n");
-        p = assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage();
+        p = problem("tasks.yaml", "a:\n  argv: [/bin/true]\n b: c\n");
         assertOneLine(p);
         assertTrue(p.contains("line 3"), p);
-        Files.writeString(yaml, "t:\n  argv: [/bin/true]\nt:\n  argv: [/bin/false]\n");
-        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
+        assertTrue(problem("tasks.yaml", "t:\n  argv: [/bin/true]\nt:\n  argv: [/bin/false]\n")
                 .contains("Duplicate field 't'"));
     }
 
@@ -246,8 +247,7 @@ class TaskRegistryTest {
                 + " \"env\": {\"V\": 1.10, \"S\": 1e3, \"B\": false}}}")).find("t").orElseThrow();
         assertEquals(Map.of("V", "1.10", "S", "1e3", "B", "false"), j.env());
 
-        Files.writeString(yaml, "t:\n  argv: [/bin/true]\n  env: {EMPTY: }\n");
-        assertTrue(assertThrows(TaskFileException.class, () -> TaskRegistry.load(yaml)).getMessage()
+        assertTrue(problem("tasks.yaml", "t:\n  argv: [/bin/true]\n  env: {EMPTY: }\n")
                 .contains("env 'EMPTY' must be a string"));
     }
 
