@@ -32,6 +32,7 @@ public final class JobSweeper implements WorkerExtension {
     private final Duration retention;
     private final Clock clock;
     private final String threadName;
+    private volatile Thread thread;
     private ScheduledExecutorService executor;
 
     public JobSweeper(JobsDirectory jobs, Duration retention, Clock clock, String threadName) {
@@ -56,6 +57,7 @@ public final class JobSweeper implements WorkerExtension {
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
+            thread = t;
             return t;
         });
         long every = interval(retention).toMillis();
@@ -105,7 +107,10 @@ public final class JobSweeper implements WorkerExtension {
         }
         executor.shutdownNow();
         try {
-            if (!executor.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            // The executor reports termination before its thread has ended: join it, so close() returns with the
+            // thread gone.
+            if (!executor.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                    || (thread != null && !thread.join(STOP_WAIT))) {
                 log.warn("The job sweeper did not stop within {}", Durations.format(STOP_WAIT));
             }
         } catch (InterruptedException e) {
