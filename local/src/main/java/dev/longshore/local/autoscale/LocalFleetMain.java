@@ -289,6 +289,8 @@ public final class LocalFleetMain {
         env.put("WORKER_VISIBILITY_TIMEOUT", "10s");
         env.put("WORKER_WEBHOOK_TIMEOUT", Math.max(30, (long) Math.ceil(s.workload().maxProcessing() * 2) + 5) + "s");
         env.put("WORKER_WEBHOOK_RATE_LIMIT", "off");
+        // The job sink listens on loopback, which the worker refuses unless told (README: Security).
+        env.put("WORKER_PRIVATE_DESTINATIONS", "127.0.0.1");
         env.put("WORKER_RETRY_BASE_DELAY", "1s");
         return env;
     }
