@@ -187,7 +187,13 @@ public final class SqsQueueClient implements QueueClient {
         sqs.close();
     }
 
-    private static <T> T call(String operation, java.util.function.Supplier<T> call) {
+    /**
+     * Runs one SQS call, turning every way it can fail into the runtime's two failures. Besides the SDK's own
+     * exceptions, the JDK's HttpURLConnection can throw a bare RuntimeException (a NullPointerException in
+     * writeRequests) when the drain aborts a long poll by disconnecting it from another thread: that is an
+     * abandoned call too, never a reason for the poller thread to die with a stack trace on stderr.
+     */
+    static <T> T call(String operation, java.util.function.Supplier<T> call) {
         try {
             return call.get();
         } catch (QueueDoesNotExistException e) {
@@ -201,6 +207,10 @@ public final class SqsQueueClient implements QueueClient {
         } catch (SdkException e) {
             String message = e.getMessage();
             throw new QueueUnavailableException(operation + " failed: " + (message == null ? e.getClass().getSimpleName() : message), e);
+        } catch (QueueUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new QueueUnavailableException(operation + " failed in the HTTP client: " + e, e);
         }
     }
 }
