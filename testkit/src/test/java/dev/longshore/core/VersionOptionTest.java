@@ -15,20 +15,12 @@ import java.util.Optional;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 
-/** {@code java -jar worker-x.jar --version} and the build's version in /metrics (docs/observability-notes.md). */
+/** {@code java -jar worker-x.jar --version} and the build's version in /metrics (README: Health and metrics; docs/deploy.md: Releases). */
 class VersionOptionTest {
 
-    private static final WorkerDefinition MESSAGING = new WorkerDefinition() {
-        @Override
-        public String name() {
-            return "messaging";
-        }
-
-        @Override
-        public int defaultConcurrency() {
-            return 1;
-        }
-    };
+    private static final WorkerDefinition MESSAGING = WorkerDefinition.of("messaging", 1, (config, metrics) -> {
+        throw new AssertionError("--version builds no worker");
+    });
 
     @Test
     void versionOptionPrintsWorkerAndVersionAndExitsZeroWithoutAnyWorkerVariable() {

@@ -2,6 +2,7 @@ package dev.longshore.core;
 
 import dev.longshore.core.config.WorkerConfig;
 import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.queue.QueueClient;
 import java.util.Objects;
 
 /** {@link WorkerDefinition#of}: a definition whose parts are given, not computed. */
@@ -13,7 +14,7 @@ record SimpleWorkerDefinition(String name, int defaultConcurrency, WorkerDefinit
     }
 
     @Override
-    public WorkerPlugin create(WorkerConfig config, Metrics metrics) throws Exception {
+    public WorkerPlugin create(WorkerConfig config, Metrics metrics, QueueClient queues) throws Exception {
         return factory.create(config, metrics);
     }
 }

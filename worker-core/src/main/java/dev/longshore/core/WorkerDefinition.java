@@ -14,23 +14,13 @@ public interface WorkerDefinition {
     int defaultConcurrency();
 
     /**
-     * Reads the worker's own variables from {@link WorkerConfig#env()} and builds its parts. A worker implements
-     * this or {@link #create(WorkerConfig, Metrics, QueueClient)}.
+     * Reads the worker's own variables from {@link WorkerConfig#env()} and builds its parts. Workers that send
+     * messages themselves (result queues) use the worker's {@code queues} client, which they must not close;
+     * the others ignore it.
      *
      * @throws dev.longshore.core.config.ConfigException for an invalid worker-specific setting (exit 2)
      */
-    default WorkerPlugin create(WorkerConfig config, Metrics metrics) throws Exception {
-        throw new UnsupportedOperationException("worker " + name() + " needs the queue client: call "
-                + "create(config, metrics, queues)");
-    }
-
-    /**
-     * As {@link #create(WorkerConfig, Metrics)}, for workers that send messages themselves (result queues): they
-     * use the worker's {@code queues} client, which they must not close. This is what the launcher calls.
-     */
-    default WorkerPlugin create(WorkerConfig config, Metrics metrics, QueueClient queues) throws Exception {
-        return create(config, metrics);
-    }
+    WorkerPlugin create(WorkerConfig config, Metrics metrics, QueueClient queues) throws Exception;
 
     /**
      * A worker that is no more than its name, its default concurrency and how it builds its plugin, as the
@@ -40,7 +30,7 @@ public interface WorkerDefinition {
         return new SimpleWorkerDefinition(name, defaultConcurrency, factory);
     }
 
-    /** Builds a worker's parts, as {@link #create(WorkerConfig, Metrics)}. */
+    /** Builds the parts of a worker that needs no queue client of its own. */
     @FunctionalInterface
     interface PluginFactory {
         WorkerPlugin create(WorkerConfig config, Metrics metrics) throws Exception;

@@ -4,6 +4,7 @@ import dev.longshore.core.WorkerDefinition;
 import dev.longshore.core.WorkerPlugin;
 import dev.longshore.core.config.WorkerConfig;
 import dev.longshore.core.metrics.Metrics;
+import dev.longshore.core.queue.QueueClient;
 import dev.longshore.messaging.email.EmailSender;
 import dev.longshore.messaging.email.SmtpSettings;
 import dev.longshore.messaging.webhook.WebhookSender;
@@ -26,7 +27,7 @@ public final class MessagingWorker implements WorkerDefinition {
     }
 
     @Override
-    public WorkerPlugin create(WorkerConfig config, Metrics metrics) {
+    public WorkerPlugin create(WorkerConfig config, Metrics metrics, QueueClient queues) {
         WebhookSettings webhook = WebhookSettings.fromEnv(config.env());
         Optional<SmtpSettings> smtp = SmtpSettings.fromEnv(config.env());
         WebhookSender webhooks = new WebhookSender(webhook, config.privateDestinations(), metrics);

@@ -47,7 +47,7 @@ class WebhookRateLimitIT {
                     "WORKER_PRIVATE_DESTINATIONS", "127.0.0.1",
                     "WORKER_RETRY_BASE_DELAY", "1s"));
             Metrics metrics = new Metrics();
-            try (Worker worker = TestWorkers.create(sqs, config, new MessagingWorker().create(config, metrics), metrics)) {
+            try (Worker worker = TestWorkers.create(sqs, config, new MessagingWorker().create(config, metrics, /* sends no messages of its own */ null), metrics)) {
                 worker.start();
                 assertTrue(eventually(Duration.ofSeconds(60), () -> metrics.succeeded().value() == JOBS),
                         "all delivered; succeeded " + metrics.succeeded().value() + ", retried " + metrics.retried().value()
