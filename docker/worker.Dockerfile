@@ -6,8 +6,7 @@
 # Shared by every worker: the JVM flags (scripts/jvm.options, the one list, read as a java @argfile), the non-root
 # user, tini as PID 1, SIGTERM as the stop signal, the health check and /app/worker.jar. What differs is explicit in
 # the worker stages at the end: video adds ffmpeg and a smaller heap share, ai the NVIDIA toolkit's variables,
-# messaging nothing. How to run the images (flags the user data uses): README "Deploy to AWS" and
-# docs/newcomer-notes.md.
+# messaging nothing. How to run the images (flags the user data uses): docs/deploy.md, "The images".
 ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-21
 # JDK 25: the AOT cache each worker stage makes at build time (docs/performance.md "Start-up with the image's command").
 ARG RUNTIME_IMAGE=eclipse-temurin:25-jre
@@ -55,7 +54,7 @@ ENV WORKER_HEALTH_PORT=8080 \
     JAVA_AOT=-XX:AOTCache=/app/worker.aot \
     JAVA_OPTS=
 EXPOSE 8080
-# What the image is (OCI annotations; docs/observability-notes.md, "Releases"): scripts/push-images passes the build
+# What the image is (OCI annotations; docs/deploy.md, "Releases"): scripts/push-images passes the build
 # version, the git commit, the repository and longshore-<worker>. Metadata only: no layer depends on them.
 ARG IMAGE_VERSION=unknown
 ARG IMAGE_REVISION=
@@ -65,7 +64,7 @@ LABEL org.opencontainers.image.version="${IMAGE_VERSION}" \
       org.opencontainers.image.revision="${IMAGE_REVISION}" \
       org.opencontainers.image.source="${IMAGE_SOURCE}" \
       org.opencontainers.image.title="${IMAGE_TITLE}"
-# SIGTERM starts the drain (README "Signals and exit codes"); docker waits --stop-timeout before SIGKILL.
+# SIGTERM starts the drain (README "Signals, states and exit codes"); docker waits --stop-timeout before SIGKILL.
 STOPSIGNAL SIGTERM
 # bash's /dev/tcp: the JRE image needs no HTTP client for this.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \

@@ -470,7 +470,7 @@ retry "pulling $image" run_logged docker pull "$image"
 mem_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
 memory_mib=$((mem_kib / 1024 - memory_reserve_mib))
 if [ "$memory_mib" -lt 256 ]; then memory_mib=256; fi
-# Hostile input (README "Hostile input"): a message may drive ffmpeg or a task into misbehaving, so the container
+# Hostile input (README "Security"): a message may drive ffmpeg or a task into misbehaving, so the container
 # gets no capabilities and no way to gain privileges, a bounded number of processes and threads (java's threads
 # count too), and a read-only root file system with two writable places: /tmp (tmpfs) and /work (a volume that
 # survives container restarts, so an AI task's STATE_DIR is kept). The image's tini is PID 1 (it reaps zombies

@@ -166,7 +166,7 @@ public final class LocalRun {
 
     /**
      * The flags the images start workers with (scripts/jvm.options, as a java @argfile: the one list of JVM flags,
-     * README "Performance"), plus native access for JNA (the AI worker's NVML binding) so JDK 24+ does not warn.
+     * docs/performance.md), plus native access for JNA (the AI worker's NVML binding) so JDK 24+ does not warn.
      */
     private List<String> workerJvmFlags() {
         List<String> flags = new ArrayList<>();

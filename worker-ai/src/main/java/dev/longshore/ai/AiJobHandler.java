@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * exit 0 is success (manifest + SUCCESS marker); a retryable exit code, a timeout or a drain cancellation is
  * retried; any other exit code, a checksum mismatch, an unknown task or a bad payload is permanent (FAILED
  * marker, dead-letter queue). While the worker drains, a task ended by a signal (or that failed after it was
- * sent the drain signal) is released for another worker, not failed (README "worker-ai", "Outcomes"). Each
+ * sent the drain signal) is released for another worker, not failed (docs/ai.md, "Outcomes"). Each
  * task runs in its own process group, recorded in the job directory, so a rerun after a crash first ends what
  * the earlier attempt left; {@code state/} (STATE_DIR) is kept across attempts for a task that resumes.
  * Everything a message decides (task, arguments, inputs) is checked before the job gets a directory, so a refused

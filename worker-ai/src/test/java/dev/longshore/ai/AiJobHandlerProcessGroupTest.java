@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tasks in their own process groups (README "worker-ai"): nothing outlives its job, a group left by an earlier
+ * Tasks in their own process groups (docs/ai.md): nothing outlives its job, a group left by an earlier
  * attempt is ended before the rerun, and a task stopped by the drain is released with its state kept.
  */
 @Timeout(120)

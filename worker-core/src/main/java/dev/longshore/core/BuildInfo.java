@@ -11,7 +11,7 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
- * The build a process runs (docs/observability-notes.md, "Releases"): {@code Implementation-Version} (the Maven
+ * The build a process runs (docs/deploy.md: Releases): {@code Implementation-Version} (the Maven
  * project version) and {@code Build-Revision} (the git commit the image was built from, when the build knew it)
  * from the runnable jar's manifest. Outside a jar (tests, an IDE) the version is {@link #UNKNOWN_VERSION}.
  *

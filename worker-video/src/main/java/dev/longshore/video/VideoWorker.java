@@ -59,7 +59,7 @@ public final class VideoWorker implements WorkerDefinition {
         return WorkerPlugin.of(handler);
     }
 
-    /** Results go through the worker's own queue client (README "worker-video", "Result messages"). */
+    /** Results go through the worker's own queue client (docs/video.md, "Result messages"). */
     private static ResultSink resultSink(ResultPublisher publisher) {
         return (jobId, result) -> publisher.publish(jobId, result.path("status").asText("ended"),
                 JSON.writeValueAsString(result));

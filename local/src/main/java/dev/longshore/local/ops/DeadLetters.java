@@ -172,7 +172,7 @@ public final class DeadLetters {
     /**
      * The fallback: receive from the dead-letter queue, send to the queue (body and message attributes as they
      * were), delete from the dead-letter queue, at most {@code ratePerSecond}. A crash between send and delete
-     * leaves a copy in both queues; the worker tolerates a duplicate delivery (README "How a job ends").
+     * leaves a copy in both queues; the worker tolerates a duplicate delivery (README "How a message is handled").
      */
     Moved copy(WorkerQueues.Pair q, int ratePerSecond, String note) throws InterruptedException {
         long moved = 0;

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * "Which queue"): an explicit URL first; then {@code <stack>-<worker>}; then the local run's
  * {@code longshore-<worker>}; then the name CloudFormation generated for the stack's queue
  * ({@code <stack>-<Worker>Queue<hash>-<suffix>}, docs/deploy.md). The dead-letter queue is always the one the
- * queue's RedrivePolicy names, as the worker itself resolves it (README "How a job ends").
+ * queue's RedrivePolicy names, as the worker itself resolves it (README "How a message is handled").
  */
 public final class WorkerQueues {
     private static final Pattern TARGET_ARN = Pattern.compile("\"deadLetterTargetArn\"\\s*:\\s*\"([^\"]+)\"");

@@ -91,7 +91,7 @@ public record JobResult(String jobId, String task, Status status, OptionalInt ex
      * The result as a queue message of at most {@code maxBytes} (UTF-8). When every output does not fit (thousands
      * of files), the list is cut to as many as fit, in path order, and the message says so with
      * {@code "outputsTruncated": true}, {@code "outputCount"} (all of them) and {@code "manifest"}, the job's
-     * manifest.json that lists them all (README "worker-ai", "Result message").
+     * manifest.json that lists them all (docs/ai.md, "Result message").
      */
     public String toMessage(int maxBytes) {
         String full = toJsonText();

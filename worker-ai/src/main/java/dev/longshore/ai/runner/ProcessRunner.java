@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a task under the core {@link ProcessSupervisor}: its own process group, output to the job's log files,
  * the group ended (SIGTERM, then SIGKILL after the kill grace) on timeout, cancellation and at its end. When the
- * worker starts draining, the group gets the drain signal if one is configured (README "worker-ai", "Tasks").
+ * worker starts draining, the group gets the drain signal if one is configured (docs/ai.md, "Tasks").
  */
 public final class ProcessRunner {
     private static final Logger log = LoggerFactory.getLogger(ProcessRunner.class);

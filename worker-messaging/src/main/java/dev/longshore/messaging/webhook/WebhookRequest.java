@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A validated {@code notify.webhook} payload: {@code {"url", "method", "headers", "body"}} (README: Messages).
+ * A validated {@code notify.webhook} payload: {@code {"url", "method", "headers", "body"}} (README: How a message is handled).
  * Any other field is refused ({@code invalid_payload} naming it): a sender who writes {@code "timeout": 5} expects
  * it to be honoured, and silently ignoring it would hide the mistake (docs/messaging.md: Webhooks).
  * A JSON body is sent as JSON; a string body as text, both UTF-8. A message's own values of the headers the

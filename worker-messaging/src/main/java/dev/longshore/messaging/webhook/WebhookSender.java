@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers {@code notify.webhook} jobs through worker-core's {@link HttpFetcher}: 2xx is success; 408, 429, 5xx,
- * timeouts and connection errors are retryable; other 4xx are permanent (README: Messages). Destinations,
+ * timeouts and connection errors are retryable; other 4xx are permanent (README: How a message is handled). Destinations,
  * redirects, body bounds and what a reason may show follow README: Security; URLs are logged as origin only,
  * since webhook paths carry tokens.
  *

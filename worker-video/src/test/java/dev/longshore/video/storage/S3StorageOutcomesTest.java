@@ -24,7 +24,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the worker makes of S3's answers (README "worker-video", Outcomes), against a server that answers like S3,
+ * What the worker makes of S3's answers (docs/video.md, Outcomes), against a server that answers like S3,
  * reached the way S3 is by default: virtual-hosted style, the bucket in the host name.
  */
 class S3StorageOutcomesTest {
