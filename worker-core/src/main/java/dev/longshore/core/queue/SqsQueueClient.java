@@ -1,6 +1,25 @@
 package dev.longshore.core.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longshore.core.queue.wire.SigningCredentials;
+import dev.longshore.core.queue.wire.SqsJson;
+import dev.longshore.core.queue.wire.SqsWireClient;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.IdentityProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.endpoints.SqsEndpointParams;
+import software.amazon.awssdk.services.sqs.endpoints.SqsEndpointProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,29 +32,29 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
-import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
-import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
-/** {@link QueueClient} on the AWS SDK v2 synchronous client, honouring the SDK's standard endpoint variables. */
+/**
+ * {@link QueueClient} for SQS. The calls made once per message (receive, delete, visibility) go over
+ * {@link SqsWireClient}, signed with the credentials and sent to the endpoint the AWS SDK resolves; the rare ones
+ * (send, queue attributes, queue URL) go through the SDK's client (README: Performance).
+ */
 public final class SqsQueueClient implements QueueClient {
+    private static final Logger log = LoggerFactory.getLogger(SqsQueueClient.class);
     /** Longer than the 20 s long poll, so a receive is never cut by its own socket timeout. */
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(35);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SqsClient sqs;
-    private final AbortableHttpClient http;
+    private final SqsWireClient wire;
 
-    private SqsQueueClient(SqsClient sqs, AbortableHttpClient http) {
+    private SqsQueueClient(SqsClient sqs, SqsWireClient wire) {
         this.sqs = sqs;
-        this.http = http;
+        this.wire = wire;
     }
 
     /** A client configured the SDK's way: region, credentials and endpoint from the environment. */
@@ -45,40 +64,82 @@ public final class SqsQueueClient implements QueueClient {
 
     /** For tests and tools: adjust the builder (endpoint, region, credentials) before the client is built. */
     public static SqsQueueClient create(java.util.function.Consumer<SqsClientBuilder> customizer) {
-        SdkHttpClient base = UrlConnectionHttpClient.builder()
+        SdkHttpClient http = UrlConnectionHttpClient.builder()
                 .socketTimeout(SOCKET_TIMEOUT)
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .build();
-        AbortableHttpClient http = new AbortableHttpClient(base);
         SqsClientBuilder builder = SqsClient.builder().httpClient(http);
         customizer.accept(builder);
-        return new SqsQueueClient(builder.build(), http);
+        SqsClient sqs = builder.build();
+        var config = sqs.serviceClientConfiguration();
+        URI endpoint = config.endpointOverride().orElseGet(() -> regionEndpoint(config.region()));
+        SqsWireClient wire = new SqsWireClient(endpoint, config.region().id(), credentials(config.credentialsProvider()),
+                Clock.systemUTC(), CONNECT_TIMEOUT, SOCKET_TIMEOUT);
+        return new SqsQueueClient(sqs, wire);
+    }
+
+    /** The region's SQS endpoint by the SDK's own rules, honouring AWS_USE_FIPS_ENDPOINT and AWS_USE_DUALSTACK_ENDPOINT. */
+    static URI regionEndpoint(Region region) {
+        return SqsEndpointProvider.defaultProvider().resolveEndpoint(SqsEndpointParams.builder().region(region)
+                .useFips(flag("AWS_USE_FIPS_ENDPOINT", "aws.useFipsEndpoint"))
+                .useDualStack(flag("AWS_USE_DUALSTACK_ENDPOINT", "aws.useDualstackEndpoint"))
+                .build()).join().url();
+    }
+
+    private static boolean flag(String variable, String property) {
+        String value = System.getProperty(property, System.getenv(variable));
+        return value != null && value.trim().equalsIgnoreCase("true");
+    }
+
+    /** Resolved per call: the SDK's providers cache credentials and refresh temporary ones before they expire. */
+    private static Supplier<SigningCredentials> credentials(IdentityProvider<? extends AwsCredentialsIdentity> provider) {
+        return () -> {
+            AwsCredentialsIdentity id;
+            try {
+                id = provider instanceof AwsCredentialsProvider p ? p.resolveCredentials() : provider.resolveIdentity().join();
+            } catch (RuntimeException e) {
+                throw new QueueUnavailableException("no AWS credentials to sign SQS calls with: " + e.getMessage(), e);
+            }
+            String token = id instanceof AwsSessionCredentialsIdentity s ? s.sessionToken() : null;
+            return new SigningCredentials(id.accessKeyId(), id.secretAccessKey(), token);
+        };
     }
 
     @Override
     public List<QueueMessage> receive(String queueUrl, int max, int waitSeconds, int visibilitySeconds) {
-        ReceiveMessageResponse response = call("ReceiveMessage", () -> sqs.receiveMessage(b -> b
-                .queueUrl(queueUrl)
-                .maxNumberOfMessages(max)
-                .waitTimeSeconds(waitSeconds)
-                .visibilityTimeout(visibilitySeconds)
-                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-                        MessageSystemAttributeName.MESSAGE_GROUP_ID)
-                .messageAttributeNames("All")));
-        List<QueueMessage> out = new ArrayList<>(response.messages().size());
-        for (var m : response.messages()) {
-            Map<MessageSystemAttributeName, String> sys = m.attributes();
-            int count = parseCount(sys.get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
-            Map<String, String> attrs = new HashMap<>();
-            m.messageAttributes().forEach((k, v) -> {
-                if (v.stringValue() != null) {
-                    attrs.put(k, v.stringValue());
-                }
-            });
-            out.add(new QueueMessage(m.messageId(), m.receiptHandle(), m.body() == null ? "" : m.body(), count,
-                    Optional.ofNullable(sys.get(MessageSystemAttributeName.MESSAGE_GROUP_ID)), attrs));
+        byte[] answer = wire.call("ReceiveMessage", SqsJson.receive(queueUrl, max, waitSeconds, visibilitySeconds), true);
+        List<SqsJson.Received> received = parse("ReceiveMessage", () -> SqsJson.messages(answer));
+        List<QueueMessage> out = new ArrayList<>(received.size());
+        for (SqsJson.Received r : received) {
+            if (r.md5OfBody() != null && !r.md5OfBody().equalsIgnoreCase(md5(r.message().body()))) {
+                // Corrupted on the way: left to reappear after the receive visibility rather than run on a damaged body.
+                log.warn("message {} arrived with a body whose MD5 does not match MD5OfBody; not processed, SQS will deliver it again",
+                        r.message().messageId());
+                continue;
+            }
+            out.add(r.message());
         }
         return out;
+    }
+
+    private static String md5(String body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no MD5", e);
+        }
+    }
+
+    private interface Parse<T> {
+        T read() throws IOException;
+    }
+
+    private static <T> T parse(String operation, Parse<T> parse) {
+        try {
+            return parse.read();
+        } catch (IOException e) {
+            throw new QueueUnavailableException(operation + " answer unreadable: " + e.getMessage(), e);
+        }
     }
 
     private static int parseCount(String raw) {
@@ -91,41 +152,41 @@ public final class SqsQueueClient implements QueueClient {
 
     @Override
     public Map<String, String> deleteBatch(String queueUrl, List<QueueMessage> messages) {
-        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
-        Map<String, String> idsByEntry = new HashMap<>();
-        for (int i = 0; i < messages.size(); i++) {
-            QueueMessage m = messages.get(i);
-            String entryId = "e" + i;
-            idsByEntry.put(entryId, m.messageId());
-            entries.add(DeleteMessageBatchRequestEntry.builder().id(entryId).receiptHandle(m.receiptHandle()).build());
-        }
-        var response = call("DeleteMessageBatch", () -> sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)));
-        return failures(response.failed(), idsByEntry);
+        List<String> receipts = new ArrayList<>(messages.size());
+        messages.forEach(m -> receipts.add(m.receiptHandle()));
+        byte[] answer = wire.call("DeleteMessageBatch", SqsJson.deleteBatch(queueUrl, receipts), false);
+        return failures("DeleteMessageBatch", answer, messages);
     }
 
     @Override
     public Map<String, String> changeVisibilityBatch(String queueUrl, Map<QueueMessage, Integer> timeouts) {
-        List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(timeouts.size());
-        Map<String, String> idsByEntry = new HashMap<>();
-        int i = 0;
-        for (var e : timeouts.entrySet()) {
-            String entryId = "e" + i++;
-            idsByEntry.put(entryId, e.getKey().messageId());
-            entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(entryId)
-                    .receiptHandle(e.getKey().receiptHandle()).visibilityTimeout(e.getValue()).build());
-        }
-        var response = call("ChangeMessageVisibilityBatch",
-                () -> sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries)));
-        return failures(response.failed(), idsByEntry);
+        List<QueueMessage> messages = new ArrayList<>(timeouts.size());
+        List<String> receipts = new ArrayList<>(timeouts.size());
+        List<Integer> seconds = new ArrayList<>(timeouts.size());
+        timeouts.forEach((m, s) -> {
+            messages.add(m);
+            receipts.add(m.receiptHandle());
+            seconds.add(s);
+        });
+        byte[] answer = wire.call("ChangeMessageVisibilityBatch", SqsJson.changeVisibilityBatch(queueUrl, receipts, seconds), false);
+        return failures("ChangeMessageVisibilityBatch", answer, messages);
     }
 
-    private static Map<String, String> failures(List<BatchResultErrorEntry> failed, Map<String, String> idsByEntry) {
+    /** Failed entries by message id; entry ids are the messages' indexes. */
+    private static Map<String, String> failures(String operation, byte[] answer, List<QueueMessage> messages) {
+        List<SqsJson.BatchFailure> failed = parse(operation, () -> SqsJson.failures(answer));
         if (failed.isEmpty()) {
             return Map.of();
         }
         Map<String, String> out = new HashMap<>();
-        for (BatchResultErrorEntry f : failed) {
-            out.put(idsByEntry.getOrDefault(f.id(), f.id()), f.code() + ": " + f.message());
+        for (SqsJson.BatchFailure f : failed) {
+            String id = f.id();
+            try {
+                id = messages.get(Integer.parseInt(f.id())).messageId();
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                // an entry id we did not send: report it as it came
+            }
+            out.put(id, f.code() + ": " + f.message());
         }
         return out;
     }
@@ -179,7 +240,7 @@ public final class SqsQueueClient implements QueueClient {
 
     @Override
     public void abortReceives() {
-        http.abortReceives();
+        wire.abortAll();
     }
 
     @Override

@@ -1,0 +1,246 @@
+package dev.longshore.core.queue.wire;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.longshore.core.queue.QueueMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The SQS JSON protocol (AWS JSON 1.0) bodies of the three calls a worker makes per message: ReceiveMessage,
+ * DeleteMessageBatch and ChangeMessageVisibilityBatch. Written and read with Jackson's streaming API: no
+ * object tree and no reflection per message (README: Performance).
+ */
+public final class SqsJson {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private SqsJson() {
+    }
+
+    /** A message as SQS returned it, with the MD5 of its body SQS computed. */
+    public record Received(QueueMessage message, String md5OfBody) {
+    }
+
+    /** One failed entry of a batch call. */
+    public record BatchFailure(String id, String code, String message) {
+    }
+
+    /** An error answer: the {@code __type} shape name (without its namespace) and its message. */
+    record Error(String type, String message) {
+    }
+
+    interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    static byte[] body(Fields fields) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public static byte[] receive(String queueUrl, int max, int waitSeconds, int visibilitySeconds) {
+        return body(g -> {
+            g.writeStringField("QueueUrl", queueUrl);
+            g.writeNumberField("MaxNumberOfMessages", max);
+            g.writeNumberField("WaitTimeSeconds", waitSeconds);
+            g.writeNumberField("VisibilityTimeout", visibilitySeconds);
+            g.writeArrayFieldStart("MessageSystemAttributeNames");
+            g.writeString("ApproximateReceiveCount");
+            g.writeString("MessageGroupId");
+            g.writeEndArray();
+            g.writeArrayFieldStart("MessageAttributeNames");
+            g.writeString("All");
+            g.writeEndArray();
+        });
+    }
+
+    /** Entries are identified by their index in {@code receiptHandles} ("0", "1", ...). */
+    public static byte[] deleteBatch(String queueUrl, List<String> receiptHandles) {
+        return body(g -> {
+            g.writeStringField("QueueUrl", queueUrl);
+            g.writeArrayFieldStart("Entries");
+            for (int i = 0; i < receiptHandles.size(); i++) {
+                g.writeStartObject();
+                g.writeStringField("Id", Integer.toString(i));
+                g.writeStringField("ReceiptHandle", receiptHandles.get(i));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+
+    /** Entries are identified by their index ("0", "1", ...), in the order of the two lists. */
+    public static byte[] changeVisibilityBatch(String queueUrl, List<String> receiptHandles, List<Integer> seconds) {
+        return body(g -> {
+            g.writeStringField("QueueUrl", queueUrl);
+            g.writeArrayFieldStart("Entries");
+            for (int i = 0; i < receiptHandles.size(); i++) {
+                g.writeStartObject();
+                g.writeStringField("Id", Integer.toString(i));
+                g.writeStringField("ReceiptHandle", receiptHandles.get(i));
+                g.writeNumberField("VisibilityTimeout", seconds.get(i));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+
+    /** The messages of a ReceiveMessage answer; unknown fields are skipped, so SQS may add some. */
+    public static List<Received> messages(byte[] body) throws IOException {
+        List<Received> out = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(body)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT, "ReceiveMessage answer");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                if (!p.currentName().equals("Messages") || p.nextToken() != JsonToken.START_ARRAY) {
+                    p.nextToken();
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    out.add(message(p));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Received message(JsonParser p) throws IOException {
+        String id = null;
+        String receipt = null;
+        String body = "";
+        String md5 = null;
+        int receiveCount = 1;
+        Optional<String> groupId = Optional.empty();
+        Map<String, String> attributes = Map.of();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "MessageId" -> id = p.getValueAsString();
+                case "ReceiptHandle" -> receipt = p.getValueAsString();
+                case "Body" -> body = p.getValueAsString("");
+                case "MD5OfBody" -> md5 = p.getValueAsString();
+                case "Attributes" -> {
+                    Map<String, String> system = strings(p);
+                    receiveCount = receiveCount(system.get("ApproximateReceiveCount"));
+                    groupId = Optional.ofNullable(system.get("MessageGroupId"));
+                }
+                case "MessageAttributes" -> attributes = messageAttributes(p);
+                default -> p.skipChildren();
+            }
+        }
+        if (id == null || receipt == null) {
+            throw new IOException("ReceiveMessage answer has a message without " + (id == null ? "MessageId" : "ReceiptHandle"));
+        }
+        return new Received(new QueueMessage(id, receipt, body, receiveCount, groupId, attributes), md5);
+    }
+
+    /** A flat object of string values, e.g. the system attributes; other values are skipped. */
+    private static Map<String, String> strings(JsonParser p) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return out;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            if (p.nextToken() == JsonToken.VALUE_STRING) {
+                out.put(name, p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+        return out;
+    }
+
+    /** Message attributes with a StringValue (String and Number types); binary ones are not used by the runtime. */
+    private static Map<String, String> messageAttributes(JsonParser p) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return out;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            String value = strings(p).get("StringValue");
+            if (value != null) {
+                out.put(name, value);
+            }
+        }
+        return out;
+    }
+
+    private static int receiveCount(String raw) {
+        try {
+            return raw == null ? 1 : Math.max(1, Integer.parseInt(raw));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** The {@code Failed} entries of a batch answer. */
+    public static List<BatchFailure> failures(byte[] body) throws IOException {
+        List<BatchFailure> out = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(body)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT, "batch answer");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                if (!p.currentName().equals("Failed") || p.nextToken() != JsonToken.START_ARRAY) {
+                    p.nextToken();
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    Map<String, String> f = strings(p);
+                    out.add(new BatchFailure(f.getOrDefault("Id", ""), f.getOrDefault("Code", "?"),
+                            f.getOrDefault("Message", "")));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An error answer's type and message; both empty when the body is not the JSON error shape. */
+    static Error error(byte[] body) {
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return new Error("", "");
+            }
+            String type = "";
+            String message = "";
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "__type" -> type = p.getValueAsString("");
+                    case "message", "Message" -> message = p.getValueAsString("");
+                    default -> p.skipChildren();
+                }
+            }
+            return new Error(type.substring(type.lastIndexOf('#') + 1), message);
+        } catch (IOException e) {
+            return new Error("", "");
+        }
+    }
+
+    private static void expect(JsonToken actual, JsonToken wanted, String what) throws IOException {
+        if (actual != wanted) {
+            throw new IOException(what + " is not a JSON object");
+        }
+    }
+}
