@@ -349,6 +349,13 @@ public final class BenchMain {
             }, Duration.ofMinutes(10), "profiled drain");
             System.out.printf("profiled drain of %d messages (start included): %.1f s, CPU %.2f s%n", s.messages(),
                     (System.nanoTime() - t0) / 1e9, p.cpuSeconds());
+            // Dumped while the worker runs: its SIGTERM hook halts the JVM, so JFR's own dump at exit never happens.
+            Path jcmd = s.java().resolveSibling("jcmd");
+            Process dump = new ProcessBuilder(jcmd.toString(), String.valueOf(p.pid()), "JFR.dump", "filename=" + jfr)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!dump.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || dump.exitValue() != 0) {
+                throw new IllegalStateException("jcmd JFR.dump of the profiled worker failed");
+            }
             p.sigtermAndTimeExit(15_000);
         }
         System.out.println(Profile.summary(jfr, 25));
