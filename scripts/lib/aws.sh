@@ -167,13 +167,14 @@ refresh_instances() {
     echo "== instance refresh of $group: checkpoints at $(IFS=/; echo "${LONGSHORE_REFRESH_CHECKPOINTS[*]}")%, rolled back if" \
       "${alarms// / or } fires"
     err=$(mktemp)
+    # A group that does not exist is an empty answer, which the query turns into a launch template of nulls.
     if ! desired=$(aws autoscaling describe-auto-scaling-groups --region "$region" --auto-scaling-group-names "$group" \
-      --query "$LONGSHORE_DESIRED_CONFIGURATION_QUERY" --output json 2>"$err") || [ -z "$desired" ] ||
-      [ "$desired" = null ]; then
+      --query "$LONGSHORE_DESIRED_CONFIGURATION_QUERY" --output json 2>"$err") ||
+      ! grep -q '"LaunchTemplateId": *"' <<<"$desired"; then
       cat "$err" >&2
       rm -f "$err"
-      echo "error: could not read the launch template of group $group (is stack $stack deployed in $region?);" \
-        "no refresh started for it" >&2
+      echo "error: group $group was not found in $region, or its launch template could not be read: is stack" \
+        "$stack deployed there with worker $worker? No refresh was started for it" >&2
       failed=1
       continue
     fi

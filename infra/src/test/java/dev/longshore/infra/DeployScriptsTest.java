@@ -435,6 +435,20 @@ class DeployScriptsTest {
         assertTrue(r.stdout().contains("Longshore-video: Successful"), r.stdout());
     }
 
+    @Test
+    void putEnvRefreshOfAGroupTheStackDoesNotHaveStartsNothing() throws Exception {
+        sandbox.set("SANDBOX_NO_GROUP", "1");
+        Path env = Files.writeString(tmp.resolve("ai.env"), "WORKER_MODEL=small\n");
+
+        Sandbox.Result r = run("put-env", "--stack", "Other", "--refresh", "ai", env.toString());
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().startsWith("error: group Other-ai was not found in eu-west-1, or its launch template "
+                + "could not be read: is stack Other deployed there with worker ai? No refresh was started for it\n"
+                + "error: /Other/ai/env is stored, but the instance refresh did not complete (above)\n"), r.stderr());
+        assertTrue(sandbox.calls("aws").stream().noneMatch(c -> c.startsWith("autoscaling start-instance-refresh")));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "soon", "-5"})
     void aBadRefreshTimeoutIsAUsageError(String value) throws Exception {
