@@ -225,9 +225,9 @@ refresh_instances() {
         RollbackSuccessful)
           done_groups[i]=failed
           echo "error: the instance refresh of $group was rolled back: ${why:-no reason given}. Its instances run" \
-            "the previous launch template again. Find out why (an alarm" \
-            "named above: aws cloudwatch describe-alarm-history --alarm-name <alarm>), fix the image or the .env," \
-            "and refresh again (docs/deploy.md: Releases)" >&2 ;;
+            "the previous launch template again. See why with 'aws cloudwatch describe-alarm-history --alarm-name" \
+            "<alarm>'; a roll-back does not undo a .env: put the previous file back with scripts/put-env --refresh" \
+            "(docs/deploy.md: Releases)" >&2 ;;
         RollbackFailed)
           done_groups[i]=failed
           echo "error: the instance refresh of $group failed and so did its roll-back: ${why:-no reason given}." \
@@ -251,7 +251,8 @@ refresh_instances() {
       [ "${done_groups[$i]:-}" != failed ] || failed=1
     done
     [ "$pending" -gt 0 ] || break
-    # Counted both ways so that a stalled clock (or a stand-in sleep in the tests) cannot make the wait endless.
+    # Counted both ways: the sum of the sleeps misses the time the aws calls take, and the clock alone would never
+    # run out under the tests' stand-in sleep.
     if [ "$waited" -ge "$timeout" ] || [ $((SECONDS - start)) -ge "$timeout" ]; then
       for i in "${!groups[@]}"; do
         [ -z "${done_groups[$i]:-}" ] || continue
