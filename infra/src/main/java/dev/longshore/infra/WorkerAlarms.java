@@ -21,7 +21,9 @@ import software.constructs.Construct;
 /**
  * One worker's alarms, all to the stack's alarm topic (docs/deploy.md: Alarms and dashboard). The metrics are SQS's,
  * the worker's own (worker-core CloudWatchPublisher: WorkerState), the user data's (WorkerRestarts) and two counted
- * from the worker's log lines by metric filters (lifecycle action failures, GPU failures).
+ * from the worker's log lines by metric filters (lifecycle action failures, GPU failures). Each alarm is named
+ * {@code <group>-<id>}, e.g. {@code Longshore-video-RestartLoop}: scripts/lib/aws.sh names the RestartLoop and Paused
+ * alarms in an instance refresh without reading the stack (docs/deploy.md: Releases).
  */
 final class WorkerAlarms extends Construct {
     /** Metric the user data publishes once per container restart (docs/deploy.md: Alarms and dashboard). */
@@ -38,6 +40,7 @@ final class WorkerAlarms extends Construct {
     /** Log lines of the AI worker when a GPU fails (GpuHealth) and the instance asks to be replaced (InstanceHealth). */
     static final List<String> GPU_FAILURE_LINES = List.of("GPU failure on", "declaring this instance unhealthy");
 
+    private final String group;
     final Alarm deadLetters;
     final Alarm oldestMessage;
     final Alarm restartLoop;
@@ -49,7 +52,7 @@ final class WorkerAlarms extends Construct {
     WorkerAlarms(Construct scope, String id, ITopic topic, FleetSpec fleet, WorkerSpec worker, IQueue queue,
                  IQueue deadLetterQueue, ILogGroup logs) {
         super(scope, id);
-        String group = fleet.autoScalingGroupName(worker);
+        group = fleet.autoScalingGroupName(worker);
         String ns = fleet.metricsNamespace();
         List<Alarm> all = new ArrayList<>();
 
@@ -106,6 +109,7 @@ final class WorkerAlarms extends Construct {
                 .datapointsToAlarm(periods)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .alarmDescription(description)
+                .alarmName(group + "-" + id)
                 .build();
         all.add(alarm);
         return alarm;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +27,7 @@ class DeployScriptsTest {
     static final Path SCRIPTS = Sandbox.REPO_ROOT.resolve("scripts");
     static final Path COMMITTED = Sandbox.REPO_ROOT.resolve("infra/cloudformation/longshore.template.json");
     static final String SECRET = "smtp-pass-91ab77";
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -32,7 +35,7 @@ class DeployScriptsTest {
 
     @BeforeEach
     void sandbox() throws IOException {
-        sandbox = new Sandbox(tmp, "aws", "docker");
+        sandbox = new Sandbox(tmp, "aws", "docker", "sleep");
         sandbox.set("AWS_REGION", "eu-west-1");
         // put-env checks a file with worker-core's own parser (built by the same Maven run), in this JDK.
         sandbox.set("JAVA_HOME", System.getProperty("java.home"));
@@ -186,6 +189,14 @@ class DeployScriptsTest {
         assertArrayEquals(Files.readAllBytes(env), Files.readAllBytes(tmp.resolve("put-parameter-value")));
         assertTrue(aws.stream().anyMatch(c -> c.startsWith(
                 "autoscaling start-instance-refresh --region eu-west-1 --auto-scaling-group-name Longshore-messaging")));
+        // The same refresh as scripts/deploy --refresh: checkpoints, roll-back on the worker's alarms, waited for.
+        JsonNode preferences = refreshPreferences("Longshore-messaging");
+        assertEquals("Longshore-messaging-RestartLoop", preferences.at("/AlarmSpecification/Alarms/0").asText());
+        assertEquals("Wait", preferences.get("ScaleInProtectedInstances").asText());
+        assertTrue(aws.stream().anyMatch(c -> c.startsWith("autoscaling describe-instance-refreshes --region eu-west-1 "
+                + "--auto-scaling-group-name Longshore-messaging --instance-refresh-ids refresh-Longshore-messaging")));
+        assertTrue(r.stdout().contains("instance refresh complete: every messaging instance has read "
+                + "/Longshore/messaging/env"), r.stdout());
         assertFalse(String.join("\n", aws).contains(SECRET), "the secret never reaches a command line");
         assertFalse(r.output().contains(SECRET));
         assertTrue(r.stdout().contains("stored 2 variables in /Longshore/messaging/env"), r.stdout());
@@ -301,7 +312,156 @@ class DeployScriptsTest {
                 + "--template-file " + COMMITTED + " --s3-bucket BUCKET "
                 + "--s3-prefix longshore --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset"), r.stdout());
         assertTrue(r.stdout().contains("+ aws autoscaling start-instance-refresh --region REGION "
-                + "--auto-scaling-group-name Longshore-video"), r.stdout());
+                + "--auto-scaling-group-name Longshore-video --desired-configuration GROUP_LAUNCH_TEMPLATE "
+                + "--preferences '{\"MinHealthyPercentage\": 75, \"CheckpointPercentages\": [25, 50, 75, 100], "
+                + "\"CheckpointDelay\": 300, \"SkipMatching\": false, \"AutoRollback\": true, \"AlarmSpecification\": "
+                + "{\"Alarms\": [\"Longshore-video-RestartLoop\", \"Longshore-video-Paused\"]}, "
+                + "\"ScaleInProtectedInstances\": \"Wait\", \"StandbyInstances\": \"Ignore\"}' "
+                + "--query InstanceRefreshId --output text\n"), r.stdout());
+        assertTrue(r.stdout().contains("+ aws autoscaling describe-auto-scaling-groups --region REGION "
+                + "--auto-scaling-group-names Longshore-ai --query "), r.stdout());
+        assertTrue(r.stdout().contains("+ aws autoscaling describe-instance-refreshes --region REGION "
+                + "--auto-scaling-group-name Longshore-WORKER --instance-refresh-ids REFRESH_ID"), r.stdout());
+    }
+
+    @Test
+    void refreshHasCheckpointsAndRollsBackOnTheWorkersOwnAlarmsWaitingForBusyInstances() throws Exception {
+        sandbox.set("SANDBOX_IMAGES_EXIST", "1");
+
+        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString(), "--refresh");
+
+        assertEquals(0, r.exitCode(), r.output());
+        String template = Files.readString(COMMITTED);
+        for (String worker : List.of("messaging", "video", "ai")) {
+            String group = "Longshore-" + worker;
+            JsonNode p = refreshPreferences(group);
+            assertTrue(p.get("AutoRollback").asBoolean(), p.toString());
+            List<String> alarms = List.of(group + "-RestartLoop", group + "-Paused");
+            assertEquals(alarms, JSON.convertValue(p.at("/AlarmSpecification/Alarms"), List.class), p.toString());
+            for (String alarm : alarms) {
+                // The names the script derives are the names the stack gives its alarms.
+                assertTrue(template.contains("\"AlarmName\": \"" + alarm + "\""), alarm + " is not in the template");
+            }
+            assertEquals(List.of(25, 50, 75, 100), JSON.convertValue(p.get("CheckpointPercentages"), List.class));
+            assertEquals(300, p.get("CheckpointDelay").asInt());
+            assertEquals("Wait", p.get("ScaleInProtectedInstances").asText());
+            assertEquals("Ignore", p.get("StandbyInstances").asText());
+            assertFalse(p.get("SkipMatching").asBoolean(), "every instance must boot again to read its .env");
+            assertEquals(75, p.get("MinHealthyPercentage").asInt());
+            // AWS rolls back only a refresh with a desired configuration: the group's own launch template.
+            assertEquals(JSON.readTree("{\"LaunchTemplate\": {\"LaunchTemplateId\": \"lt-" + group
+                    + "\", \"Version\": \"7\"}}"), JSON.readTree(tmp.resolve("refresh-desired-" + group).toFile()));
+        }
+        assertTrue(r.stdout().contains("instance refresh complete"), r.stdout());
+    }
+
+    @Test
+    void deployWaitsForTheRefreshPrintingProgress() throws Exception {
+        sandbox.set("SANDBOX_IMAGES_EXIST", "1").set("LONGSHORE_REFRESH_POLL_SECONDS", "7");
+        Files.writeString(tmp.resolve("refresh-states"), "Pending\tNone\tNone\tNone\n"
+                + "InProgress\t0\t4\tNone\n"
+                + "InProgress\t50\t2\tWaiting for instances to warm up.\n"
+                + "Successful\t100\t0\tNone\n");
+
+        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString(), "--refresh");
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.stdout().contains("Longshore-video: started instance refresh refresh-Longshore-video\n"),
+                r.stdout());
+        assertTrue(r.stdout().contains("Longshore-video: Pending, 0% done, ? instance(s) to update\n"), r.stdout());
+        assertTrue(r.stdout().contains("Longshore-video: InProgress, 50% done, 2 instance(s) to update "
+                + "(Waiting for instances to warm up.)\n"), r.stdout());
+        assertTrue(r.stdout().contains("Longshore-ai: Successful, 100% done, 0 instance(s) to update\n"), r.stdout());
+        assertTrue(r.stdout().endsWith("instance refresh complete: every instance runs the deployed launch template "
+                + "and .env\n"), r.stdout());
+        assertEquals(List.of("7", "7", "7"), sandbox.calls("sleep"), "one poll of all groups per interval");
+        assertEquals(12, sandbox.calls("aws").stream()
+                .filter(c -> c.startsWith("autoscaling describe-instance-refreshes")).count());
+        assertEquals("", r.stderr());
+    }
+
+    @Test
+    void aRefreshRolledBackOnAnAlarmFailsTheDeployNamingTheAlarm() throws Exception {
+        sandbox.set("SANDBOX_IMAGES_EXIST", "1").set("LONGSHORE_REFRESH_POLL_SECONDS", "1");
+        Files.writeString(tmp.resolve("refresh-states-Longshore-video"), "InProgress\t25\t3\tNone\n"
+                + "RollbackInProgress\t25\t3\tAn alarm went into ALARM state: Longshore-video-RestartLoop.\n"
+                + "RollbackSuccessful\t100\t0\tInstance refresh rolled back because alarm "
+                + "Longshore-video-RestartLoop went into ALARM state.\n");
+
+        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString(), "--refresh");
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().startsWith("error: the instance refresh of Longshore-video was rolled back: Instance "
+                + "refresh rolled back because alarm Longshore-video-RestartLoop went into ALARM state. Its instances "
+                + "run the previous launch template again."), r.stderr());
+        assertTrue(r.stderr().endsWith("\nerror: the stack is deployed, but the instance refresh did not complete "
+                + "(above)\n"), r.stderr());
+        assertEquals(2, r.stderr().lines().count(), "one line on what happened, one on the deploy: " + r.stderr());
+        assertTrue(r.stdout().contains("Longshore-messaging: Successful"), "the other groups are waited for too");
+        assertTrue(r.stdout().contains("| MessagingQueueUrl |"), "the stack's outputs come before the wait");
+    }
+
+    @Test
+    void aRefreshStillRunningAtTheTimeoutSaysHowToWatchCancelOrRollItBack() throws Exception {
+        sandbox.set("SANDBOX_IMAGES_EXIST", "1").set("LONGSHORE_REFRESH_POLL_SECONDS", "60");
+        Files.writeString(tmp.resolve("refresh-states"), "InProgress\t50\t2\tNone\n");
+
+        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString(), "--refresh", "--refresh-timeout", "3");
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertEquals(List.of("60", "60", "60"), sandbox.calls("sleep"));
+        assertTrue(r.stderr().startsWith("error: the instance refresh refresh-Longshore-messaging of "
+                + "Longshore-messaging is still running after 3 minutes and goes on without this script. Watch it: "
+                + "'aws autoscaling describe-instance-refreshes --region eu-west-1 --auto-scaling-group-name "
+                + "Longshore-messaging --instance-refresh-ids refresh-Longshore-messaging'; stop it where it is: "
+                + "'aws autoscaling cancel-instance-refresh --region eu-west-1 --auto-scaling-group-name "
+                + "Longshore-messaging'; or undo it: 'aws autoscaling rollback-instance-refresh --region eu-west-1 "
+                + "--auto-scaling-group-name Longshore-messaging'\n"), r.stderr());
+        assertEquals(4, r.stderr().lines().count(), r.stderr());
+    }
+
+    @Test
+    void aRefreshAlreadyInProgressIsNamedAndTheOtherGroupsAreStillRefreshed() throws Exception {
+        sandbox.set("SANDBOX_IMAGES_EXIST", "1").set("SANDBOX_REFRESH_IN_PROGRESS", "Longshore-ai");
+
+        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString(), "--refresh");
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().startsWith("error: Longshore-ai already has an instance refresh in progress: watch it "
+                + "with 'aws autoscaling describe-instance-refreshes --region eu-west-1 --auto-scaling-group-name "
+                + "Longshore-ai', or stop it with 'aws autoscaling cancel-instance-refresh --region eu-west-1 "
+                + "--auto-scaling-group-name Longshore-ai', then run this again\n"), r.stderr());
+        assertFalse(r.stderr().contains("InstanceRefreshInProgress"), "the CLI's own message is replaced: " + r.stderr());
+        assertTrue(r.stdout().contains("Longshore-video: Successful"), r.stdout());
+    }
+
+    @Test
+    void putEnvRefreshOfAGroupTheStackDoesNotHaveStartsNothing() throws Exception {
+        sandbox.set("SANDBOX_NO_GROUP", "1");
+        Path env = Files.writeString(tmp.resolve("ai.env"), "WORKER_MODEL=small\n");
+
+        Sandbox.Result r = run("put-env", "--stack", "Other", "--refresh", "ai", env.toString());
+
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.stderr().startsWith("error: group Other-ai was not found in eu-west-1, or its launch template "
+                + "could not be read: is stack Other deployed there with worker ai? No refresh was started for it\n"
+                + "error: /Other/ai/env is stored, but the instance refresh did not complete (above)\n"), r.stderr());
+        assertTrue(sandbox.calls("aws").stream().noneMatch(c -> c.startsWith("autoscaling start-instance-refresh")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "soon", "-5"})
+    void aBadRefreshTimeoutIsAUsageError(String value) throws Exception {
+        Sandbox.Result r = run("deploy", "--dry-run", "--refresh", "--refresh-timeout", value, "--template",
+                COMMITTED.toString());
+
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.stderr().startsWith("error: --refresh-timeout takes a whole number of minutes, not '" + value
+                + "'\n"), r.stderr());
+    }
+
+    private JsonNode refreshPreferences(String group) throws IOException {
+        return JSON.readTree(tmp.resolve("refresh-preferences-" + group).toFile());
     }
 
     @Test

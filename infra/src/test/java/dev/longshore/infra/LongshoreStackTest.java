@@ -327,6 +327,16 @@ class LongshoreStackTest {
             assertEquals(topic, alarm.get("Properties").get("AlarmActions").get(0).get("Ref").asText());
             assertEquals(topic, alarm.get("Properties").get("OKActions").get(0).get("Ref").asText());
         }
+        // Fixed names: scripts/lib/aws.sh names RestartLoop and Paused in an instance refresh without reading the
+        // stack (docs/deploy.md: Releases).
+        Set<String> names = new java.util.TreeSet<>();
+        alarms.values().forEach(a -> names.add(a.get("Properties").get("AlarmName").asText()));
+        Set<String> expected = new java.util.TreeSet<>(Set.of(group + "-DeadLetters", group + "-OldestMessage",
+                group + "-RestartLoop", group + "-Paused", group + "-LifecycleActionFailures"));
+        if ("ai".equals(worker)) {
+            expected.add(group + "-GpuFailures");
+        }
+        assertEquals(expected, names);
 
         JsonNode dead = synth.one("AWS::CloudWatch::Alarm", id + "AlarmsDeadLetters");
         assertEquals("ApproximateNumberOfMessagesVisible", dead.get("MetricName").asText());
