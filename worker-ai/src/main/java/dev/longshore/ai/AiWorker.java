@@ -19,7 +19,7 @@ import dev.longshore.ai.runner.ProcessRunner;
 import dev.longshore.ai.task.TaskFileException;
 import dev.longshore.ai.task.TaskRegistry;
 import dev.longshore.core.WorkerControl;
-import dev.longshore.core.WorkerDefinition;
+import dev.longshore.core.AbstractWorkerDefinition;
 import dev.longshore.core.WorkerExtension;
 import dev.longshore.core.WorkerPlugin;
 import dev.longshore.core.config.ConfigException;
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * the GPU topology changes, and drains and exits 1 when a GPU is lost. With WORKER_GPU_REQUIRED=false (the CPU
  * flavour) nothing of NVML is loaded.
  */
-public final class AiWorker implements WorkerDefinition {
+public final class AiWorker extends AbstractWorkerDefinition {
     public static final String NAME = "ai";
     /** One task per GPU is the usual fit; operators with several GPUs or MIG instances raise it. */
     public static final int DEFAULT_CONCURRENCY = 1;
@@ -61,18 +61,9 @@ public final class AiWorker implements WorkerDefinition {
 
     /** @param healthReporter how a lost GPU is reported to the fleet (SetInstanceHealth on an Auto Scaling group) */
     public AiWorker(InstanceHealthReporter healthReporter, Clock clock) {
+        super(NAME, DEFAULT_CONCURRENCY);
         this.healthReporter = healthReporter;
         this.clock = clock;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int defaultConcurrency() {
-        return DEFAULT_CONCURRENCY;
     }
 
     @Override

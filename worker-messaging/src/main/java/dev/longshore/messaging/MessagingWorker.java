@@ -1,6 +1,6 @@
 package dev.longshore.messaging;
 
-import dev.longshore.core.WorkerDefinition;
+import dev.longshore.core.AbstractWorkerDefinition;
 import dev.longshore.core.WorkerPlugin;
 import dev.longshore.core.config.WorkerConfig;
 import dev.longshore.core.metrics.Metrics;
@@ -12,18 +12,12 @@ import dev.longshore.messaging.webhook.WebhookSettings;
 import java.util.Optional;
 
 /** The notification worker: webhooks and email, I/O-bound, so dozens of jobs in flight on two cores. */
-public final class MessagingWorker implements WorkerDefinition {
+public final class MessagingWorker extends AbstractWorkerDefinition {
     /** Deliveries mostly wait on the network; 32 in flight keeps two cores busy without flooding receivers. */
     public static final int DEFAULT_CONCURRENCY = 32;
 
-    @Override
-    public String name() {
-        return "messaging";
-    }
-
-    @Override
-    public int defaultConcurrency() {
-        return DEFAULT_CONCURRENCY;
+    public MessagingWorker() {
+        super("messaging", DEFAULT_CONCURRENCY);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.longshore.video;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.longshore.core.WorkerDefinition;
+import dev.longshore.core.AbstractWorkerDefinition;
 import dev.longshore.core.WorkerPlugin;
 import dev.longshore.core.config.Env;
 import dev.longshore.core.config.WorkerConfig;
@@ -20,20 +20,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The video worker: {@code video.transcode} jobs, one at a time by default because each uses every CPU given. */
-public final class VideoWorker implements WorkerDefinition {
+public final class VideoWorker extends AbstractWorkerDefinition {
     private static final Logger log = LoggerFactory.getLogger(VideoWorker.class);
     /** A transcode already spreads over all CPUs (-threads); more concurrent jobs only share them. */
     public static final int DEFAULT_CONCURRENCY = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Override
-    public String name() {
-        return "video";
-    }
-
-    @Override
-    public int defaultConcurrency() {
-        return DEFAULT_CONCURRENCY;
+    public VideoWorker() {
+        super("video", DEFAULT_CONCURRENCY);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.longshore.ai.nvml.NvmlException;
 import dev.longshore.ai.nvml.Topology;
 import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
+import dev.longshore.core.concurrent.BackgroundThread;
 import dev.longshore.core.config.Durations;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,8 +41,8 @@ public final class TopologyWatcher implements WorkerExtension {
     private final Clock clock;
     private final Sleeper sleeper;
     private final String threadName;
+    private final BackgroundThread thread = new BackgroundThread();
     private volatile boolean stopped;
-    private Thread thread;
     private WorkerControl control;
     private Topology baseline;
     private int failures;
@@ -63,15 +64,13 @@ public final class TopologyWatcher implements WorkerExtension {
 
     @Override
     public synchronized void start(WorkerControl control) {
-        if (thread != null) {
+        if (thread.started()) {
             return;
         }
         this.control = control;
         Instant started = clock.instant();
         baseline = readBaseline();
-        thread = new Thread(() -> run(started), threadName);
-        thread.setDaemon(true);
-        thread.start();
+        thread.start(threadName, () -> run(started));
     }
 
     private Topology readBaseline() {
@@ -168,34 +167,14 @@ public final class TopologyWatcher implements WorkerExtension {
 
     /** Waits for the watcher's thread to end by itself (tests: a fake sleeper ends the simulated run). */
     boolean awaitEnd(Duration timeout) throws InterruptedException {
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t == null) {
-            return true;
-        }
-        t.join(timeout.toMillis());
-        return !t.isAlive();
+        return thread.awaitEnd(timeout);
     }
 
     @Override
     public void close() {
         stopped = true;
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t == null || t == Thread.currentThread()) {
-            return;
-        }
-        t.interrupt();
-        try {
-            t.join(CLOSE_WAIT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t.isAlive()) {
+        // Interrupted, because the wait between checks is the injected Sleeper's, not the thread's own pause.
+        if (!thread.interruptAndClose(CLOSE_WAIT)) {
             log.warn("GPU topology watcher did not stop within {} s", CLOSE_WAIT.toSeconds());
         }
     }

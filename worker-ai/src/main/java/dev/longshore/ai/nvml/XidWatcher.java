@@ -2,12 +2,11 @@ package dev.longshore.ai.nvml;
 
 import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
+import dev.longshore.core.concurrent.BackgroundThread;
 import dev.longshore.core.config.Durations;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +34,9 @@ public final class XidWatcher implements WorkerExtension {
     private final Listener listener;
     private final String threadName;
     private final Duration retryDelay;
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private Thread thread;
+    private final BackgroundThread thread = new BackgroundThread();
+    /** Set on the watcher's thread when nothing will ever be watchable (no library, NVML shut down). */
+    private boolean nothingToWatch;
     /** The last error logged, so a driver that stays missing is reported once, not every retry. */
     private String lastProblem;
 
@@ -60,22 +60,20 @@ public final class XidWatcher implements WorkerExtension {
         start();
     }
 
-    public synchronized void start() {
-        if (thread != null) {
-            return;
-        }
-        thread = new Thread(this::run, threadName);
-        thread.setDaemon(true);
-        thread.start();
+    public void start() {
+        thread.start(threadName, this::run);
     }
 
     private void run() {
         XidEvents events = null;
         try {
-            while (stop.getCount() > 0) {
+            while (!thread.closed()) {
                 if (events == null) {
                     events = open();
                     if (events == null) {
+                        if (nothingToWatch) {
+                            return;
+                        }
                         pause();
                         continue;
                     }
@@ -84,7 +82,7 @@ public final class XidWatcher implements WorkerExtension {
                     Optional<XidEvent> event = events.next(WAIT_TIMEOUT_MS);
                     event.ifPresent(this::report);
                 } catch (NvmlException e) {
-                    if (stop.getCount() == 0 || e.sessionClosed()) {
+                    if (thread.closed() || e.sessionClosed()) {
                         break;
                     }
                     if (e.gpuLost()) {
@@ -117,11 +115,11 @@ public final class XidWatcher implements WorkerExtension {
             return events;
         } catch (NvmlException e) {
             if (e.sessionClosed()) {
-                stop.countDown();
+                nothingToWatch = true;
             } else if (e.code() == NvmlException.NOT_LOADED) {
                 // No library in this process, and none will appear: the gate reports why; nothing to watch.
                 log.info("Xid events not watched: {}", e.getMessage());
-                stop.countDown();
+                nothingToWatch = true;
             } else if (e.gpuLost()) {
                 listener.gpuFailed("unknown GPU", "NVML reports a GPU lost: " + e.getMessage());
             } else if (!e.getMessage().equals(lastProblem)) {
@@ -143,31 +141,14 @@ public final class XidWatcher implements WorkerExtension {
     }
 
     private void pause() {
-        try {
-            stop.await(retryDelay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop.countDown();
-        }
+        thread.pause(retryDelay.toMillis());
     }
 
     /** Stops the thread; returns within about {@link #WAIT_TIMEOUT_MS} plus one NVML call. */
     @Override
     public void close() {
-        stop.countDown();
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(WAIT_TIMEOUT_MS * 4L);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                log.warn("Xid watcher thread {} did not stop within {} ms", threadName, WAIT_TIMEOUT_MS * 4);
-            }
+        if (!thread.close(Duration.ofMillis(WAIT_TIMEOUT_MS * 4L))) {
+            log.warn("Xid watcher thread {} did not stop within {} ms", threadName, WAIT_TIMEOUT_MS * 4);
         }
     }
 }

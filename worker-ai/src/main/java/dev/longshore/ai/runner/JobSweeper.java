@@ -2,15 +2,13 @@ package dev.longshore.ai.runner;
 
 import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
+import dev.longshore.core.concurrent.BackgroundThread;
 import dev.longshore.core.config.Durations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +30,7 @@ public final class JobSweeper implements WorkerExtension {
     private final Duration retention;
     private final Clock clock;
     private final String threadName;
-    private volatile Thread thread;
-    private ScheduledExecutorService executor;
+    private final BackgroundThread thread = new BackgroundThread();
 
     public JobSweeper(JobsDirectory jobs, Duration retention, Clock clock, String threadName) {
         this.jobs = jobs;
@@ -51,17 +48,9 @@ public final class JobSweeper implements WorkerExtension {
 
     @Override
     public synchronized void start(WorkerControl control) {
-        if (executor != null) {
+        if (!thread.start(threadName, this::run)) {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            thread = t;
-            return t;
-        });
-        long every = interval(retention).toMillis();
-        executor.scheduleWithFixedDelay(this::sweepQuietly, 0, every, TimeUnit.MILLISECONDS);
         log.info("Job directories finished more than {} ago are deleted (checked every {})",
                 Durations.format(retention), Durations.format(interval(retention)));
     }
@@ -92,6 +81,14 @@ public final class JobSweeper implements WorkerExtension {
         return removed;
     }
 
+    /** A sweep at once, then one every interval after the previous one ended, until closed. */
+    private void run() {
+        long every = interval(retention).toMillis();
+        do {
+            sweepQuietly();
+        } while (thread.pause(every));
+    }
+
     private void sweepQuietly() {
         try {
             sweep();
@@ -101,20 +98,10 @@ public final class JobSweeper implements WorkerExtension {
     }
 
     @Override
-    public synchronized void close() {
-        if (executor == null) {
-            return;
-        }
-        executor.shutdownNow();
-        try {
-            // The executor reports termination before its thread has ended: join it, so close() returns with the
-            // thread gone.
-            if (!executor.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                    || (thread != null && !thread.join(STOP_WAIT))) {
-                log.warn("The job sweeper did not stop within {}", Durations.format(STOP_WAIT));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    public void close() {
+        // Interrupted too: a sweep blocked in an interruptible call gives up; any other gets STOP_WAIT to finish.
+        if (!thread.interruptAndClose(STOP_WAIT)) {
+            log.warn("The job sweeper did not stop within {}", Durations.format(STOP_WAIT));
         }
     }
 }

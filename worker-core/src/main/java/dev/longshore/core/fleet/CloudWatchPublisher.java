@@ -2,6 +2,7 @@ package dev.longshore.core.fleet;
 
 import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
+import dev.longshore.core.concurrent.BackgroundThread;
 import dev.longshore.core.config.Durations;
 import dev.longshore.core.metrics.Metrics;
 import java.time.Clock;
@@ -54,7 +55,7 @@ final class CloudWatchPublisher implements WorkerExtension {
     private final Duration interval;
     private final Clock clock;
     private final RateLimitedWarning failures;
-    private final FleetThread thread = new FleetThread();
+    private final BackgroundThread thread = new BackgroundThread();
     private final AtomicBoolean finalPublishDone = new AtomicBoolean();
     private Metrics metrics;
     private MetricSample published;
@@ -160,7 +161,7 @@ final class CloudWatchPublisher implements WorkerExtension {
     @Override
     public void close() {
         // A publish stuck on an unreachable endpoint is abandoned: the SDK stops between attempts when interrupted.
-        thread.interruptAndClose(LifecycleWatcher.CLOSE_WAIT);
+        thread.interruptAndClose(BackgroundThread.DEFAULT_CLOSE_WAIT);
         publishLast();
     }
 
@@ -172,7 +173,7 @@ final class CloudWatchPublisher implements WorkerExtension {
         if (metrics == null || !finalPublishDone.compareAndSet(false, true)) {
             return;
         }
-        // The check runs on the new thread too: a periodic publish stuck past CLOSE_WAIT still holds the monitor.
+        // The check runs on the new thread too: a periodic publish stuck past the close wait still holds the monitor.
         Thread last = new Thread(() -> {
             MDC.put("worker", workerName);
             if (hasUnpublishedCounts() && publish(true)) {

@@ -4,6 +4,7 @@ import dev.longshore.core.DrainReport;
 import dev.longshore.core.ExitCodes;
 import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
+import dev.longshore.core.concurrent.BackgroundThread;
 import dev.longshore.core.config.Durations;
 import dev.longshore.core.metrics.Counter;
 import java.time.Clock;
@@ -41,11 +42,6 @@ public final class LifecycleWatcher implements WorkerExtension {
     static final Duration FIRST_HEARTBEAT_AFTER = Duration.ofSeconds(2);
     /** Polling failures (IMDS throttled or restarting) are logged at most this often. */
     static final Duration FAILURE_LOG_PERIOD = Duration.ofMinutes(5);
-    /**
-     * How long close() waits for a fleet thread to finish what it is doing (a metadata read, a call). Short: the
-     * threads are daemons that hold nothing worth waiting for, and every second here delays the process exit.
-     */
-    static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
 
     private final FleetContext fleet;
     private final String hookName;
@@ -57,7 +53,7 @@ public final class LifecycleWatcher implements WorkerExtension {
     private final Object actionLock = new Object();
     private WorkerControl control;
     private Counter rebalances;
-    private final FleetThread thread = new FleetThread();
+    private final BackgroundThread thread = new BackgroundThread();
     private String instanceId;
     private String lastState;
     private boolean missingStateLogged;
@@ -265,6 +261,6 @@ public final class LifecycleWatcher implements WorkerExtension {
 
     @Override
     public void close() {
-        thread.close(CLOSE_WAIT);
+        thread.close(BackgroundThread.DEFAULT_CLOSE_WAIT);
     }
 }

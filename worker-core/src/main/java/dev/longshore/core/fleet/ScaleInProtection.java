@@ -2,6 +2,7 @@ package dev.longshore.core.fleet;
 
 import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
+import dev.longshore.core.concurrent.BackgroundThread;
 import dev.longshore.core.config.Durations;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +34,7 @@ final class ScaleInProtection implements WorkerExtension {
     private final Duration idleHold;
     private final Clock clock;
     private WorkerControl control;
-    private final FleetThread thread = new FleetThread();
+    private final BackgroundThread thread = new BackgroundThread();
     private Protection current = Protection.UNKNOWN;
     private Instant lastBusy;
     private Instant retryAt = Instant.MIN;
@@ -129,7 +130,7 @@ final class ScaleInProtection implements WorkerExtension {
 
     @Override
     public void close() {
-        thread.close(LifecycleWatcher.CLOSE_WAIT);
+        thread.close(BackgroundThread.DEFAULT_CLOSE_WAIT);
         synchronized (this) {
             if (current == Protection.PROTECTED) {
                 // A stopped worker cannot lift it later, and a protected idle instance is never scaled in.

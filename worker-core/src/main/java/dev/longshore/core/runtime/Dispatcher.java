@@ -26,12 +26,11 @@ final class Dispatcher {
     private final BooleanSupplier draining;
     private final boolean fifo;
 
-    Dispatcher(ExecutorService jobs, MessageProcessor processor, InFlightRegistry registry, BooleanSupplier draining,
-               boolean fifo) {
+    Dispatcher(PipelineParts parts, ExecutorService jobs, MessageProcessor processor, boolean fifo) {
+        this.registry = parts.registry();
+        this.draining = parts.draining();
         this.jobs = jobs;
         this.processor = processor;
-        this.registry = registry;
-        this.draining = draining;
         this.fifo = fifo;
     }
 

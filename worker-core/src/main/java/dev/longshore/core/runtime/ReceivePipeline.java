@@ -125,12 +125,12 @@ public final class ReceivePipeline {
         log.info("queue {} (fifo={}, visibility {} s, dead-letter queue {})", queueUrl, attributes.fifo(),
                 attributes.visibilityTimeoutSeconds(), deadLetters.url().orElse("none"));
         RetryPolicy retry = new RetryPolicy(config.retryBaseDelay(), config.retryMaxDelay(), random);
-        heartbeat = new VisibilityHeartbeat(sqs, queueUrl, registry, metrics, clock, estimator);
-        acks = new Acknowledger(sqs, queueUrl, metrics, registry::remove);
         PipelineParts parts = new PipelineParts(config.workerName(), queueUrl, sqs, registry, metrics, clock, estimator,
                 () -> draining);
+        heartbeat = new VisibilityHeartbeat(parts);
+        acks = new Acknowledger(sqs, queueUrl, metrics, registry::remove);
         processor = new MessageProcessor(parts, plugin.handler(), acks, deadLetters, retry, heartbeat);
-        Dispatcher dispatcher = new Dispatcher(jobs, processor, registry, () -> draining, attributes.fifo());
+        Dispatcher dispatcher = new Dispatcher(parts, jobs, processor, attributes.fifo());
         int waitSeconds = (int) config.receiveWait().toSeconds();
         poller = new Poller(parts, dispatcher, processor, plugin.gates(), states, waitSeconds, Poller.Role.PRIMARY,
                 burst);

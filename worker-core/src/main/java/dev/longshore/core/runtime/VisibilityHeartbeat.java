@@ -35,14 +35,13 @@ final class VisibilityHeartbeat implements Runnable {
     private final VisibilityEstimator estimator;
     private volatile boolean running = true;
 
-    VisibilityHeartbeat(QueueClient sqs, String queueUrl, InFlightRegistry registry, Metrics metrics, Clock clock,
-                        VisibilityEstimator estimator) {
-        this.sqs = sqs;
-        this.queueUrl = queueUrl;
-        this.registry = registry;
-        this.metrics = metrics;
-        this.clock = clock;
-        this.estimator = estimator;
+    VisibilityHeartbeat(PipelineParts parts) {
+        this.sqs = parts.sqs();
+        this.queueUrl = parts.queueUrl();
+        this.registry = parts.registry();
+        this.metrics = parts.metrics();
+        this.clock = parts.clock();
+        this.estimator = parts.estimator();
     }
 
     /** How often to look: a sixth of the visibility, between 100 ms and 5 s. */
