@@ -26,10 +26,11 @@ class WorkerApiBoundaryTest {
             "dev.longshore.core.gate", "dev.longshore.core.config", "dev.longshore.core.metrics");
     /**
      * Shared I/O every worker uses instead of its own copy: one fetcher, one supervisor, one file-root rule, one
-     * S3 object store.
+     * S3 object store, one owned background thread.
      */
     private static final Set<String> SHARED_IO_PACKAGES = Set.of("dev.longshore.core.http",
-            "dev.longshore.core.process", "dev.longshore.core.files", "dev.longshore.core.storage");
+            "dev.longshore.core.process", "dev.longshore.core.files", "dev.longshore.core.storage",
+            "dev.longshore.core.concurrent");
     /** Single classes of otherwise internal packages that are part of the API. */
     private static final Set<String> API_CLASSES = Set.of("dev.longshore.core.queue.QueueClient",
             "dev.longshore.core.queue.ResultPublisher", "dev.longshore.core.fleet.InstanceHealth");
