@@ -54,18 +54,16 @@ public final class TestWorkers {
 
     /** A queue client for the embedded server. */
     public static SqsQueueClient client(EmbeddedSqs sqs) {
-        return SqsQueueClient.create(b -> b.endpointOverride(sqs.endpoint())
-                .region(Region.of(EmbeddedSqs.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(EmbeddedSqs.ACCESS_KEY, EmbeddedSqs.SECRET_KEY))));
+        return SqsQueueClient.create(sqs.endpoint(), Region.of(EmbeddedSqs.REGION), StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(EmbeddedSqs.ACCESS_KEY, EmbeddedSqs.SECRET_KEY)));
     }
 
     /** A worker against any SQS endpoint (LocalStack), with explicit region and credentials. */
     public static Worker start(URI endpoint, String region, String accessKey, String secretKey, String queueUrl,
                                WorkerPlugin plugin, Map<String, String> extraEnv) throws Exception {
         WorkerConfig config = config(queueUrl, extraEnv);
-        SqsQueueClient client = SqsQueueClient.create(b -> b.endpointOverride(endpoint).region(Region.of(region))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey))));
+        SqsQueueClient client = SqsQueueClient.create(endpoint, Region.of(region),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
         Worker worker = new Worker(config, plugin, client, new Metrics(), Clock.systemUTC());
         worker.start();
         return worker;

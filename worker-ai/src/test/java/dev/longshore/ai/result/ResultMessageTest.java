@@ -21,6 +21,7 @@ import dev.longshore.core.job.RetryableFailure;
 import dev.longshore.core.metrics.Counter;
 import dev.longshore.core.queue.SqsQueueClient;
 import dev.longshore.testkit.EmbeddedSqs;
+import dev.longshore.testkit.TestWorkers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,9 +32,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 class ResultMessageTest {
@@ -47,10 +45,7 @@ class ResultMessageTest {
     @BeforeAll
     static void start() {
         sqs = EmbeddedSqs.start();
-        queues = SqsQueueClient.create(b -> b.endpointOverride(sqs.endpoint())
-                .region(Region.of(EmbeddedSqs.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(EmbeddedSqs.ACCESS_KEY, EmbeddedSqs.SECRET_KEY))));
+        queues = TestWorkers.client(sqs);
     }
 
     /** What the worker wires: the core publisher on the worker's own queue client. */

@@ -100,6 +100,83 @@ public final class SqsJson {
         });
     }
 
+    public static byte[] getQueueUrl(String queueName, Optional<String> ownerAccountId) {
+        return body(g -> {
+            g.writeStringField("QueueName", queueName);
+            if (ownerAccountId.isPresent()) {
+                g.writeStringField("QueueOwnerAWSAccountId", ownerAccountId.get());
+            }
+        });
+    }
+
+    public static byte[] getQueueAttributes(String queueUrl, List<String> names) {
+        return body(g -> {
+            g.writeStringField("QueueUrl", queueUrl);
+            g.writeArrayFieldStart("AttributeNames");
+            for (String name : names) {
+                g.writeString(name);
+            }
+            g.writeEndArray();
+        });
+    }
+
+    /** String-typed message attributes, the only kind the runtime sends. */
+    public static byte[] sendMessage(String queueUrl, String body, Map<String, String> attributes, Optional<String> groupId,
+                                     Optional<String> deduplicationId) {
+        return body(g -> {
+            g.writeStringField("QueueUrl", queueUrl);
+            g.writeStringField("MessageBody", body);
+            if (!attributes.isEmpty()) {
+                g.writeObjectFieldStart("MessageAttributes");
+                for (var a : attributes.entrySet()) {
+                    g.writeObjectFieldStart(a.getKey());
+                    g.writeStringField("DataType", "String");
+                    g.writeStringField("StringValue", a.getValue());
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+            }
+            if (groupId.isPresent()) {
+                g.writeStringField("MessageGroupId", groupId.get());
+            }
+            if (deduplicationId.isPresent()) {
+                g.writeStringField("MessageDeduplicationId", deduplicationId.get());
+            }
+        });
+    }
+
+    /** One string member of an answer's top-level object (QueueUrl, MD5OfMessageBody), empty when absent. */
+    public static Optional<String> field(byte[] body, String name) throws IOException {
+        try (JsonParser p = JSON.createParser(body)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT, "answer");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals(name) && value == JsonToken.VALUE_STRING) {
+                    return Optional.of(p.getText());
+                }
+                p.skipChildren();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The {@code Attributes} of a GetQueueAttributes answer. */
+    public static Map<String, String> attributes(byte[] body) throws IOException {
+        try (JsonParser p = JSON.createParser(body)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT, "GetQueueAttributes answer");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                boolean wanted = p.currentName().equals("Attributes");
+                p.nextToken();
+                if (wanted) {
+                    return strings(p);
+                }
+                p.skipChildren();
+            }
+        }
+        return Map.of();
+    }
+
     /** The messages of a ReceiveMessage answer; unknown fields are skipped, so SQS may add some. */
     public static List<Received> messages(byte[] body) throws IOException {
         List<Received> out = new ArrayList<>();
