@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
 import dev.longshore.ai.testing.NvmlStub;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,27 +33,41 @@ class NvmlBindingTest {
         memory.total = 1;
         memory.free = 2;
         memory.used = 3;
-        memory.write();
-        assertEquals(24, memory.size());
-        assertEquals(2, memory.getPointer().getLong(8));
-        assertEquals(3, memory.getPointer().getLong(16));
+        assertLayout(memory, 24, longAt(8, 2), longAt(16, 3));
         NvmlUtilization util = new NvmlUtilization();
         util.gpu = 7;
         util.memory = 9;
-        util.write();
-        assertEquals(8, util.size());
-        assertEquals(9, util.getPointer().getInt(4));
+        assertLayout(util, 8, intAt(4, 9));
         NvmlEventData event = new NvmlEventData();
         event.eventType = 0x8;
         event.eventData = 79;
         event.gpuInstanceId = 5;
         event.computeInstanceId = 6;
-        event.write();
-        assertEquals(32, event.size());
-        assertEquals(0x8, event.getPointer().getLong(8));
-        assertEquals(79, event.getPointer().getLong(16));
-        assertEquals(5, event.getPointer().getInt(24));
-        assertEquals(6, event.getPointer().getInt(28));
+        assertLayout(event, 32, longAt(8, 0x8), longAt(16, 79), intAt(24, 5), intAt(28, 6));
+    }
+
+    /** A value expected at a byte offset of a structure, read as C reads an 8-byte or a 4-byte field. */
+    private record At(int offset, long value, boolean eightBytes) {
+    }
+
+    private static At longAt(int offset, long value) {
+        return new At(offset, value, true);
+    }
+
+    private static At intAt(int offset, int value) {
+        return new At(offset, value, false);
+    }
+
+    /** Writes {@code struct}'s Java fields to its native memory and checks its size and the values at their offsets. */
+    private static void assertLayout(Structure struct, int size, At... expected) {
+        struct.write();
+        String name = struct.getClass().getSimpleName();
+        assertEquals(size, struct.size(), name + " size");
+        Pointer memory = struct.getPointer();
+        for (At at : expected) {
+            long actual = at.eightBytes() ? memory.getLong(at.offset()) : memory.getInt(at.offset());
+            assertEquals(at.value(), actual, name + " at offset " + at.offset());
+        }
     }
 
     @Test
