@@ -111,23 +111,29 @@ class TaskRegistryTest {
         assertTrue(p.startsWith(start) && p.contains(part), p);
     }
 
-    @Test
-    void everyMistakeIsReportedWithTheTask() throws Exception {
-        assertTrue(problem("{\"t\": {\"argv\": []}}").contains("\"argv\" must be a non-empty array"));
-        assertTrue(problem("{\"t\": {\"argv\": \"/bin/sh -c x\"}}").contains("\"argv\" must be a non-empty array"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"timeout\": \"soon\"}}").contains("\"timeout\" is \"soon\""));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"timeout\": \"0s\"}}").contains("longer than zero"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"gpus\": -1}}").contains("\"gpus\""));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"gpus\": 1.5}}").contains("\"gpus\""));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"env\": {\"CUDA_VISIBLE_DEVICES\": \"0\"}}}")
-                .contains("set by the worker"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"env\": {\"A-B\": \"0\"}}}").contains("not a valid variable"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"retryableExitCodes\": [0]}}").contains("1-255"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\", \"${inptu.image}\"]}}")
-                .contains("unknown placeholder ${inptu.image}"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\", \"${arg.a b}\"]}}").contains("unknown placeholder"));
-        assertTrue(problem("{\"../t\": {\"argv\": [\"/bin/true\"]}}").contains("task name '../t' is invalid"));
-        assertTrue(problem("[1]").contains("top level must be an object"));
+    /** A task file with one mistake, and a part of the problem reported for it. */
+    static Stream<Arguments> taskMistakes() {
+        return Stream.of(
+                Arguments.of("{\"t\": {\"argv\": []}}", "\"argv\" must be a non-empty array"),
+                Arguments.of("{\"t\": {\"argv\": \"/bin/sh -c x\"}}", "\"argv\" must be a non-empty array"),
+                Arguments.of("{\"t\": {\"argv\": [\"/bin/true\"], \"timeout\": \"soon\"}}", "\"timeout\" is \"soon\""),
+                Arguments.of("{\"t\": {\"argv\": [\"/bin/true\"], \"timeout\": \"0s\"}}", "longer than zero"),
+                Arguments.of("{\"t\": {\"argv\": [\"/bin/true\"], \"gpus\": -1}}", "\"gpus\""),
+                Arguments.of("{\"t\": {\"argv\": [\"/bin/true\"], \"gpus\": 1.5}}", "\"gpus\""),
+                Arguments.of("{\"t\": {\"argv\": [\"/bin/true\"], \"env\": {\"CUDA_VISIBLE_DEVICES\": \"0\"}}}", "set by the worker"),
+                Arguments.of("{\"t\": {\"argv\": [\"/bin/true\"], \"env\": {\"A-B\": \"0\"}}}", "not a valid variable"),
+                Arguments.of("{\"t\": {\"argv\": [\"/bin/true\"], \"retryableExitCodes\": [0]}}", "1-255"),
+                Arguments.of("{\"t\": {\"argv\": [\"/bin/true\", \"${inptu.image}\"]}}", "unknown placeholder ${inptu.image}"),
+                Arguments.of("{\"t\": {\"argv\": [\"/bin/true\", \"${arg.a b}\"]}}", "unknown placeholder"),
+                Arguments.of("{\"../t\": {\"argv\": [\"/bin/true\"]}}", "task name '../t' is invalid"),
+                Arguments.of("[1]", "top level must be an object"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("taskMistakes")
+    void everyMistakeIsReportedWithTheTask(String json, String part) throws Exception {
+        String p = problem(json);
+        assertTrue(p.contains(part), p);
     }
 
     @Test
