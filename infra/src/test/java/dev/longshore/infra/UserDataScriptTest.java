@@ -264,10 +264,8 @@ class UserDataScriptTest {
         assertNotEquals(0, r.exitCode(), r.output());
         assertEquals(3, count("docker", "pull "));
         assertTrue(sandbox.calls("docker").stream().noneMatch(c -> c.startsWith("run ")));
-        String shipped = messages(sandbox.shippedEvents());
-        assertTrue(shipped.contains("failed 3 times (last exit code 1); giving up"), shipped);
-        assertTrue(shipped.contains("FAILED (exit code 1): the instance is up but the worker may not be"), shipped);
-        assertTrue(shipped.contains("--- docker ps -a"), shipped);
+        assertShipped("failed 3 times (last exit code 1); giving up",
+                "FAILED (exit code 1): the instance is up but the worker may not be", "--- docker ps -a");
     }
 
     @Test
@@ -277,12 +275,9 @@ class UserDataScriptTest {
         assertEquals(2, logs.size(), logs.toString());
         assertTrue(logs.get(0).startsWith("logs create-log-stream --region eu-west-1 --log-group-name "
                 + "/longshore/Longshore/video --log-stream-name i-0123456789abcdef0/user-data"), logs.get(0));
-        List<JsonNode> events = sandbox.shippedEvents();
-        String shipped = messages(events);
-        assertTrue(shipped.contains("container longshore-video is healthy"), shipped);
-        assertTrue(shipped.contains("--- docker ps -a"), shipped);
-        assertTrue(shipped.contains("longshore/worker:test    Up 5 seconds (healthy)"), shipped);
-        assertTrue(events.stream().allMatch(e -> e.get("timestamp").asLong() > 1_600_000_000_000L));
+        assertShipped("container longshore-video is healthy", "--- docker ps -a",
+                "longshore/worker:test    Up 5 seconds (healthy)");
+        assertTrue(sandbox.shippedEvents().stream().allMatch(e -> e.get("timestamp").asLong() > 1_600_000_000_000L));
         String run = dockerRun();
         assertTrue(run.contains("--log-driver awslogs --log-opt awslogs-region=eu-west-1 "
                 + "--log-opt awslogs-group=/longshore/Longshore/video "
@@ -528,9 +523,7 @@ class UserDataScriptTest {
                 calls("docker", "restart"));
         assertEquals(List.of(RESTART_METRIC),
                 calls("aws", "cloudwatch"));
-        String shipped = messages(sandbox.shippedEvents());
-        assertTrue(shipped.contains("watchdog[video]: restarting longshore-video: /health/live failed 3 times in a row"),
-                shipped);
+        assertShipped("watchdog[video]: restarting longshore-video: /health/live failed 3 times in a row");
         assertTrue(sandbox.calls("aws").contains("logs create-log-stream --region eu-west-1 --log-group-name "
                 + "/longshore/Longshore/video --log-stream-name i-0123456789abcdef0/watchdog"), sandbox.calls("aws").toString());
 
@@ -602,9 +595,8 @@ class UserDataScriptTest {
         assertEquals(List.of(UNHEALTHY),
                 calls("aws", "autoscaling"),
                 "marked once, not on every pass");
-        String shipped = messages(sandbox.shippedEvents());
-        assertTrue(shipped.contains("marking instance i-0123456789abcdef0 Unhealthy so that Longshore-video replaces it:"
-                + " longshore-video exited with code 2 (configuration error"), shipped);
+        assertShipped("marking instance i-0123456789abcdef0 Unhealthy so that Longshore-video replaces it:"
+                + " longshore-video exited with code 2 (configuration error");
     }
 
     @Test
@@ -621,9 +613,8 @@ class UserDataScriptTest {
         assertEquals(2, count("aws", "cloudwatch put-metric-data"));
         assertEquals(List.of(UNHEALTHY),
                 calls("aws", "autoscaling"));
-        String shipped = messages(sandbox.shippedEvents());
-        assertTrue(shipped.contains("longshore-video is exited with exit code 1 outside a drain after 2 restarts in 600s;"
-                + " not restarting it again"), shipped);
+        assertShipped("longshore-video is exited with exit code 1 outside a drain after 2 restarts in 600s;"
+                + " not restarting it again");
     }
 
     @Test
@@ -632,9 +623,7 @@ class UserDataScriptTest {
 
         runScript(1);
         assertTrue(sandbox.calls("aws").contains(UNHEALTHY), sandbox.calls("aws").toString());
-        String shipped = messages(sandbox.shippedEvents());
-        assertTrue(shipped.contains("Unhealthy so that Longshore-video replaces it: the user data failed before the"
-                + " worker started"), shipped);
+        assertShipped("Unhealthy so that Longshore-video replaces it: the user data failed before the worker started");
         assertFalse(Files.exists(watchdog()), "no watchdog for a worker that never started");
     }
 
@@ -679,6 +668,14 @@ class UserDataScriptTest {
     private Map<String, String> envFiles(String worker) throws IOException {
         return Files.readAllLines(sandbox.root.resolve("etc/longshore/" + worker + ".env")).stream()
                 .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+    }
+
+    /** Each of {@code texts} is in the messages the script shipped to CloudWatch Logs. */
+    private void assertShipped(String... texts) throws IOException {
+        String shipped = messages(sandbox.shippedEvents());
+        for (String text : texts) {
+            assertTrue(shipped.contains(text), shipped);
+        }
     }
 
     private static String messages(List<JsonNode> events) {
