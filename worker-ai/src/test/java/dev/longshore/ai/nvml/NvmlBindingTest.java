@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,14 @@ class NvmlBindingTest {
 
     @TempDir
     Path dir;
+
+    /** The fake library's state, in {@link #dir}: no GPU until a test writes one. */
+    private NvmlStub stub;
+
+    @BeforeEach
+    void resetStub() throws Exception {
+        stub = NvmlStub.in(dir);
+    }
 
     private Nvml load() {
         return Nvml.load(Optional.of(NvmlStub.library().toString()));
@@ -72,7 +81,6 @@ class NvmlBindingTest {
 
     @Test
     void readsEveryGpuWithMemoryTemperatureUtilisationAndEcc() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-aaaa total=" + 80 * GIB + " free=" + 60 * GIB + " temp=47 util=12 ecc=3",
                 "gpu GPU-bbbb total=" + 24 * GIB + " free=" + GIB + " temp=71 util=99");
         try (Nvml nvml = load()) {
@@ -94,7 +102,6 @@ class NvmlBindingTest {
 
     @Test
     void readsMigInstancesAndSkipsEmptySlots() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a100 mig=1 total=" + 40 * GIB,
                 "mig 0 MIG-one slot=0 total=" + 10 * GIB + " free=" + 9 * GIB,
                 "mig 0 MIG-three slot=3 total=" + 20 * GIB + " free=" + 2 * GIB);
@@ -109,7 +116,6 @@ class NvmlBindingTest {
 
     @Test
     void migInstancesOfADisabledGpuAreNotListed() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a100 mig=0", "mig 0 MIG-one");
         try (Nvml nvml = load()) {
             GpuInfo gpu = nvml.snapshot().gpus().get(0);
@@ -132,7 +138,6 @@ class NvmlBindingTest {
 
     @Test
     void driverNotLoadedIsReportedByNameAndInitIsRetriedOnceItLoads() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a", "fail nvmlInit_v2 9");
         try (Nvml nvml = load()) {
             NvmlException e = assertThrows(NvmlException.class, nvml::snapshot);
@@ -145,7 +150,6 @@ class NvmlBindingTest {
 
     @Test
     void anUnreadableStatisticIsLeftOutWithoutFailingTheSnapshot() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a free=" + GIB + " ecc=1", "fail nvmlDeviceGetTotalEccErrors 4",
                 "fail nvmlDeviceGetTemperature 999", "fail nvmlDeviceGetUtilizationRates 3");
         try (Nvml nvml = load()) {
@@ -159,7 +163,6 @@ class NvmlBindingTest {
 
     @Test
     void gpuIsLostIsRecognised() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a", "fail nvmlDeviceGetMemoryInfo 15");
         try (Nvml nvml = load()) {
             NvmlException e = assertThrows(NvmlException.class, nvml::snapshot);
@@ -171,7 +174,6 @@ class NvmlBindingTest {
 
     @Test
     void closeShutsNvmlDownOnceAndLaterCallsSayClosed() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a");
         Nvml nvml = load();
         nvml.topology();
