@@ -88,7 +88,7 @@ class UserDataScriptTest {
     }
 
     String dockerRun() throws IOException {
-        List<String> runs = sandbox.calls("docker").stream().filter(c -> c.startsWith("run ")).toList();
+        List<String> runs = calls("docker", "run ");
         assertEquals(1, runs.size(), "docker run calls: " + runs);
         return runs.get(0);
     }
@@ -223,7 +223,7 @@ class UserDataScriptTest {
                 "the worker would refuse to start with a parameter that does not exist");
         assertEquals("30s", envFileValues().get("WORKER_DRAIN_TIMEOUT"));
         assertTrue(r.stderr().contains("SSM parameter /Longshore/video/env does not exist"), r.stderr());
-        assertEquals(1, sandbox.calls("aws").stream().filter(c -> c.startsWith("ssm get-parameter")).count(),
+        assertEquals(1, count("aws", "ssm get-parameter"),
                 "a missing parameter is not retried");
     }
 
@@ -234,10 +234,10 @@ class UserDataScriptTest {
                 .set("FAIL_DOCKER_RUN", "1");
 
         runScript(0);
-        assertEquals(5, sandbox.calls("docker").stream().filter(c -> c.startsWith("pull ")).count());
-        assertEquals(3, sandbox.calls("aws").stream().filter(c -> c.startsWith("ssm get-parameter")).count());
-        assertEquals(2, sandbox.calls("docker").stream().filter(c -> c.startsWith("run ")).count());
-        assertEquals(2, sandbox.calls("docker").stream().filter(c -> c.startsWith("rm -f longshore-video")).count(),
+        assertEquals(5, count("docker", "pull "));
+        assertEquals(3, count("aws", "ssm get-parameter"));
+        assertEquals(2, count("docker", "run "));
+        assertEquals(2, count("docker", "rm -f longshore-video"),
                 "a half-created container is removed before the next try");
         // IMDS 1 failure, SSM 2, systemctl 1, docker info 1, ECR 1, pull 4 (2, 4, 8, 16), run 1.
         assertEquals(List.of("2", "2", "4", "2", "2", "2", "2", "4", "8", "16", "2"), sandbox.calls("sleep"));
@@ -262,27 +262,22 @@ class UserDataScriptTest {
         Sandbox.Result r = sandbox.run(SCRIPT);
 
         assertNotEquals(0, r.exitCode(), r.output());
-        assertEquals(3, sandbox.calls("docker").stream().filter(c -> c.startsWith("pull ")).count());
+        assertEquals(3, count("docker", "pull "));
         assertTrue(sandbox.calls("docker").stream().noneMatch(c -> c.startsWith("run ")));
-        String shipped = messages(sandbox.shippedEvents());
-        assertTrue(shipped.contains("failed 3 times (last exit code 1); giving up"), shipped);
-        assertTrue(shipped.contains("FAILED (exit code 1): the instance is up but the worker may not be"), shipped);
-        assertTrue(shipped.contains("--- docker ps -a"), shipped);
+        assertShipped("failed 3 times (last exit code 1); giving up",
+                "FAILED (exit code 1): the instance is up but the worker may not be", "--- docker ps -a");
     }
 
     @Test
     void shipsItsLogAndAFinalDockerPsToCloudWatchLogs() throws Exception {
         runScript(0);
-        List<String> logs = sandbox.calls("aws").stream().filter(c -> c.startsWith("logs ")).toList();
+        List<String> logs = calls("aws", "logs ");
         assertEquals(2, logs.size(), logs.toString());
         assertTrue(logs.get(0).startsWith("logs create-log-stream --region eu-west-1 --log-group-name "
                 + "/longshore/Longshore/video --log-stream-name i-0123456789abcdef0/user-data"), logs.get(0));
-        List<JsonNode> events = sandbox.shippedEvents();
-        String shipped = messages(events);
-        assertTrue(shipped.contains("container longshore-video is healthy"), shipped);
-        assertTrue(shipped.contains("--- docker ps -a"), shipped);
-        assertTrue(shipped.contains("longshore/worker:test    Up 5 seconds (healthy)"), shipped);
-        assertTrue(events.stream().allMatch(e -> e.get("timestamp").asLong() > 1_600_000_000_000L));
+        assertShipped("container longshore-video is healthy", "--- docker ps -a",
+                "longshore/worker:test    Up 5 seconds (healthy)");
+        assertTrue(sandbox.shippedEvents().stream().allMatch(e -> e.get("timestamp").asLong() > 1_600_000_000_000L));
         String run = dockerRun();
         assertTrue(run.contains("--log-driver awslogs --log-opt awslogs-region=eu-west-1 "
                 + "--log-opt awslogs-group=/longshore/Longshore/video "
@@ -296,7 +291,7 @@ class UserDataScriptTest {
         sandbox.set("FAIL_PUT_LOG_EVENTS", "2");
 
         runScript(0);
-        assertEquals(3, sandbox.calls("aws").stream().filter(c -> c.startsWith("logs put-log-events")).count());
+        assertEquals(3, count("aws", "logs put-log-events"));
         assertFalse(sandbox.shippedEvents().isEmpty());
     }
 
@@ -324,7 +319,7 @@ class UserDataScriptTest {
         runScript(0);
         assertEquals(List.of("install -y docker", "install -y docker"), sandbox.calls("dnf"));
         assertTrue(sandbox.calls("systemctl").contains("enable --now docker"));
-        assertEquals(1, sandbox.calls("docker").stream().filter(c -> c.startsWith("run ")).count());
+        assertEquals(1, count("docker", "run "));
     }
 
     @Test
@@ -399,15 +394,14 @@ class UserDataScriptTest {
 
     @Test
     void renderedUserDataBehavesLikeTheScript() throws Exception {
-        String rendered = WorkerUserData.render(Files.readString(SCRIPT), settings());
-        Path file = Files.writeString(tmp.resolve("rendered-user-data"), rendered);
-        settings().keySet().forEach(sandbox.env::remove);
+        Path file = renderedUserData();
 
         Sandbox.Result r = sandbox.run(file);
 
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(dockerRun().contains("--restart no --stop-timeout 60 "), dockerRun());
         assertEquals(QUEUE_URL, envFileValues().get("WORKER_QUEUE_URL"));
+        String rendered = Files.readString(file);
         assertTrue(rendered.length() < Files.readString(SCRIPT).length(), "comments are dropped");
         assertTrue(rendered.startsWith("#!/usr/bin/env bash\n"));
     }
@@ -424,6 +418,26 @@ class UserDataScriptTest {
         return r;
     }
 
+    /** What the docker stand-in's inspect reports for the container, e.g. {@code exited 143}. */
+    void containerIs(String state) throws IOException {
+        Files.writeString(tmp.resolve("container-state"), state);
+    }
+
+    /** What the IMDS stand-in answers for the instance's target lifecycle state. */
+    void lifecycleStateIs(String state) throws IOException {
+        Files.writeString(tmp.resolve("lifecycle-state"), state);
+    }
+
+    /** Whether the curl stand-in fails the /health/live probe. */
+    void liveProbeFails(boolean fails) throws IOException {
+        Path notLive = tmp.resolve("not-live");
+        if (fails) {
+            Files.writeString(notLive, "");
+        } else {
+            Files.delete(notLive);
+        }
+    }
+
     void bootThenClearCalls() throws Exception {
         runScript(0);
         Path calls = tmp.resolve("calls");
@@ -432,8 +446,13 @@ class UserDataScriptTest {
         }
     }
 
+    /** The calls of {@code tool} whose arguments start with {@code prefix}, in order. */
+    List<String> calls(String tool, String prefix) throws IOException {
+        return sandbox.calls(tool).stream().filter(c -> c.startsWith(prefix)).toList();
+    }
+
     long count(String tool, String prefix) throws IOException {
-        return sandbox.calls(tool).stream().filter(c -> c.startsWith(prefix)).count();
+        return calls(tool, prefix).size();
     }
 
     static final String UNHEALTHY = "autoscaling set-instance-health --region eu-west-1 --instance-id i-0123456789abcdef0"
@@ -463,12 +482,10 @@ class UserDataScriptTest {
 
     @Test
     void theWatchdogOfTheRenderedUserDataRunsWithTheStacksSettings() throws Exception {
-        String rendered = WorkerUserData.render(Files.readString(SCRIPT), settings());
-        Path file = Files.writeString(tmp.resolve("rendered-user-data"), rendered);
-        settings().keySet().forEach(sandbox.env::remove);
+        Path file = renderedUserData();
         Sandbox.Result boot = sandbox.run(file);
         assertEquals(0, boot.exitCode(), boot.output());
-        Files.writeString(tmp.resolve("container-state"), "exited 1");
+        containerIs("exited 1");
         sandbox.env.remove("LONGSHORE_ROOT");
 
         Sandbox.Result r = sandbox.run(watchdog(), "--watchdog");
@@ -495,7 +512,7 @@ class UserDataScriptTest {
     void restartsTheContainerAfterTheConfiguredFailedProbesInARowAndPublishesWorkerRestarts() throws Exception {
         sandbox.set("LONGSHORE_WATCHDOG_FAILURES", "3");
         bootThenClearCalls();
-        Files.writeString(tmp.resolve("not-live"), "");
+        liveProbeFails(true);
 
         watchdogPass();
         watchdogPass();
@@ -503,18 +520,16 @@ class UserDataScriptTest {
         watchdogPass();
 
         assertEquals(List.of("restart longshore-video"),
-                sandbox.calls("docker").stream().filter(c -> c.startsWith("restart")).toList());
+                calls("docker", "restart"));
         assertEquals(List.of(RESTART_METRIC),
-                sandbox.calls("aws").stream().filter(c -> c.startsWith("cloudwatch")).toList());
-        String shipped = messages(sandbox.shippedEvents());
-        assertTrue(shipped.contains("watchdog[video]: restarting longshore-video: /health/live failed 3 times in a row"),
-                shipped);
+                calls("aws", "cloudwatch"));
+        assertShipped("watchdog[video]: restarting longshore-video: /health/live failed 3 times in a row");
         assertTrue(sandbox.calls("aws").contains("logs create-log-stream --region eu-west-1 --log-group-name "
                 + "/longshore/Longshore/video --log-stream-name i-0123456789abcdef0/watchdog"), sandbox.calls("aws").toString());
 
-        Files.delete(tmp.resolve("not-live"));
+        liveProbeFails(false);
         watchdogPass();
-        Files.writeString(tmp.resolve("not-live"), "");
+        liveProbeFails(true);
         watchdogPass();
         watchdogPass();
         assertEquals(1, count("docker", "restart"), "one good probe starts the count again");
@@ -523,12 +538,12 @@ class UserDataScriptTest {
     @Test
     void restartsAWorkerThatExitedOutsideADrainAlsoAfterAReboot() throws Exception {
         bootThenClearCalls();
-        Files.writeString(tmp.resolve("container-state"), "exited 143");
+        containerIs("exited 143");
 
         watchdogPass();
 
         assertEquals(List.of("start longshore-video"),
-                sandbox.calls("docker").stream().filter(c -> c.startsWith("start")).toList());
+                calls("docker", "start"));
         assertTrue(sandbox.calls("curl").stream().anyMatch(c -> c.endsWith("/latest/meta-data/autoscaling/target-lifecycle-state")),
                 sandbox.calls("curl").toString());
         assertEquals(1, count("aws", "cloudwatch put-metric-data"));
@@ -538,8 +553,8 @@ class UserDataScriptTest {
     @Test
     void aWorkerThatExitedWhileTheInstanceTerminatesStaysDown() throws Exception {
         bootThenClearCalls();
-        Files.writeString(tmp.resolve("container-state"), "exited 0");
-        Files.writeString(tmp.resolve("lifecycle-state"), "Terminated");
+        containerIs("exited 0");
+        lifecycleStateIs("Terminated");
 
         watchdogPass();
         watchdogPass();
@@ -556,14 +571,14 @@ class UserDataScriptTest {
     void aWorkerThatStopsAnsweringWhileTheInstanceTerminatesIsNotRestartedMidDrain() throws Exception {
         sandbox.set("LONGSHORE_WATCHDOG_FAILURES", "1");
         bootThenClearCalls();
-        Files.writeString(tmp.resolve("not-live"), "");
-        Files.writeString(tmp.resolve("lifecycle-state"), "Terminating:Wait");
+        liveProbeFails(true);
+        lifecycleStateIs("Terminating:Wait");
 
         watchdogPass();
 
         assertEquals(0, count("docker", "restart"), sandbox.calls("docker").toString());
         assertEquals(0, count("aws", "cloudwatch"));
-        Files.writeString(tmp.resolve("lifecycle-state"), "InService");
+        lifecycleStateIs("InService");
         watchdogPass();
         assertEquals(1, count("docker", "restart"), "restarted once the instance is in service again");
     }
@@ -571,18 +586,17 @@ class UserDataScriptTest {
     @Test
     void exitCodeTwoMarksTheInstanceUnhealthyAtOnceWithoutARestart() throws Exception {
         bootThenClearCalls();
-        Files.writeString(tmp.resolve("container-state"), "exited 2");
+        containerIs("exited 2");
 
         watchdogPass();
         watchdogPass();
 
         assertEquals(0, count("docker", "start"));
         assertEquals(List.of(UNHEALTHY),
-                sandbox.calls("aws").stream().filter(c -> c.startsWith("autoscaling")).toList(),
+                calls("aws", "autoscaling"),
                 "marked once, not on every pass");
-        String shipped = messages(sandbox.shippedEvents());
-        assertTrue(shipped.contains("marking instance i-0123456789abcdef0 Unhealthy so that Longshore-video replaces it:"
-                + " longshore-video exited with code 2 (configuration error"), shipped);
+        assertShipped("marking instance i-0123456789abcdef0 Unhealthy so that Longshore-video replaces it:"
+                + " longshore-video exited with code 2 (configuration error");
     }
 
     @Test
@@ -591,17 +605,16 @@ class UserDataScriptTest {
         bootThenClearCalls();
 
         for (int i = 0; i < 3; i++) {
-            Files.writeString(tmp.resolve("container-state"), "exited 1");
+            containerIs("exited 1");
             watchdogPass();
         }
 
         assertEquals(2, count("docker", "start"), sandbox.calls("docker").toString());
         assertEquals(2, count("aws", "cloudwatch put-metric-data"));
         assertEquals(List.of(UNHEALTHY),
-                sandbox.calls("aws").stream().filter(c -> c.startsWith("autoscaling")).toList());
-        String shipped = messages(sandbox.shippedEvents());
-        assertTrue(shipped.contains("longshore-video is exited with exit code 1 outside a drain after 2 restarts in 600s;"
-                + " not restarting it again"), shipped);
+                calls("aws", "autoscaling"));
+        assertShipped("longshore-video is exited with exit code 1 outside a drain after 2 restarts in 600s;"
+                + " not restarting it again");
     }
 
     @Test
@@ -610,9 +623,7 @@ class UserDataScriptTest {
 
         runScript(1);
         assertTrue(sandbox.calls("aws").contains(UNHEALTHY), sandbox.calls("aws").toString());
-        String shipped = messages(sandbox.shippedEvents());
-        assertTrue(shipped.contains("Unhealthy so that Longshore-video replaces it: the user data failed before the"
-                + " worker started"), shipped);
+        assertShipped("Unhealthy so that Longshore-video replaces it: the user data failed before the worker started");
         assertFalse(Files.exists(watchdog()), "no watchdog for a worker that never started");
     }
 
@@ -636,6 +647,17 @@ class UserDataScriptTest {
         }
     }
 
+    /**
+     * The script as the stack renders it into the launch template, written to a file, with the settings taken out
+     * of the sandbox's environment: the rendered file must carry them itself.
+     */
+    private Path renderedUserData() throws IOException {
+        String rendered = WorkerUserData.render(Files.readString(SCRIPT), settings());
+        Path file = Files.writeString(tmp.resolve("rendered-user-data"), rendered);
+        settings().keySet().forEach(sandbox.env::remove);
+        return file;
+    }
+
     /** Runs the user-data script and checks its exit code, showing all it printed when that is not the one. */
     private Sandbox.Result runScript(int exitCode) throws Exception {
         Sandbox.Result r = sandbox.run(SCRIPT);
@@ -646,6 +668,14 @@ class UserDataScriptTest {
     private Map<String, String> envFiles(String worker) throws IOException {
         return Files.readAllLines(sandbox.root.resolve("etc/longshore/" + worker + ".env")).stream()
                 .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+    }
+
+    /** Each of {@code texts} is in the messages the script shipped to CloudWatch Logs. */
+    private void assertShipped(String... texts) throws IOException {
+        String shipped = messages(sandbox.shippedEvents());
+        for (String text : texts) {
+            assertTrue(shipped.contains(text), shipped);
+        }
     }
 
     private static String messages(List<JsonNode> events) {

@@ -10,7 +10,6 @@ import dev.longshore.testkit.QueuePair;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,14 +50,11 @@ class AiWorkerProcessTest {
     }
 
     private Map<String, String> env(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(sqs.workerEnvironment());
-        env.put("WORKER_QUEUE_URL", queue.queueUrl());
-        env.put("WORKER_HEALTH_PORT", "off");
+        Map<String, String> env = sqs.workerEnvironment(queue.queueUrl());
         env.put("WORKER_NVML_LIBRARY", NvmlStub.library().toString());
         env.put("NVML_STUB_STATE", stub.stateFile().toString());
         env.put("WORKER_AI_TASKS", dir.resolve("tasks.json").toString());
         env.put("WORKER_JOBS_DIR", dir.resolve("jobs").toString());
-        env.put("WORKER_METRICS_NAMESPACE", "off");
         env.put("WORKER_DRAIN_TIMEOUT", "5s");
         env.putAll(extra);
         return env;

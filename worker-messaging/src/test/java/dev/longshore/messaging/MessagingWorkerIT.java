@@ -31,10 +31,8 @@ class MessagingWorkerIT {
              HttpClient http = HttpClient.newHttpClient()) {
             QueuePair q = sqs.createQueueWithDeadLetter("notifications", 5, Duration.ofSeconds(30));
             int port = EmbeddedSqs.freePort();
-            Map<String, String> env = new HashMap<>(sqs.workerEnvironment());
-            env.put("WORKER_QUEUE_URL", q.queueUrl());
+            Map<String, String> env = sqs.workerEnvironment(q.queueUrl());
             env.put("WORKER_HEALTH_PORT", String.valueOf(port));
-            env.put("WORKER_METRICS_NAMESPACE", "off");
             env.put("WORKER_RETRY_BASE_DELAY", "1s");
             env.put("WORKER_WEBHOOK_TIMEOUT", "5s");
             env.put("WORKER_PRIVATE_DESTINATIONS", "127.0.0.1");

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,10 +38,7 @@ class VideoWorkerProcessTest {
     Path tmp;
 
     private Map<String, String> env(EmbeddedSqs sqs, String queueUrl, String... kv) {
-        Map<String, String> env = new HashMap<>(sqs.workerEnvironment());
-        env.put("WORKER_QUEUE_URL", queueUrl);
-        env.put("WORKER_HEALTH_PORT", "off");
-        env.put("WORKER_METRICS_NAMESPACE", "off");
+        Map<String, String> env = sqs.workerEnvironment(queueUrl);
         env.put("WORKER_WORK_DIR", tmp.resolve("work").toString());
         env.put("WORKER_RECEIVE_WAIT", "1s");
         for (int i = 0; i < kv.length; i += 2) {

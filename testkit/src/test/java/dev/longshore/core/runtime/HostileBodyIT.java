@@ -68,15 +68,15 @@ class HostileBodyIT {
     @Test
     void messagesWithHostileBodiesReachTheDeadLetterQueueWithBothAttributes() throws Exception {
         Map<String, String> bodies = new LinkedHashMap<>(); // body -> expected longshore.error
-        bodies.put("{\"jobId\":\"nul\\u0000id\",\"type\":\"test.job\",\"payload\":{}}", "invalid_job_id");
-        bodies.put("{\"jobId\":\"lone\\ud800surrogate\",\"type\":\"test.job\",\"payload\":{}}", "invalid_job_id");
-        bodies.put("{\"jobId\":\"rev\\udc00\\ud800\",\"type\":\"test.job\",\"payload\":{}}", "invalid_job_id");
+        bodies.put(job("nul\\u0000id", "test.job", "{}"), "invalid_job_id");
+        bodies.put(job("lone\\ud800surrogate", "test.job", "{}"), "invalid_job_id");
+        bodies.put(job("rev\\udc00\\ud800", "test.job", "{}"), "invalid_job_id");
         bodies.put("\u0009control \u007f\u0085 characters \r\n not json", "malformed_json");
-        bodies.put("{\"jobId\":\"ctl\\u0001\\u001f\",\"type\":\"test.job\",\"payload\":{}}", "invalid_job_id");
-        bodies.put("{\"jobId\":\"raw-tab\t\",\"type\":\"test.job\",\"payload\":{}}", "malformed_json");
+        bodies.put(job("ctl\\u0001\\u001f", "test.job", "{}"), "invalid_job_id");
+        bodies.put(job("raw-tab\t", "test.job", "{}"), "malformed_json");
         bodies.put("x".repeat(256 * 1024), "malformed_json");
-        bodies.put("{\"jobId\":\"big\",\"type\":\"test.job\",\"payload\":{\"pad\":\"" + "y".repeat(256 * 1024 - 200)
-                + "\",\"reason\":\"z\\u0000\"}}", "quoted_input");
+        bodies.put(job("big", "test.job", "{\"pad\":\"" + "y".repeat(256 * 1024 - 200) + "\",\"reason\":\"z\\u0000\"}"),
+                "quoted_input");
         bodies.put(job("reason-nul", "test.job", "{\"reason\":\"NUL \\u0000, lone \\ud800, BEL \\u0007, FFFE \\ufffe\"}"),
                 "quoted_input");
         bodies.put(job("reason-long", "test.job", "{\"reason\":\"\\u00e9\\ud83d\\ude00\\u0000\",\"times\":5000}"),

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
 import dev.longshore.ai.testing.NvmlStub;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +22,14 @@ class NvmlBindingTest {
 
     @TempDir
     Path dir;
+
+    /** The fake library's state, in {@link #dir}: no GPU until a test writes one. */
+    private NvmlStub stub;
+
+    @BeforeEach
+    void resetStub() throws Exception {
+        stub = NvmlStub.in(dir);
+    }
 
     private Nvml load() {
         return Nvml.load(Optional.of(NvmlStub.library().toString()));
@@ -31,32 +42,45 @@ class NvmlBindingTest {
         memory.total = 1;
         memory.free = 2;
         memory.used = 3;
-        memory.write();
-        assertEquals(24, memory.size());
-        assertEquals(2, memory.getPointer().getLong(8));
-        assertEquals(3, memory.getPointer().getLong(16));
+        assertLayout(memory, 24, longAt(8, 2), longAt(16, 3));
         NvmlUtilization util = new NvmlUtilization();
         util.gpu = 7;
         util.memory = 9;
-        util.write();
-        assertEquals(8, util.size());
-        assertEquals(9, util.getPointer().getInt(4));
+        assertLayout(util, 8, intAt(4, 9));
         NvmlEventData event = new NvmlEventData();
         event.eventType = 0x8;
         event.eventData = 79;
         event.gpuInstanceId = 5;
         event.computeInstanceId = 6;
-        event.write();
-        assertEquals(32, event.size());
-        assertEquals(0x8, event.getPointer().getLong(8));
-        assertEquals(79, event.getPointer().getLong(16));
-        assertEquals(5, event.getPointer().getInt(24));
-        assertEquals(6, event.getPointer().getInt(28));
+        assertLayout(event, 32, longAt(8, 0x8), longAt(16, 79), intAt(24, 5), intAt(28, 6));
+    }
+
+    /** A value expected at a byte offset of a structure, read as C reads an 8-byte or a 4-byte field. */
+    private record At(int offset, long value, boolean eightBytes) {
+    }
+
+    private static At longAt(int offset, long value) {
+        return new At(offset, value, true);
+    }
+
+    private static At intAt(int offset, int value) {
+        return new At(offset, value, false);
+    }
+
+    /** Writes {@code struct}'s Java fields to its native memory and checks its size and the values at their offsets. */
+    private static void assertLayout(Structure struct, int size, At... expected) {
+        struct.write();
+        String name = struct.getClass().getSimpleName();
+        assertEquals(size, struct.size(), name + " size");
+        Pointer memory = struct.getPointer();
+        for (At at : expected) {
+            long actual = at.eightBytes() ? memory.getLong(at.offset()) : memory.getInt(at.offset());
+            assertEquals(at.value(), actual, name + " at offset " + at.offset());
+        }
     }
 
     @Test
     void readsEveryGpuWithMemoryTemperatureUtilisationAndEcc() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-aaaa total=" + 80 * GIB + " free=" + 60 * GIB + " temp=47 util=12 ecc=3",
                 "gpu GPU-bbbb total=" + 24 * GIB + " free=" + GIB + " temp=71 util=99");
         try (Nvml nvml = load()) {
@@ -78,7 +102,6 @@ class NvmlBindingTest {
 
     @Test
     void readsMigInstancesAndSkipsEmptySlots() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a100 mig=1 total=" + 40 * GIB,
                 "mig 0 MIG-one slot=0 total=" + 10 * GIB + " free=" + 9 * GIB,
                 "mig 0 MIG-three slot=3 total=" + 20 * GIB + " free=" + 2 * GIB);
@@ -93,7 +116,6 @@ class NvmlBindingTest {
 
     @Test
     void migInstancesOfADisabledGpuAreNotListed() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a100 mig=0", "mig 0 MIG-one");
         try (Nvml nvml = load()) {
             GpuInfo gpu = nvml.snapshot().gpus().get(0);
@@ -116,7 +138,6 @@ class NvmlBindingTest {
 
     @Test
     void driverNotLoadedIsReportedByNameAndInitIsRetriedOnceItLoads() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a", "fail nvmlInit_v2 9");
         try (Nvml nvml = load()) {
             NvmlException e = assertThrows(NvmlException.class, nvml::snapshot);
@@ -129,7 +150,6 @@ class NvmlBindingTest {
 
     @Test
     void anUnreadableStatisticIsLeftOutWithoutFailingTheSnapshot() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a free=" + GIB + " ecc=1", "fail nvmlDeviceGetTotalEccErrors 4",
                 "fail nvmlDeviceGetTemperature 999", "fail nvmlDeviceGetUtilizationRates 3");
         try (Nvml nvml = load()) {
@@ -143,7 +163,6 @@ class NvmlBindingTest {
 
     @Test
     void gpuIsLostIsRecognised() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a", "fail nvmlDeviceGetMemoryInfo 15");
         try (Nvml nvml = load()) {
             NvmlException e = assertThrows(NvmlException.class, nvml::snapshot);
@@ -155,7 +174,6 @@ class NvmlBindingTest {
 
     @Test
     void closeShutsNvmlDownOnceAndLaterCallsSayClosed() throws Exception {
-        NvmlStub stub = NvmlStub.in(dir);
         stub.write("gpu GPU-a");
         Nvml nvml = load();
         nvml.topology();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class TaskRegistryTest {
@@ -111,23 +112,26 @@ class TaskRegistryTest {
         assertTrue(p.startsWith(start) && p.contains(part), p);
     }
 
-    @Test
-    void everyMistakeIsReportedWithTheTask() throws Exception {
-        assertTrue(problem("{\"t\": {\"argv\": []}}").contains("\"argv\" must be a non-empty array"));
-        assertTrue(problem("{\"t\": {\"argv\": \"/bin/sh -c x\"}}").contains("\"argv\" must be a non-empty array"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"timeout\": \"soon\"}}").contains("\"timeout\" is \"soon\""));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"timeout\": \"0s\"}}").contains("longer than zero"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"gpus\": -1}}").contains("\"gpus\""));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"gpus\": 1.5}}").contains("\"gpus\""));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"env\": {\"CUDA_VISIBLE_DEVICES\": \"0\"}}}")
-                .contains("set by the worker"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"env\": {\"A-B\": \"0\"}}}").contains("not a valid variable"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\"], \"retryableExitCodes\": [0]}}").contains("1-255"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\", \"${inptu.image}\"]}}")
-                .contains("unknown placeholder ${inptu.image}"));
-        assertTrue(problem("{\"t\": {\"argv\": [\"/bin/true\", \"${arg.a b}\"]}}").contains("unknown placeholder"));
-        assertTrue(problem("{\"../t\": {\"argv\": [\"/bin/true\"]}}").contains("task name '../t' is invalid"));
-        assertTrue(problem("[1]").contains("top level must be an object"));
+    /** Each row: a task file with one mistake | a part of the problem reported for it. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            {"t": {"argv": []}} | "argv" must be a non-empty array
+            {"t": {"argv": "/bin/sh -c x"}} | "argv" must be a non-empty array
+            {"t": {"argv": ["/bin/true"], "timeout": "soon"}} | "timeout" is "soon"
+            {"t": {"argv": ["/bin/true"], "timeout": "0s"}} | longer than zero
+            {"t": {"argv": ["/bin/true"], "gpus": -1}} | "gpus"
+            {"t": {"argv": ["/bin/true"], "gpus": 1.5}} | "gpus"
+            {"t": {"argv": ["/bin/true"], "env": {"CUDA_VISIBLE_DEVICES": "0"}}} | set by the worker
+            {"t": {"argv": ["/bin/true"], "env": {"A-B": "0"}}} | not a valid variable
+            {"t": {"argv": ["/bin/true"], "retryableExitCodes": [0]}} | 1-255
+            {"t": {"argv": ["/bin/true", "${inptu.image}"]}} | unknown placeholder ${inptu.image}
+            {"t": {"argv": ["/bin/true", "${arg.a b}"]}} | unknown placeholder
+            {"../t": {"argv": ["/bin/true"]}} | task name '../t' is invalid
+            [1] | top level must be an object
+            """)
+    void everyMistakeIsReportedWithTheTask(String json, String part) throws Exception {
+        String p = problem(json);
+        assertTrue(p.contains(part), p);
     }
 
     @Test
