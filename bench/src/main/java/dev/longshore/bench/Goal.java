@@ -31,11 +31,13 @@ record Goal(String what, double value, boolean atMost, double bound, String unit
                 atMost ? "<=" : ">=", number(bound), unit, verdict());
     }
 
+    /** Whole numbers for counts and milliseconds, two decimals for ratios, three under 0.1 (idle CPU seconds). */
     private static String number(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             return "n/a";
         }
-        return d == Math.rint(d) && Math.abs(d) >= 1 ? String.format(Locale.ROOT, "%.0f", d)
-                : Math.abs(d) >= 1 ? String.format(Locale.ROOT, "%.2f", d) : String.format(Locale.ROOT, "%.3f", d);
+        double a = Math.abs(d);
+        String format = a >= 100 || (a >= 1 && d == Math.rint(d)) ? "%.0f" : a >= 10 ? "%.1f" : a >= 0.1 ? "%.2f" : "%.3f";
+        return String.format(Locale.ROOT, format, d);
     }
 }

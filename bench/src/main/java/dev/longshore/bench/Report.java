@@ -68,6 +68,9 @@ final class Report {
             double consumer = Math.max(Figures.median(figures.get(throughput(label), "sqs-consumer")),
                     Figures.median(figures.get(throughput(label), "sqs-consumer-batch")));
             double raw = Figures.median(figures.get(throughput(label), "raw-sdk-loop"));
+            if (Double.isNaN(consumer) && Double.isNaN(raw)) {
+                continue; // neither was in this run
+            }
             md.append(String.format(Locale.ROOT, "- throughput %s: longshore / best sqs-consumer = %.2fx, longshore / raw loop = %.2fx (target >= 0.9x)%n",
                     label, ours / consumer, ours / raw));
         }
@@ -136,11 +139,12 @@ final class Report {
             return "";
         }
         StringBuilder md = new StringBuilder("\nNative memory of the idle worker (-XX:NativeMemoryTracking=summary, jcmd VM.native_memory "
-                + "after the idle settle; committed MiB; NMT's own bookkeeping is included in the total and RSS):\n\n| category |");
+                + "after the idle settle; committed MiB; NMT's own bookkeeping is included in the total and RSS; categories under 0.05 MiB left out):\n\n| category |");
         measured.forEach(p -> md.append(' ').append(p).append(" |"));
         md.append("\n|---|").append("---:|".repeat(measured.size())).append('\n');
         List<String> rows = new java.util.ArrayList<>(figures.figures().stream().filter(f -> f.startsWith(NATIVE_MEMORY))
-                .filter(f -> !f.equals(NATIVE_MEMORY + NativeMemory.TOTAL) && !f.equals(NATIVE_MEMORY_RSS)).toList());
+                .filter(f -> !f.equals(NATIVE_MEMORY + NativeMemory.TOTAL) && !f.equals(NATIVE_MEMORY_RSS))
+                .filter(f -> measured.stream().anyMatch(p -> Figures.median(figures.get(f, p)) >= 0.05)).toList());
         rows.add(NATIVE_MEMORY + NativeMemory.TOTAL);
         rows.add(NATIVE_MEMORY_RSS);
         for (String f : rows) {
