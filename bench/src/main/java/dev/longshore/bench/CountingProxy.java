@@ -135,8 +135,8 @@ final class CountingProxy implements AutoCloseable {
         } catch (IOException ignored) {
             // already closed
         }
+        acceptor.join(5_000); // after this no connection is added, so closing what is open closes all
         List.copyOf(open).forEach(this::close);
-        acceptor.join(5_000);
         for (Thread t : List.copyOf(pumps)) {
             t.join(5_000);
         }
