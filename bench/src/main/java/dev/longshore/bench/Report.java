@@ -65,8 +65,9 @@ final class Report {
         md.append("\nOther ratios (medians):\n\n");
         for (String label : drainLabels()) {
             double ours = Figures.median(figures.get(throughput(label), "longshore"));
-            double consumer = Math.max(Figures.median(figures.get(throughput(label), "sqs-consumer")),
-                    Figures.median(figures.get(throughput(label), "sqs-consumer-batch")));
+            // the better of the two sqs-consumer modes that ran (Math.max would give NaN if one did not)
+            double consumer = Figures.max(List.of(Figures.median(figures.get(throughput(label), "sqs-consumer")),
+                    Figures.median(figures.get(throughput(label), "sqs-consumer-batch"))));
             double raw = Figures.median(figures.get(throughput(label), "raw-sdk-loop"));
             if (Double.isNaN(consumer) && Double.isNaN(raw)) {
                 continue; // neither was in this run
