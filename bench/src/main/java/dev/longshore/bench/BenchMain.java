@@ -26,10 +26,25 @@ public final class BenchMain {
     /** Run sizes; --quick shrinks them so the whole run stays under 5 minutes. */
     record Settings(Path root, Path java, List<String> jvmFlags, boolean quick, int repeats, int messages,
                     int sleepMessagesLowConcurrency, Duration idleSettle, Duration idleCpuWindow, List<String> only,
-                    String profile) {
+                    String profile, boolean memory) {
         /** The peers Peer.all starts, by name (--only and --profile pick from these). */
         static final List<String> PEERS = List.of("longshore", "raw-sdk-loop", "sqs-consumer", "sqs-consumer-batch",
                 "worker-messaging");
+        /** The peers whose idle native memory the benchmark breaks down (--memory alone: worker-messaging). */
+        static final List<String> NATIVE_MEMORY_PEERS = List.of("longshore", "worker-messaging");
+    }
+
+    /**
+     * The drain matrix: a no-op handler at 4, 40 (issue 15's headline: 4 pollers of 10) and 64 in flight, and
+     * a 50 ms handler at 4 and 64.
+     */
+    record Drain(long sleepMs, int concurrency) {
+        static final List<Drain> ALL = List.of(new Drain(0, 4), new Drain(0, 40), new Drain(0, 64), new Drain(50, 4),
+                new Drain(50, 64));
+
+        String label() {
+            return (sleepMs == 0 ? "no-op" : sleepMs + " ms") + ", C=" + concurrency;
+        }
     }
 
     BenchMain(Settings s) throws IOException {
@@ -38,10 +53,11 @@ public final class BenchMain {
     }
 
     static final String USAGE = """
-            usage: scripts/bench [--quick] [--only PEER,...] [--profile PEER] [--replot TABLE.md PLOT.png]
-              --quick            a short run (under 5 minutes); the full run takes under 30 minutes
+            usage: scripts/bench [--quick] [--only PEER,...] [--profile PEER] [--memory] [--replot TABLE.md PLOT.png]
+              --quick            a short run (about 5 minutes); the full run takes under 30 minutes
               --only PEER,...    run only these peers: %s
               --profile PEER     profile one peer instead of the benchmark
+              --memory           only the native memory table of idle worker-messaging (or the --only Java peers)
               --replot MD PNG    redraw the throughput plot from a results table, then exit
             """.formatted(String.join(",", Settings.PEERS));
 
@@ -53,8 +69,14 @@ public final class BenchMain {
     }
 
     /** What the command line asks for: a benchmark run, or a replot of a results table. */
-    record Command(Path root, boolean quick, List<String> only, String profile, Path replotTable, Path replotPng) {
+    record Command(Path root, boolean quick, List<String> only, String profile, boolean memory, Path replotTable, Path replotPng) {
     }
+
+    /**
+     * Messages per drain in --quick: 4,000 (was 5,000 with four drain configurations) so the run, with the C=40
+     * drains and the native memory pass added, stays about 5 minutes.
+     */
+    static final int QUICK_MESSAGES = 4_000;
 
     public static void main(String[] args) throws Exception {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
@@ -83,9 +105,10 @@ public final class BenchMain {
         Path root = c.root();
         List<String> only = c.only();
         String profile = c.profile();
-        Settings settings = c.quick()
-                ? new Settings(root, java, jvmFlags, true, 1, 5_000, 400, Duration.ofSeconds(10), Duration.ofSeconds(20), only, profile)
-                : new Settings(root, java, jvmFlags, false, 3, 20_000, 2_000, Duration.ofSeconds(30), Duration.ofSeconds(60), only, profile);
+        // --memory alone is a quick look: the quick run's idle settle.
+        Settings settings = c.quick() || c.memory()
+                ? new Settings(root, java, jvmFlags, true, 1, QUICK_MESSAGES, 400, Duration.ofSeconds(10), Duration.ofSeconds(20), only, profile, c.memory())
+                : new Settings(root, java, jvmFlags, false, 3, 20_000, 2_000, Duration.ofSeconds(30), Duration.ofSeconds(60), only, profile, false);
         new BenchMain(settings).run();
     }
 
@@ -93,6 +116,7 @@ public final class BenchMain {
     static Command parse(String[] args) {
         Path root = Path.of(".").toAbsolutePath().normalize();
         boolean quick = false;
+        boolean memory = false;
         List<String> only = List.of();
         String profile = null;
         Path table = null;
@@ -101,6 +125,7 @@ public final class BenchMain {
             String arg = args[i];
             switch (arg) {
                 case "--quick" -> quick = true;
+                case "--memory" -> memory = true;
                 case "--root" -> root = Path.of(value(args, i++)).toAbsolutePath().normalize();
                 case "--only" -> {
                     only = Arrays.asList(value(args, i++).split(","));
@@ -121,7 +146,10 @@ public final class BenchMain {
                         : "unexpected argument \"" + arg + "\"");
             }
         }
-        return new Command(root, quick, only, profile, table, png);
+        if (memory && profile != null) {
+            throw new UsageException("--memory and --profile are two different runs; pick one");
+        }
+        return new Command(root, quick, only, profile, memory, table, png);
     }
 
     private static String value(String[] args, int i) {
@@ -147,7 +175,12 @@ public final class BenchMain {
             Files.copy(from, jars.resolve(from.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         List<Peer> peers = Peer.all(s.root(), jars, s.java(), s.jvmFlags()).stream()
-                .filter(p -> s.only().isEmpty() || s.only().contains(p.name())).toList();
+                .filter(p -> s.memory() ? p.java() && (s.only().isEmpty() ? p.name().equals("worker-messaging") : s.only().contains(p.name()))
+                        : s.only().isEmpty() || s.only().contains(p.name())).toList();
+        if (peers.isEmpty()) {
+            System.err.println("bench: --memory needs a Java peer in --only (longshore, raw-sdk-loop, worker-messaging)");
+            System.exit(2);
+        }
         List<Peer> drainPeers = peers.stream().filter(Peer::drains).toList();
         int port = freePort();
         Path serverLog = logs.resolve("sqs-server.log");
@@ -163,7 +196,9 @@ public final class BenchMain {
             URI endpoint = URI.create("http://127.0.0.1:" + port);
             System.out.printf("SQS server (ElasticMQ) pid %d on %s; peers: %s; %s run%n", server.pid(), endpoint,
                     peers.stream().map(Peer::name).toList(), s.quick() ? "quick" : "full");
-            try (QueueOps ops = new QueueOps(endpoint); ReceiveSpy spy = new ReceiveSpy(endpoint)) {
+            // Drains go through the counting proxy (BENCH_NO_PROXY=1: straight to the server, without request figures).
+            try (QueueOps ops = new QueueOps(endpoint); ReceiveSpy spy = new ReceiveSpy(endpoint);
+                 CountingProxy proxy = System.getenv("BENCH_NO_PROXY") == null ? new CountingProxy(endpoint) : null) {
                 if (s.profile() != null) {
                     profile(peers, ops, endpoint);
                     return;
@@ -172,9 +207,16 @@ public final class BenchMain {
                     peers = trainAotCaches(peers, ops, endpoint);
                     drainPeers = peers.stream().filter(Peer::drains).toList();
                 }
+                if (s.memory()) {
+                    nativeMemory(peers, ops, endpoint);
+                    System.out.println();
+                    System.out.print(new Report(figures, peers.stream().map(Peer::name).toList(), s).nativeMemoryTable());
+                    return;
+                }
                 startup(peers, ops, spy);
                 idle(peers, ops, endpoint);
-                throughput(drainPeers, ops, endpoint, server);
+                nativeMemory(peers.stream().filter(p -> Settings.NATIVE_MEMORY_PEERS.contains(p.name())).toList(), ops, endpoint);
+                throughput(drainPeers, ops, endpoint, server, proxy);
                 sigtermBusy(drainPeers, ops, endpoint);
                 duplicates(drainPeers, ops, endpoint);
             }
@@ -296,39 +338,94 @@ public final class BenchMain {
         }
     }
 
-    private void throughput(List<Peer> peers, QueueOps ops, URI endpoint, Proc server) throws Exception {
-        for (long sleepMs : new long[]{0, 50}) {
-            for (int concurrency : new int[]{4, 64}) {
-                int n = sleepMs > 0 && concurrency == 4 ? s.sleepMessagesLowConcurrency() : s.messages();
-                String label = (sleepMs == 0 ? "no-op" : "50 ms") + ", C=" + concurrency;
-                for (int rep = 0; rep < s.repeats(); rep++) {
-                    for (Peer peer : peers) {
-                        String q = ops.newQueue("drain", 30);
-                        ops.fill(q, n);
-                        try (Proc p = start(peer, env(endpoint, q, concurrency, sleepMs), "drain")) {
-                            waitFor(() -> {
-                                int[] d = ops.depth(q);
-                                return d[0] < n || d[1] > 0;
-                            }, Duration.ofSeconds(60), peer.name() + " first message");
-                            long t0 = System.nanoTime();
-                            double c0 = p.cpuSeconds();
-                            double sc0 = server.cpuSeconds();
-                            waitFor(() -> {
-                                int[] d = ops.depth(q);
-                                return d[0] == 0 && d[1] == 0;
-                            }, Duration.ofMinutes(10), peer.name() + " drain");
-                            double secs = (System.nanoTime() - t0) / 1e9;
-                            double rate = n / secs;
-                            figures.add("throughput " + label + " (msg/s)", peer.name(), rate);
-                            figures.add("CPU s per 1000 msgs " + label + " (consumer)", peer.name(), (p.cpuSeconds() - c0) * 1000 / n);
-                            figures.add("CPU s per 1000 msgs " + label + " (server)", peer.name(), (server.cpuSeconds() - sc0) * 1000 / n);
-                            figures.add("peak RSS " + label + " (MiB)", peer.name(), p.peakRssMiB());
-                            System.out.printf("drain    %-20s %-14s %,6d msgs %7.0f msg/s%n", peer.name(), label, n, rate);
-                        }
-                        ops.delete(q);
+    private void throughput(List<Peer> peers, QueueOps ops, URI endpoint, Proc server, CountingProxy proxy) throws Exception {
+        URI consumerEndpoint = proxy == null ? endpoint : proxy.endpoint();
+        for (Drain drain : Drain.ALL) {
+            int n = drain.sleepMs() > 0 && drain.concurrency() == 4 ? s.sleepMessagesLowConcurrency() : s.messages();
+            String label = drain.label();
+            for (int rep = 0; rep < s.repeats(); rep++) {
+                for (Peer peer : peers) {
+                    String q = ops.newQueue("drain", 30);
+                    ops.fill(q, n);
+                    if (proxy != null) {
+                        proxy.counts().reset(); // the previous consumer has exited: its connections are gone
                     }
+                    try (Proc p = start(peer, env(consumerEndpoint, q, drain.concurrency(), drain.sleepMs()), "drain")) {
+                        waitFor(() -> {
+                            int[] d = ops.depth(q);
+                            return d[0] < n || d[1] > 0;
+                        }, Duration.ofSeconds(60), peer.name() + " first message");
+                        long t0 = System.nanoTime();
+                        double c0 = p.cpuSeconds();
+                        double sc0 = server.cpuSeconds();
+                        waitFor(() -> {
+                            int[] d = ops.depth(q);
+                            return d[0] == 0 && d[1] == 0;
+                        }, Duration.ofMinutes(10), peer.name() + " drain");
+                        double secs = (System.nanoTime() - t0) / 1e9;
+                        double rate = n / secs;
+                        figures.add(Report.throughput(label), peer.name(), rate);
+                        figures.add(Report.consumerCpu(label), peer.name(), (p.cpuSeconds() - c0) * 1000 / n);
+                        figures.add("CPU s per 1000 msgs " + label + " (server)", peer.name(), (server.cpuSeconds() - sc0) * 1000 / n);
+                        figures.add("peak RSS " + label + " (MiB)", peer.name(), p.peakRssMiB());
+                        String requests = proxy == null ? "" : recordRequests(proxy.counts(), label, peer, n);
+                        System.out.printf("drain    %-20s %-14s %,6d msgs %7.0f msg/s%s%n", peer.name(), label, n, rate, requests);
+                    }
+                    ops.delete(q);
                 }
             }
+        }
+    }
+
+    /**
+     * Requests from the consumer's start to the drained queue, per 1000 messages: start-up calls and the long
+     * polls still open at the end are part of what a consumer costs, and every peer pays them the same way.
+     */
+    private String recordRequests(RequestCounts counts, String label, Peer peer, int n) {
+        figures.add(Report.requests(label), peer.name(), counts.total() * 1000.0 / n);
+        StringBuilder line = new StringBuilder(String.format(" %,6.0f requests/1k", counts.total() * 1000.0 / n));
+        for (SqsOperation op : SqsOperation.values()) {
+            figures.add(Report.requests(label, op), peer.name(), counts.get(op) * 1000.0 / n);
+            line.append(' ').append(op.column).append(' ').append(counts.get(op));
+        }
+        if (counts.unparsedConnections() > 0) {
+            line.append(" (").append(counts.unparsedConnections()).append(" connection(s) not understood: undercounted)");
+        }
+        return line.toString();
+    }
+
+    /**
+     * The idle peers again, with native memory tracking: after the idle settle, the JVM's own account of its
+     * committed memory by category, beside the RSS, to show what an idle worker's footprint is made of.
+     */
+    private void nativeMemory(List<Peer> peers, QueueOps ops, URI endpoint) throws Exception {
+        List<Proc> procs = new ArrayList<>();
+        List<String> queues = new ArrayList<>();
+        try {
+            for (Peer peer : peers) {
+                String q = ops.newQueue("nmt", 30);
+                queues.add(q);
+                procs.add(start(peer.withJvmOption(NativeMemory.JVM_OPTION), env(endpoint, q, 4, 0), "nmt"));
+            }
+            Thread.sleep(s.idleSettle().toMillis());
+            for (int i = 0; i < peers.size(); i++) {
+                String name = peers.get(i).name();
+                double rss = procs.get(i).rssMiB();
+                Map<String, Double> committed;
+                try {
+                    committed = NativeMemory.parse(NativeMemory.summary(s.java(), procs.get(i).pid()));
+                } catch (IOException e) {
+                    System.out.printf("memory   %-20s %s%n", name, e.getMessage());
+                    continue;
+                }
+                committed.forEach((category, mib) -> figures.add(Report.NATIVE_MEMORY + category, name, mib));
+                figures.add(Report.NATIVE_MEMORY_RSS, name, rss);
+                System.out.printf("memory   %-20s NMT committed %.1f MiB, RSS %.1f MiB after %d s idle%n", name,
+                        committed.getOrDefault(NativeMemory.TOTAL, Double.NaN), rss, s.idleSettle().toSeconds());
+            }
+        } finally {
+            procs.forEach(Proc::close);
+            queues.forEach(ops::delete);
         }
     }
 

@@ -20,6 +20,19 @@ class BenchMainTest {
         assertEquals(List.of("longshore", "sqs-consumer"), c.only());
     }
 
+    @Test
+    void memoryAloneIsItsOwnRunAndDoesNotGoWithProfile() {
+        assertTrue(BenchMain.parse(new String[] {"--memory"}).memory());
+        assertTrue(BenchMain.parse(new String[] {"--memory", "--only", "longshore,worker-messaging"}).memory());
+        assertThrows(BenchMain.UsageException.class, () -> BenchMain.parse(new String[] {"--memory", "--profile", "longshore"}));
+    }
+
+    @Test
+    void theDrainMatrixHasIssue15sHeadlineOf40InFlightBesideFourAnd64() {
+        assertEquals(List.of("no-op, C=4", "no-op, C=40", "no-op, C=64", "50 ms, C=4", "50 ms, C=64"),
+                BenchMain.Drain.ALL.stream().map(BenchMain.Drain::label).toList());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--only longshore,kafka      | --only \"kafka\": expected one of longshore, raw-sdk-loop",
