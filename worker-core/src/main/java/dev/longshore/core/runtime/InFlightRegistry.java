@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Every message this worker holds, and the permits that bound how many it may hold. One permit per message,
@@ -18,6 +19,7 @@ final class InFlightRegistry {
     private final Semaphore permits;
     private final Map<String, InFlightMessage> messages = new ConcurrentHashMap<>();
     private final Object changed = new Object();
+    private final ReentrantLock gatherLock = new ReentrantLock();
 
     InFlightRegistry(int capacity) {
         this.capacity = capacity;
@@ -35,26 +37,36 @@ final class InFlightRegistry {
 
     /**
      * As {@link #acquireUpTo(int, Duration)}, then, while fewer than {@code max} are held and jobs are still
-     * running, waits up to {@code gather} for more: one receive of ten costs the same as a receive of one, so
-     * a short wait for slots about to free up saves requests and raises throughput at low concurrency.
+     * running, waits up to {@code gather} for more: one receive of ten costs the same request as a receive of
+     * one. One caller gathers at a time, so several pollers fill their batches one after another instead of
+     * splitting the freed slots between them (README: Performance).
      */
     int acquireUpTo(int max, Duration timeout, Duration gather) throws InterruptedException {
-        if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        long start = System.nanoTime();
+        if (!gatherLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
             return 0;
         }
-        int taken = 1;
-        while (taken < max && permits.tryAcquire()) {
-            taken++;
-        }
-        long deadline = System.nanoTime() + gather.toNanos();
-        while (taken < max && heldByOthers(taken) > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-                break;
+        try {
+            long left = timeout.toNanos() - (System.nanoTime() - start);
+            if (!permits.tryAcquire(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                return 0;
             }
-            taken++;
+            int taken = 1;
+            while (taken < max && permits.tryAcquire()) {
+                taken++;
+            }
+            long deadline = System.nanoTime() + gather.toNanos();
+            while (taken < max && heldByOthers(taken) > 0) {
+                long wait = deadline - System.nanoTime();
+                if (wait <= 0 || !permits.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+                taken++;
+            }
+            return taken;
+        } finally {
+            gatherLock.unlock();
         }
-        return taken;
     }
 
     /** Slots held by running jobs (or other pollers), besides the {@code mine} this caller holds. */

@@ -27,8 +27,13 @@ final class Poller implements Runnable {
     static final Duration GATE_RECHECK = Duration.ofSeconds(1);
     /** How long to wait for a free slot before looking at gates and drain again. */
     private static final Duration PERMIT_WAIT = Duration.ofSeconds(1);
-    /** How long to wait for slots about to free up, to receive a fuller batch (see InFlightRegistry). */
-    static final Duration GATHER = Duration.ofMillis(5);
+    /**
+     * Bounds of the wait for slots about to free up, to receive a fuller batch (see InFlightRegistry). Jobs received
+     * together end together, so waiting about one job's time lets staggered slots fall back into step instead of
+     * each asking SQS for one message; the upper bound caps what a long job can hold back.
+     */
+    static final Duration GATHER_MIN = Duration.ofMillis(5);
+    static final Duration GATHER_MAX = Duration.ofSeconds(1);
     /** Extra pollers poll briefly: when the queue empties they go back to sleep within a second. */
     private static final int BURST_WAIT_SECONDS = 1;
     static final Duration BACKOFF_MIN = Duration.ofMillis(500);
@@ -108,7 +113,7 @@ final class Poller implements Runnable {
             }
             int permits;
             try {
-                permits = registry.acquireUpTo(10, PERMIT_WAIT, GATHER);
+                permits = registry.acquireUpTo(10, PERMIT_WAIT, gatherWindow(visibility.meanProcessingTime()));
             } catch (InterruptedException e) {
                 continue;
             }
@@ -161,6 +166,11 @@ final class Poller implements Runnable {
             dispatcher.dispatch(received, visibility.receiveSeconds(), receivedAt);
         }
         log.debug("poller stopped");
+    }
+
+    /** About one mean job time, between {@link #GATHER_MIN} and {@link #GATHER_MAX}. */
+    static Duration gatherWindow(Duration meanJob) {
+        return meanJob.compareTo(GATHER_MIN) < 0 ? GATHER_MIN : meanJob.compareTo(GATHER_MAX) > 0 ? GATHER_MAX : meanJob;
     }
 
     /** Extra pollers sleep until a full receive says the queue is busy. */

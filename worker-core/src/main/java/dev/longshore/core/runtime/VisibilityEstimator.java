@@ -36,6 +36,11 @@ public final class VisibilityEstimator {
         meanSeconds = meanSeconds < 0 ? s : meanSeconds + ALPHA * (s - meanSeconds);
     }
 
+    /** The mean processing time observed so far (recent jobs weigh more); zero before the first job. */
+    public synchronized Duration meanProcessingTime() {
+        return meanSeconds < 0 ? Duration.ZERO : Duration.ofNanos((long) (meanSeconds * 1e9));
+    }
+
     /** Visibility asked for on ReceiveMessage: the explicit value, else the short default. */
     public synchronized int receiveSeconds() {
         if (explicit.isPresent()) {

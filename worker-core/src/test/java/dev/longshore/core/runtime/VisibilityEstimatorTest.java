@@ -34,4 +34,14 @@ class VisibilityEstimatorTest {
         assertEquals(3600, e.seconds(), "the heartbeat target grows with the jobs");
         assertEquals(30, e.receiveSeconds(), "the receive stays short");
     }
+
+    @Test
+    void theMeanProcessingTimeIsZeroBeforeTheFirstJobThenFollowsRecentJobs() {
+        VisibilityEstimator e = new VisibilityEstimator(java.util.Optional.empty());
+        assertEquals(java.time.Duration.ZERO, e.meanProcessingTime());
+        e.observe(java.time.Duration.ofMillis(50));
+        assertEquals(java.time.Duration.ofMillis(50), e.meanProcessingTime());
+        e.observe(java.time.Duration.ofMillis(150));
+        assertEquals(java.time.Duration.ofMillis(60), e.meanProcessingTime());
+    }
 }
