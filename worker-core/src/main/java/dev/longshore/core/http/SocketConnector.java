@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -18,18 +19,39 @@ import javax.net.ssl.SSLSocketFactory;
  * ever used for TLS and the Host header, never resolved again (README: Security, DNS rebinding).
  */
 public final class SocketConnector implements Connector {
-    private final SSLSocketFactory tls;
+    private final Supplier<SSLSocketFactory> tls;
 
     public SocketConnector(SSLSocketFactory tls) {
+        this.tls = () -> tls;
+    }
+
+    private SocketConnector(Supplier<SSLSocketFactory> tls) {
         this.tls = tls;
     }
 
-    /** The JDK's default trust store. */
+    /**
+     * The JDK's default trust store, loaded at the first https connection: building the default TLS context
+     * reads the trust store and loads about 140 TLS and X.509 classes, which a worker that never calls out over
+     * https should not carry at start-up (README: Performance).
+     */
     public static SocketConnector withDefaultTrust() {
-        try {
-            return new SocketConnector(SSLContext.getDefault().getSocketFactory());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no default TLS context", e);
+        return new SocketConnector(DefaultTls::factory);
+    }
+
+    /** The default context, created once on first use (the holder idiom makes that thread-safe). */
+    private static final class DefaultTls {
+        private static final SSLSocketFactory FACTORY = create();
+
+        static SSLSocketFactory factory() {
+            return FACTORY;
+        }
+
+        private static SSLSocketFactory create() {
+            try {
+                return SSLContext.getDefault().getSocketFactory();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no default TLS context", e);
+            }
         }
     }
 
@@ -42,7 +64,7 @@ public final class SocketConnector implements Connector {
             if (!destination.tls()) {
                 return plain;
             }
-            SSLSocket socket = (SSLSocket) tls.createSocket(plain, destination.host(), destination.port(), true);
+            SSLSocket socket = (SSLSocket) tls.get().createSocket(plain, destination.host(), destination.port(), true);
             SSLParameters params = socket.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
             if (IpLiterals.parse(destination.host()).isEmpty()) {

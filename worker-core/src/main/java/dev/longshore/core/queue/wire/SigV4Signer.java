@@ -23,6 +23,9 @@ final class SigV4Signer {
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final HexFormat HEX = HexFormat.of();
+    private static final String HMAC_SHA256 = "HmacSHA256";
+    /** One per thread: signing runs on the pollers, the acknowledgers and the heartbeat at once. */
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(SigV4Signer::newMac);
 
     private final String region;
     private final String service;
@@ -102,11 +105,28 @@ final class SigV4Signer {
 
     private static byte[] hmac(byte[] key, String data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            Mac mac = HMAC.get();
+            mac.init(new SecretKeySpec(key, HMAC_SHA256));
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("this JVM has no HmacSHA256", e);
+        } catch (java.security.InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 refused a key", e);
+        }
+    }
+
+    /**
+     * The JDK's own provider first: a lookup by algorithm alone instantiates every provider ahead of it (TLS,
+     * X.509: about 140 classes a worker would load at start-up for nothing). Another JDK's layout, e.g. a FIPS
+     * provider list, falls back to the plain lookup.
+     */
+    private static Mac newMac() {
+        try {
+            return Mac.getInstance(HMAC_SHA256, "SunJCE");
+        } catch (java.security.NoSuchProviderException | NoSuchAlgorithmException e) {
+            try {
+                return Mac.getInstance(HMAC_SHA256);
+            } catch (NoSuchAlgorithmException none) {
+                throw new IllegalStateException("this JVM has no HmacSHA256", none);
+            }
         }
     }
 }
