@@ -147,53 +147,25 @@ public final class SqsJson {
 
     /** One string member of an answer's top-level object (QueueUrl, MD5OfMessageBody), empty when absent. */
     public static Optional<String> field(byte[] body, String name) throws IOException {
-        try (JsonParser p = JSON.createParser(body)) {
-            expect(p.nextToken(), JsonToken.START_OBJECT, "answer");
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if (field.equals(name) && value == JsonToken.VALUE_STRING) {
-                    return Optional.of(p.getText());
-                }
-                p.skipChildren();
-            }
+        return member(body, "answer", name, Optional.empty(), SqsJson::string);
+    }
+
+    private static Optional<String> string(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+            return Optional.of(p.getText());
         }
+        p.skipChildren();
         return Optional.empty();
     }
 
     /** The {@code Attributes} of a GetQueueAttributes answer. */
     public static Map<String, String> attributes(byte[] body) throws IOException {
-        try (JsonParser p = JSON.createParser(body)) {
-            expect(p.nextToken(), JsonToken.START_OBJECT, "GetQueueAttributes answer");
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                boolean wanted = p.currentName().equals("Attributes");
-                p.nextToken();
-                if (wanted) {
-                    return strings(p);
-                }
-                p.skipChildren();
-            }
-        }
-        return Map.of();
+        return member(body, "GetQueueAttributes answer", "Attributes", Map.of(), SqsJson::strings);
     }
 
     /** The messages of a ReceiveMessage answer; unknown fields are skipped, so SQS may add some. */
     public static List<Received> messages(byte[] body) throws IOException {
-        List<Received> out = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(body)) {
-            expect(p.nextToken(), JsonToken.START_OBJECT, "ReceiveMessage answer");
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                if (!p.currentName().equals("Messages") || p.nextToken() != JsonToken.START_ARRAY) {
-                    p.nextToken();
-                    p.skipChildren();
-                    continue;
-                }
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                    out.add(message(p));
-                }
-            }
-        }
-        return out;
+        return member(body, "ReceiveMessage answer", "Messages", List.of(), p -> objects(p, SqsJson::message));
     }
 
     private static Received message(JsonParser p) throws IOException {
@@ -273,21 +245,50 @@ public final class SqsJson {
 
     /** The {@code Failed} entries of a batch answer. */
     public static List<BatchFailure> failures(byte[] body) throws IOException {
-        List<BatchFailure> out = new ArrayList<>();
+        return member(body, "batch answer", "Failed", List.of(), p -> objects(p, SqsJson::failure));
+    }
+
+    private static BatchFailure failure(JsonParser p) throws IOException {
+        Map<String, String> f = strings(p);
+        return new BatchFailure(f.getOrDefault("Id", ""), f.getOrDefault("Code", "?"), f.getOrDefault("Message", ""));
+    }
+
+    /** Reads one JSON value, the parser on its first token. */
+    private interface Reader<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    /**
+     * The top-level member {@code name} of an answer, read by {@code reader}, or {@code absent} when the answer has
+     * none. The other members are skipped, so SQS may add some. The whole answer is read, so one that is not an
+     * object, or is cut short, is an error.
+     */
+    private static <T> T member(byte[] body, String what, String name, T absent, Reader<T> reader) throws IOException {
+        T value = absent;
         try (JsonParser p = JSON.createParser(body)) {
-            expect(p.nextToken(), JsonToken.START_OBJECT, "batch answer");
+            expect(p.nextToken(), JsonToken.START_OBJECT, what);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                if (!p.currentName().equals("Failed") || p.nextToken() != JsonToken.START_ARRAY) {
-                    p.nextToken();
+                boolean wanted = p.currentName().equals(name);
+                p.nextToken();
+                if (wanted) {
+                    value = reader.read(p);
+                } else {
                     p.skipChildren();
-                    continue;
-                }
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                    Map<String, String> f = strings(p);
-                    out.add(new BatchFailure(f.getOrDefault("Id", ""), f.getOrDefault("Code", "?"),
-                            f.getOrDefault("Message", "")));
                 }
             }
+        }
+        return value;
+    }
+
+    /** The objects of an array, each read by {@code reader}; a value that is not an array has none. */
+    private static <T> List<T> objects(JsonParser p, Reader<T> reader) throws IOException {
+        List<T> out = new ArrayList<>();
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return out;
+        }
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            out.add(reader.read(p));
         }
         return out;
     }
