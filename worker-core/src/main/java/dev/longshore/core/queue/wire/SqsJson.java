@@ -147,15 +147,7 @@ public final class SqsJson {
 
     /** One string member of an answer's top-level object (QueueUrl, MD5OfMessageBody), empty when absent. */
     public static Optional<String> field(byte[] body, String name) throws IOException {
-        return member(body, "answer", name, Optional.empty(), SqsJson::string);
-    }
-
-    private static Optional<String> string(JsonParser p) throws IOException {
-        if (p.currentToken() == JsonToken.VALUE_STRING) {
-            return Optional.of(p.getText());
-        }
-        p.skipChildren();
-        return Optional.empty();
+        return member(body, "answer", name, Optional.empty(), p -> Optional.ofNullable(string(p)));
     }
 
     /** The {@code Attributes} of a GetQueueAttributes answer. */
@@ -201,24 +193,19 @@ public final class SqsJson {
 
     /** A flat object of string values, e.g. the system attributes; other values are skipped. */
     private static Map<String, String> strings(JsonParser p) throws IOException {
-        Map<String, String> out = new HashMap<>();
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return out;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            if (p.nextToken() == JsonToken.VALUE_STRING) {
-                out.put(name, p.getText());
-            } else {
-                p.skipChildren();
-            }
-        }
-        return out;
+        return members(p, SqsJson::string);
     }
 
     /** Message attributes with a StringValue (String and Number types); binary ones are not used by the runtime. */
     private static Map<String, String> messageAttributes(JsonParser p) throws IOException {
+        return members(p, attribute -> strings(attribute).get("StringValue"));
+    }
+
+    /**
+     * An object's members, each value read by {@code reader}; a member it reads as null is left out. A value that is
+     * not an object has none.
+     */
+    private static Map<String, String> members(JsonParser p, Reader<String> reader) throws IOException {
         Map<String, String> out = new HashMap<>();
         if (p.currentToken() != JsonToken.START_OBJECT) {
             p.skipChildren();
@@ -227,12 +214,21 @@ public final class SqsJson {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             p.nextToken();
-            String value = strings(p).get("StringValue");
+            String value = reader.read(p);
             if (value != null) {
                 out.put(name, value);
             }
         }
         return out;
+    }
+
+    /** A string value, or null for any other value (skipped). */
+    private static String string(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        p.skipChildren();
+        return null;
     }
 
     private static int receiveCount(String raw) {
