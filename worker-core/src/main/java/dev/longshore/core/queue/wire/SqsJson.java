@@ -73,14 +73,7 @@ public final class SqsJson {
     public static byte[] deleteBatch(String queueUrl, List<String> receiptHandles) {
         return body(g -> {
             g.writeStringField("QueueUrl", queueUrl);
-            g.writeArrayFieldStart("Entries");
-            for (int i = 0; i < receiptHandles.size(); i++) {
-                g.writeStartObject();
-                g.writeStringField("Id", Integer.toString(i));
-                g.writeStringField("ReceiptHandle", receiptHandles.get(i));
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            entries(g, receiptHandles, (entry, i) -> { });
         });
     }
 
@@ -88,16 +81,26 @@ public final class SqsJson {
     public static byte[] changeVisibilityBatch(String queueUrl, List<String> receiptHandles, List<Integer> seconds) {
         return body(g -> {
             g.writeStringField("QueueUrl", queueUrl);
-            g.writeArrayFieldStart("Entries");
-            for (int i = 0; i < receiptHandles.size(); i++) {
-                g.writeStartObject();
-                g.writeStringField("Id", Integer.toString(i));
-                g.writeStringField("ReceiptHandle", receiptHandles.get(i));
-                g.writeNumberField("VisibilityTimeout", seconds.get(i));
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            entries(g, receiptHandles, (entry, i) -> entry.writeNumberField("VisibilityTimeout", seconds.get(i)));
         });
+    }
+
+    /** Writes the fields a batch entry has besides its Id and ReceiptHandle; {@code i} is its index. */
+    private interface EntryFields {
+        void write(JsonGenerator entry, int i) throws IOException;
+    }
+
+    /** A batch call's Entries: one per receipt handle, identified by its index ("0", "1", ...). */
+    private static void entries(JsonGenerator g, List<String> receiptHandles, EntryFields more) throws IOException {
+        g.writeArrayFieldStart("Entries");
+        for (int i = 0; i < receiptHandles.size(); i++) {
+            g.writeStartObject();
+            g.writeStringField("Id", Integer.toString(i));
+            g.writeStringField("ReceiptHandle", receiptHandles.get(i));
+            more.write(g, i);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     public static byte[] getQueueUrl(String queueName, Optional<String> ownerAccountId) {
