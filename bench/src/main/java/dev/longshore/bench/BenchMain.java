@@ -309,11 +309,7 @@ public final class BenchMain {
             List<Proc> procs = new ArrayList<>();
             List<String> queues = new ArrayList<>();
             try {
-                for (Peer peer : peers) {
-                    String q = ops.newQueue("idle", 30);
-                    queues.add(q);
-                    procs.add(start(peer, env(endpoint, q, 4, 0), "idle"));
-                }
+                startIdle(peers, ops, endpoint, "idle", procs, queues);
                 Thread.sleep(s.idleSettle().toMillis());
                 double[] cpu0 = new double[peers.size()];
                 for (int i = 0; i < peers.size(); i++) {
@@ -358,10 +354,7 @@ public final class BenchMain {
                         long t0 = System.nanoTime();
                         double c0 = p.cpuSeconds();
                         double sc0 = server.cpuSeconds();
-                        waitFor(() -> {
-                            int[] d = ops.depth(q);
-                            return d[0] == 0 && d[1] == 0;
-                        }, Duration.ofMinutes(10), peer.name() + " drain");
+                        waitDrained(ops, q, Duration.ofMinutes(10), peer.name() + " drain");
                         double secs = (System.nanoTime() - t0) / 1e9;
                         double rate = n / secs;
                         figures.add(Report.throughput(label), peer.name(), rate);
@@ -395,6 +388,19 @@ public final class BenchMain {
     }
 
     /**
+     * Starts every peer at once, each on a new empty queue, so they idle side by side. What was started is added to
+     * {@code procs} and {@code queues} as it goes, so the caller's cleanup covers a start that fails part way.
+     */
+    private void startIdle(List<Peer> peers, QueueOps ops, URI endpoint, String phase, List<Proc> procs,
+                           List<String> queues) throws Exception {
+        for (Peer peer : peers) {
+            String q = ops.newQueue(phase, 30);
+            queues.add(q);
+            procs.add(start(peer, env(endpoint, q, 4, 0), phase));
+        }
+    }
+
+    /**
      * The idle peers again, with native memory tracking: after the idle settle, the JVM's own account of its
      * committed memory by category, beside the RSS, to show what an idle worker's footprint is made of.
      */
@@ -402,11 +408,8 @@ public final class BenchMain {
         List<Proc> procs = new ArrayList<>();
         List<String> queues = new ArrayList<>();
         try {
-            for (Peer peer : peers) {
-                String q = ops.newQueue("nmt", 30);
-                queues.add(q);
-                procs.add(start(peer.withJvmOption(NativeMemory.JVM_OPTION), env(endpoint, q, 4, 0), "nmt"));
-            }
+            startIdle(peers.stream().map(p -> p.withJvmOption(NativeMemory.JVM_OPTION)).toList(), ops, endpoint, "nmt",
+                    procs, queues);
             Thread.sleep(s.idleSettle().toMillis());
             for (int i = 0; i < peers.size(); i++) {
                 String name = peers.get(i).name();
@@ -440,10 +443,7 @@ public final class BenchMain {
         ops.fill(q, s.messages());
         long t0 = System.nanoTime();
         try (Proc p = Proc.start(cmd, env(endpoint, q, 64, 0), logs.resolve(peer.name() + "-profile.log"))) {
-            waitFor(() -> {
-                int[] d = ops.depth(q);
-                return d[0] == 0 && d[1] == 0;
-            }, Duration.ofMinutes(10), "profiled drain");
+            waitDrained(ops, q, Duration.ofMinutes(10), "profiled drain");
             System.out.printf("profiled drain of %d messages (start included): %.1f s, CPU %.2f s%n", s.messages(),
                     (System.nanoTime() - t0) / 1e9, p.cpuSeconds());
             // Dumped while the worker runs: its SIGTERM hook halts the JVM, so JFR's own dump at exit never happens.
@@ -492,10 +492,7 @@ public final class BenchMain {
                 env.put("BENCH_RECORD", record.toString());
                 try (Proc p = start(peer, env, "dups")) {
                     try {
-                        waitFor(() -> {
-                            int[] d = ops.depth(q);
-                            return d[0] == 0 && d[1] == 0;
-                        }, Duration.ofSeconds(25), peer.name() + " duplicate run");
+                        waitDrained(ops, q, Duration.ofSeconds(25), peer.name() + " duplicate run");
                     } catch (IllegalStateException timeout) {
                         // a consumer that keeps re-running jobs never empties the queue; count what it did
                     }
@@ -507,6 +504,14 @@ public final class BenchMain {
                 ops.delete(q);
             }
         }
+    }
+
+    /** Waits until {@code q} holds no message, visible or in flight. */
+    private static void waitDrained(QueueOps ops, String q, Duration timeout, String what) throws Exception {
+        waitFor(() -> {
+            int[] d = ops.depth(q);
+            return d[0] == 0 && d[1] == 0;
+        }, timeout, what);
     }
 
     interface Check {

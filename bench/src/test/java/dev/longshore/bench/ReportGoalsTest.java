@@ -18,6 +18,12 @@ class ReportGoalsTest {
                 .orElseThrow(() -> new AssertionError("no line " + startsWith + " in " + report().goals()));
     }
 
+    /** One figure for both peers a ratio goal compares. */
+    private void add(String figure, double longshore, double sqsConsumerBatch) {
+        f.add(figure, "longshore", longshore);
+        f.add(figure, "sqs-consumer-batch", sqsConsumerBatch);
+    }
+
     @Test
     void aGoalAtLeastIsMetAtTheBoundAndMissedUnderIt() {
         assertEquals("met", Goal.atLeast("t", 1.5, 1.5, "x").verdict());
@@ -30,10 +36,8 @@ class ReportGoalsTest {
 
     @Test
     void throughputAtC40IsMetFromOnePointFiveTimesSqsConsumerBatch() {
-        f.add(Report.throughput("no-op, C=40"), "longshore", 1600);
-        f.add(Report.throughput("no-op, C=40"), "sqs-consumer-batch", 1000);
-        f.add(Report.throughput("no-op, C=64"), "longshore", 1100);
-        f.add(Report.throughput("no-op, C=64"), "sqs-consumer-batch", 1000);
+        add(Report.throughput("no-op, C=40"), 1600, 1000);
+        add(Report.throughput("no-op, C=64"), 1100, 1000);
 
         assertEquals("- throughput no-op, C=40, longshore / sqs-consumer-batch: 1.60x (goal >= 1.50x): met",
                 goal("throughput no-op, C=40"));
@@ -42,8 +46,7 @@ class ReportGoalsTest {
 
     @Test
     void aConfigurationWithoutAThroughputGoalSaysSo() {
-        f.add(Report.throughput("no-op, C=4"), "longshore", 900);
-        f.add(Report.throughput("no-op, C=4"), "sqs-consumer-batch", 1000);
+        add(Report.throughput("no-op, C=4"), 900, 1000);
 
         assertEquals("- throughput no-op, C=4, longshore / sqs-consumer-batch: 0.90x (no goal)", goal("throughput no-op, C=4"));
     }
@@ -51,8 +54,7 @@ class ReportGoalsTest {
     @Test
     void consumerCpuIsMetAtNoMoreThanPointEightTimesSqsConsumerBatch() {
         f.add(Report.throughput("50 ms, C=64"), "longshore", 1);
-        f.add(Report.consumerCpu("50 ms, C=64"), "longshore", 0.09);
-        f.add(Report.consumerCpu("50 ms, C=64"), "sqs-consumer-batch", 0.1);
+        add(Report.consumerCpu("50 ms, C=64"), 0.09, 0.1);
 
         assertTrue(goal("consumer CPU per 1000 msgs 50 ms, C=64").endsWith("0.90x (goal <= 0.80x): missed"),
                 goal("consumer CPU per 1000 msgs 50 ms, C=64"));
@@ -61,11 +63,9 @@ class ReportGoalsTest {
     @Test
     void requestsAreMetWhenLongshoreMakesNoMoreThanSqsConsumerBatch() {
         f.add(Report.throughput("no-op, C=40"), "longshore", 1);
-        f.add(Report.requests("no-op, C=40"), "longshore", 210);
-        f.add(Report.requests("no-op, C=40"), "sqs-consumer-batch", 210);
+        add(Report.requests("no-op, C=40"), 210, 210);
         f.add(Report.throughput("no-op, C=64"), "longshore", 1);
-        f.add(Report.requests("no-op, C=64"), "longshore", 230);
-        f.add(Report.requests("no-op, C=64"), "sqs-consumer-batch", 220);
+        add(Report.requests("no-op, C=64"), 230, 220);
 
         assertTrue(goal("SQS requests per 1000 msgs no-op, C=40").endsWith(": met"), goal("SQS requests per 1000 msgs no-op, C=40"));
         assertTrue(goal("SQS requests per 1000 msgs no-op, C=64").endsWith(": missed"), goal("SQS requests per 1000 msgs no-op, C=64"));

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -357,13 +358,10 @@ class DeployScriptsTest {
 
     @Test
     void deployWaitsForTheRefreshPrintingProgress() throws Exception {
-        sandbox.set("SANDBOX_IMAGES_EXIST", "1").set("LONGSHORE_REFRESH_POLL_SECONDS", "7");
-        Files.writeString(tmp.resolve("refresh-states"), "Pending\tNone\tNone\tNone\n"
+        Sandbox.Result r = deployRefreshing(7, "refresh-states", "Pending\tNone\tNone\tNone\n"
                 + "InProgress\t0\t4\tNone\n"
                 + "InProgress\t50\t2\tWaiting for instances to warm up.\n"
                 + "Successful\t100\t0\tNone\n");
-
-        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString(), "--refresh");
 
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.stdout().contains("Longshore-video: started instance refresh refresh-Longshore-video\n"),
@@ -382,13 +380,10 @@ class DeployScriptsTest {
 
     @Test
     void aRefreshRolledBackOnAnAlarmFailsTheDeployNamingTheAlarm() throws Exception {
-        sandbox.set("SANDBOX_IMAGES_EXIST", "1").set("LONGSHORE_REFRESH_POLL_SECONDS", "1");
-        Files.writeString(tmp.resolve("refresh-states-Longshore-video"), "InProgress\t25\t3\tNone\n"
+        Sandbox.Result r = deployRefreshing(1, "refresh-states-Longshore-video", "InProgress\t25\t3\tNone\n"
                 + "RollbackInProgress\t25\t3\tAn alarm went into ALARM state: Longshore-video-RestartLoop.\n"
                 + "RollbackSuccessful\t100\t0\tInstance refresh rolled back because alarm "
                 + "Longshore-video-RestartLoop went into ALARM state.\n");
-
-        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString(), "--refresh");
 
         assertEquals(1, r.exitCode(), r.output());
         assertTrue(r.stderr().startsWith("error: the instance refresh of Longshore-video was rolled back: Instance "
@@ -403,10 +398,7 @@ class DeployScriptsTest {
 
     @Test
     void aRefreshStillRunningAtTheTimeoutSaysHowToWatchCancelOrRollItBack() throws Exception {
-        sandbox.set("SANDBOX_IMAGES_EXIST", "1").set("LONGSHORE_REFRESH_POLL_SECONDS", "60");
-        Files.writeString(tmp.resolve("refresh-states"), "InProgress\t50\t2\tNone\n");
-
-        Sandbox.Result r = run("deploy", "--template", COMMITTED.toString(), "--refresh", "--refresh-timeout", "3");
+        Sandbox.Result r = deployRefreshing(60, "refresh-states", "InProgress\t50\t2\tNone\n", "--refresh-timeout", "3");
 
         assertEquals(1, r.exitCode(), r.output());
         assertEquals(List.of("60", "60", "60"), sandbox.calls("sleep"));
@@ -458,6 +450,20 @@ class DeployScriptsTest {
         assertEquals(2, r.exitCode(), r.output());
         assertTrue(r.stderr().startsWith("error: --refresh-timeout takes a whole number of minutes, not '" + value
                 + "'\n"), r.stderr());
+    }
+
+    /**
+     * scripts/deploy --refresh, polling every {@code pollSeconds}, the sandbox's aws answering the polls of the groups
+     * named by {@code statesFile} (refresh-states: all; refresh-states-GROUP: one) from {@code states}: one
+     * "Status, percent done, instances to update, reason" line per poll, tab-separated, the last one repeating.
+     */
+    private Sandbox.Result deployRefreshing(int pollSeconds, String statesFile, String states, String... options)
+            throws Exception {
+        sandbox.set("SANDBOX_IMAGES_EXIST", "1").set("LONGSHORE_REFRESH_POLL_SECONDS", Integer.toString(pollSeconds));
+        Files.writeString(tmp.resolve(statesFile), states);
+        List<String> args = new ArrayList<>(List.of("--template", COMMITTED.toString(), "--refresh"));
+        args.addAll(List.of(options));
+        return run("deploy", args.toArray(String[]::new));
     }
 
     private JsonNode refreshPreferences(String group) throws IOException {

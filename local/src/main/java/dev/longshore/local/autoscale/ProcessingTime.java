@@ -2,31 +2,26 @@ package dev.longshore.local.autoscale;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
 /**
  * How long a job takes on an instance: {@code const:3s} (or just {@code 3s}), {@code uniform:2s-4s},
  * {@code exp:3s} (exponential with that mean), {@code lognormal:3s,1s} (mean and standard deviation; long-tailed,
  * as real job times tend to be). Samples are at least 1 ms.
+ *
+ * @param text how it was written, which is also how it prints
+ * @param draw one time in seconds, before the 1 ms floor
+ * @param mean the distribution's mean in seconds
  */
-public final class ProcessingTime {
-    private enum Kind { CONST, UNIFORM, EXP, LOGNORMAL }
-
+public record ProcessingTime(String text, ToDoubleFunction<SplittableRandom> draw, double mean) {
     private static final double MIN_SECONDS = 0.001;
 
-    private final String text;
-    private final Kind kind;
-    private final double a;
-    private final double b;
-
-    private ProcessingTime(String text, Kind kind, double a, double b) {
-        this.text = text;
-        this.kind = kind;
-        this.a = a;
-        this.b = b;
+    public static ProcessingTime constant(double seconds) {
+        return constant("const:" + Figures.format(seconds), seconds);
     }
 
-    public static ProcessingTime constant(double seconds) {
-        return new ProcessingTime("const:" + Figures.format(seconds), Kind.CONST, seconds, 0);
+    private static ProcessingTime constant(String text, double seconds) {
+        return new ProcessingTime(text, r -> seconds, seconds);
     }
 
     public static ProcessingTime parse(String raw) {
@@ -36,7 +31,7 @@ public final class ProcessingTime {
         String args = colon < 0 ? s : s.substring(colon + 1);
         try {
             return switch (kind) {
-                case "const" -> new ProcessingTime(s, Kind.CONST, positive(args), 0);
+                case "const" -> constant(s, positive(args));
                 case "uniform" -> {
                     int dash = args.indexOf('-');
                     if (dash < 0) {
@@ -47,9 +42,12 @@ public final class ProcessingTime {
                     if (hi < lo) {
                         throw new IllegalArgumentException("uniform's high end is below its low end");
                     }
-                    yield new ProcessingTime(s, Kind.UNIFORM, lo, hi);
+                    yield new ProcessingTime(s, r -> lo + (hi - lo) * r.nextDouble(), (lo + hi) / 2);
                 }
-                case "exp" -> new ProcessingTime(s, Kind.EXP, positive(args), 0);
+                case "exp" -> {
+                    double mean = positive(args);
+                    yield new ProcessingTime(s, r -> -mean * Math.log(1 - r.nextDouble()), mean);
+                }
                 case "lognormal" -> {
                     String[] parts = args.split(",");
                     if (parts.length != 2) {
@@ -58,7 +56,10 @@ public final class ProcessingTime {
                     double mean = positive(parts[0]);
                     double sd = Figures.seconds(Figures.parse(parts[1]));
                     double sigma2 = Math.log(1 + sd * sd / (mean * mean));
-                    yield new ProcessingTime(s, Kind.LOGNORMAL, Math.log(mean) - sigma2 / 2, Math.sqrt(sigma2));
+                    double mu = Math.log(mean) - sigma2 / 2;
+                    double sigma = Math.sqrt(sigma2);
+                    yield new ProcessingTime(s, r -> Math.exp(mu + sigma * r.nextGaussian()),
+                            Math.exp(mu + sigma * sigma / 2));
                 }
                 default -> throw new IllegalArgumentException("unknown distribution " + kind);
             };
@@ -77,22 +78,7 @@ public final class ProcessingTime {
     }
 
     public double sample(SplittableRandom random) {
-        double v = switch (kind) {
-            case CONST -> a;
-            case UNIFORM -> a + (b - a) * random.nextDouble();
-            case EXP -> -a * Math.log(1 - random.nextDouble());
-            case LOGNORMAL -> Math.exp(a + b * random.nextGaussian());
-        };
-        return Math.max(MIN_SECONDS, v);
-    }
-
-    /** The distribution's mean in seconds. */
-    public double mean() {
-        return switch (kind) {
-            case CONST, EXP -> a;
-            case UNIFORM -> (a + b) / 2;
-            case LOGNORMAL -> Math.exp(a + b * b / 2);
-        };
+        return Math.max(MIN_SECONDS, draw.applyAsDouble(random));
     }
 
     @Override

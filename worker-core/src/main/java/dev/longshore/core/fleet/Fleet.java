@@ -26,8 +26,7 @@ public final class Fleet {
             return plugin;
         }
         AwsClients clients = AwsClients.standard();
-        FleetContext fleet = new FleetContext(ImdsInstanceMetadata.standard(), new SdkAutoScalingApi(clients::autoScaling),
-                config.asgName(), clients, Clock.systemUTC());
+        FleetContext fleet = FleetContext.standard(config.asgName(), clients);
         return attach(plugin, config, settings, fleet, CloudWatchPublisher.sdkSink(clients), Clock.systemUTC());
     }
 

@@ -39,9 +39,11 @@ final class FleetContext implements WorkerExtension {
         this.clock = clock;
     }
 
-    /** The standard clients: IMDS and Auto Scaling as the SDK finds them, built on first use. */
-    static FleetContext standard(Optional<String> configuredGroup) {
-        AwsClients clients = AwsClients.standard();
+    /**
+     * The standard clients: IMDS and Auto Scaling as the SDK finds them, built on first use. The context owns
+     * {@code clients} and closes them; the caller may build its own clients of the same set (CloudWatch).
+     */
+    static FleetContext standard(Optional<String> configuredGroup, AwsClients clients) {
         return new FleetContext(ImdsInstanceMetadata.standard(), new SdkAutoScalingApi(clients::autoScaling),
                 configuredGroup, clients, Clock.systemUTC());
     }

@@ -1,6 +1,5 @@
 package dev.longshore.core.fleet;
 
-import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +21,7 @@ public final class InstanceHealth implements AutoCloseable {
 
     /** Instance metadata and Auto Scaling as the SDK finds them (standard endpoint variables). */
     public static InstanceHealth fromEnvironment() {
-        AwsClients clients = AwsClients.standard();
-        return new InstanceHealth(new FleetContext(ImdsInstanceMetadata.standard(),
-                new SdkAutoScalingApi(clients::autoScaling), Optional.empty(), clients, Clock.systemUTC()));
+        return new InstanceHealth(FleetContext.standard(Optional.empty(), AwsClients.standard()));
     }
 
     /**

@@ -73,14 +73,7 @@ public final class SqsJson {
     public static byte[] deleteBatch(String queueUrl, List<String> receiptHandles) {
         return body(g -> {
             g.writeStringField("QueueUrl", queueUrl);
-            g.writeArrayFieldStart("Entries");
-            for (int i = 0; i < receiptHandles.size(); i++) {
-                g.writeStartObject();
-                g.writeStringField("Id", Integer.toString(i));
-                g.writeStringField("ReceiptHandle", receiptHandles.get(i));
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            entries(g, receiptHandles, (entry, i) -> { });
         });
     }
 
@@ -88,16 +81,26 @@ public final class SqsJson {
     public static byte[] changeVisibilityBatch(String queueUrl, List<String> receiptHandles, List<Integer> seconds) {
         return body(g -> {
             g.writeStringField("QueueUrl", queueUrl);
-            g.writeArrayFieldStart("Entries");
-            for (int i = 0; i < receiptHandles.size(); i++) {
-                g.writeStartObject();
-                g.writeStringField("Id", Integer.toString(i));
-                g.writeStringField("ReceiptHandle", receiptHandles.get(i));
-                g.writeNumberField("VisibilityTimeout", seconds.get(i));
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            entries(g, receiptHandles, (entry, i) -> entry.writeNumberField("VisibilityTimeout", seconds.get(i)));
         });
+    }
+
+    /** Writes the fields a batch entry has besides its Id and ReceiptHandle; {@code i} is its index. */
+    private interface EntryFields {
+        void write(JsonGenerator entry, int i) throws IOException;
+    }
+
+    /** A batch call's Entries: one per receipt handle, identified by its index ("0", "1", ...). */
+    private static void entries(JsonGenerator g, List<String> receiptHandles, EntryFields more) throws IOException {
+        g.writeArrayFieldStart("Entries");
+        for (int i = 0; i < receiptHandles.size(); i++) {
+            g.writeStartObject();
+            g.writeStringField("Id", Integer.toString(i));
+            g.writeStringField("ReceiptHandle", receiptHandles.get(i));
+            more.write(g, i);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     public static byte[] getQueueUrl(String queueName, Optional<String> ownerAccountId) {
@@ -147,53 +150,17 @@ public final class SqsJson {
 
     /** One string member of an answer's top-level object (QueueUrl, MD5OfMessageBody), empty when absent. */
     public static Optional<String> field(byte[] body, String name) throws IOException {
-        try (JsonParser p = JSON.createParser(body)) {
-            expect(p.nextToken(), JsonToken.START_OBJECT, "answer");
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if (field.equals(name) && value == JsonToken.VALUE_STRING) {
-                    return Optional.of(p.getText());
-                }
-                p.skipChildren();
-            }
-        }
-        return Optional.empty();
+        return member(body, "answer", name, Optional.empty(), p -> Optional.ofNullable(string(p)));
     }
 
     /** The {@code Attributes} of a GetQueueAttributes answer. */
     public static Map<String, String> attributes(byte[] body) throws IOException {
-        try (JsonParser p = JSON.createParser(body)) {
-            expect(p.nextToken(), JsonToken.START_OBJECT, "GetQueueAttributes answer");
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                boolean wanted = p.currentName().equals("Attributes");
-                p.nextToken();
-                if (wanted) {
-                    return strings(p);
-                }
-                p.skipChildren();
-            }
-        }
-        return Map.of();
+        return member(body, "GetQueueAttributes answer", "Attributes", Map.of(), SqsJson::strings);
     }
 
     /** The messages of a ReceiveMessage answer; unknown fields are skipped, so SQS may add some. */
     public static List<Received> messages(byte[] body) throws IOException {
-        List<Received> out = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(body)) {
-            expect(p.nextToken(), JsonToken.START_OBJECT, "ReceiveMessage answer");
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                if (!p.currentName().equals("Messages") || p.nextToken() != JsonToken.START_ARRAY) {
-                    p.nextToken();
-                    p.skipChildren();
-                    continue;
-                }
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                    out.add(message(p));
-                }
-            }
-        }
-        return out;
+        return member(body, "ReceiveMessage answer", "Messages", List.of(), p -> objects(p, SqsJson::message));
     }
 
     private static Received message(JsonParser p) throws IOException {
@@ -229,24 +196,19 @@ public final class SqsJson {
 
     /** A flat object of string values, e.g. the system attributes; other values are skipped. */
     private static Map<String, String> strings(JsonParser p) throws IOException {
-        Map<String, String> out = new HashMap<>();
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return out;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            if (p.nextToken() == JsonToken.VALUE_STRING) {
-                out.put(name, p.getText());
-            } else {
-                p.skipChildren();
-            }
-        }
-        return out;
+        return members(p, SqsJson::string);
     }
 
     /** Message attributes with a StringValue (String and Number types); binary ones are not used by the runtime. */
     private static Map<String, String> messageAttributes(JsonParser p) throws IOException {
+        return members(p, attribute -> strings(attribute).get("StringValue"));
+    }
+
+    /**
+     * An object's members, each value read by {@code reader}; a member it reads as null is left out. A value that is
+     * not an object has none.
+     */
+    private static Map<String, String> members(JsonParser p, Reader<String> reader) throws IOException {
         Map<String, String> out = new HashMap<>();
         if (p.currentToken() != JsonToken.START_OBJECT) {
             p.skipChildren();
@@ -255,12 +217,21 @@ public final class SqsJson {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             p.nextToken();
-            String value = strings(p).get("StringValue");
+            String value = reader.read(p);
             if (value != null) {
                 out.put(name, value);
             }
         }
         return out;
+    }
+
+    /** A string value, or null for any other value (skipped). */
+    private static String string(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        p.skipChildren();
+        return null;
     }
 
     private static int receiveCount(String raw) {
@@ -273,21 +244,50 @@ public final class SqsJson {
 
     /** The {@code Failed} entries of a batch answer. */
     public static List<BatchFailure> failures(byte[] body) throws IOException {
-        List<BatchFailure> out = new ArrayList<>();
+        return member(body, "batch answer", "Failed", List.of(), p -> objects(p, SqsJson::failure));
+    }
+
+    private static BatchFailure failure(JsonParser p) throws IOException {
+        Map<String, String> f = strings(p);
+        return new BatchFailure(f.getOrDefault("Id", ""), f.getOrDefault("Code", "?"), f.getOrDefault("Message", ""));
+    }
+
+    /** Reads one JSON value, the parser on its first token. */
+    private interface Reader<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    /**
+     * The top-level member {@code name} of an answer, read by {@code reader}, or {@code absent} when the answer has
+     * none. The other members are skipped, so SQS may add some. The whole answer is read, so one that is not an
+     * object, or is cut short, is an error.
+     */
+    private static <T> T member(byte[] body, String what, String name, T absent, Reader<T> reader) throws IOException {
+        T value = absent;
         try (JsonParser p = JSON.createParser(body)) {
-            expect(p.nextToken(), JsonToken.START_OBJECT, "batch answer");
+            expect(p.nextToken(), JsonToken.START_OBJECT, what);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                if (!p.currentName().equals("Failed") || p.nextToken() != JsonToken.START_ARRAY) {
-                    p.nextToken();
+                boolean wanted = p.currentName().equals(name);
+                p.nextToken();
+                if (wanted) {
+                    value = reader.read(p);
+                } else {
                     p.skipChildren();
-                    continue;
-                }
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                    Map<String, String> f = strings(p);
-                    out.add(new BatchFailure(f.getOrDefault("Id", ""), f.getOrDefault("Code", "?"),
-                            f.getOrDefault("Message", "")));
                 }
             }
+        }
+        return value;
+    }
+
+    /** The objects of an array, each read by {@code reader}; a value that is not an array has none. */
+    private static <T> List<T> objects(JsonParser p, Reader<T> reader) throws IOException {
+        List<T> out = new ArrayList<>();
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return out;
+        }
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            out.add(reader.read(p));
         }
         return out;
     }
