@@ -52,13 +52,15 @@ final class InFlightRegistry {
                 return 0;
             }
             int taken = 1;
-            while (taken < max && permits.tryAcquire()) {
-                taken++;
-            }
             long deadline = System.nanoTime() + gather.toNanos();
-            while (taken < max && heldByOthers(taken) > 0) {
+            while (taken < max) {
+                // Free slots first: a job may have ended since the last look, and then no job holds that slot any more.
+                if (permits.tryAcquire()) {
+                    taken++;
+                    continue;
+                }
                 long wait = deadline - System.nanoTime();
-                if (wait <= 0 || !permits.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
+                if (heldByOthers(taken) <= 0 || wait <= 0 || !permits.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
                     break;
                 }
                 taken++;

@@ -29,8 +29,9 @@ final class Poller implements Runnable {
     private static final Duration PERMIT_WAIT = Duration.ofSeconds(1);
     /**
      * Bounds of the wait for slots about to free up, to receive a fuller batch (see InFlightRegistry). Jobs received
-     * together end together, so waiting about one job's time lets staggered slots fall back into step instead of
-     * each asking SQS for one message; the upper bound caps what a long job can hold back.
+     * together end together, so waiting a little longer than one job lets slots that fell out of step join the
+     * others again instead of each asking SQS for one message (a wait of exactly one mean job missed half of them:
+     * the others had started a few milliseconds later); the upper bound caps what a long job can hold back.
      */
     static final Duration GATHER_MIN = Duration.ofMillis(5);
     static final Duration GATHER_MAX = Duration.ofSeconds(1);
@@ -150,6 +151,7 @@ final class Poller implements Runnable {
                 state.moveTo(WorkerState.READY, "");
             }
             registry.releasePermits(permits - received.size());
+            log.debug("received {} message(s) for {} free slot(s) (gather {} ms)", received.size(), permits, gatherWindow(visibility.meanProcessingTime()).toMillis());
             if (received.isEmpty()) {
                 burst.quiet();
                 continue;
@@ -168,9 +170,10 @@ final class Poller implements Runnable {
         log.debug("poller stopped");
     }
 
-    /** About one mean job time, between {@link #GATHER_MIN} and {@link #GATHER_MAX}. */
+    /** One and a half mean job times, between {@link #GATHER_MIN} and {@link #GATHER_MAX}. */
     static Duration gatherWindow(Duration meanJob) {
-        return meanJob.compareTo(GATHER_MIN) < 0 ? GATHER_MIN : meanJob.compareTo(GATHER_MAX) > 0 ? GATHER_MAX : meanJob;
+        Duration window = meanJob.plus(meanJob.dividedBy(2));
+        return window.compareTo(GATHER_MIN) < 0 ? GATHER_MIN : window.compareTo(GATHER_MAX) > 0 ? GATHER_MAX : window;
     }
 
     /** Extra pollers sleep until a full receive says the queue is busy. */

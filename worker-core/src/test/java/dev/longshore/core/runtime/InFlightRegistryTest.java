@@ -91,9 +91,9 @@ class InFlightRegistryTest {
     }
 
     @Test
-    void theGatherWindowIsAboutOneJobBetweenFiveMillisecondsAndOneSecond() {
+    void theGatherWindowIsOneAndAHalfJobsBetweenFiveMillisecondsAndOneSecond() {
         assertEquals(Duration.ofMillis(5), Poller.gatherWindow(Duration.ZERO));
-        assertEquals(Duration.ofMillis(50), Poller.gatherWindow(Duration.ofMillis(50)));
+        assertEquals(Duration.ofMillis(75), Poller.gatherWindow(Duration.ofMillis(50)));
         assertEquals(Duration.ofSeconds(1), Poller.gatherWindow(Duration.ofMinutes(10)));
     }
 }
