@@ -2,7 +2,6 @@ package dev.longshore.core.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.longshore.core.queue.wire.SigningCredentials;
 import dev.longshore.core.queue.wire.SqsEndpoint;
 import dev.longshore.core.queue.wire.SqsJson;
 import dev.longshore.core.queue.wire.SqsWireClient;
@@ -18,13 +17,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
@@ -59,22 +55,8 @@ public final class SqsQueueClient implements QueueClient {
 
     /** For tests and tools: this endpoint, region and credentials. */
     public static SqsQueueClient create(URI endpoint, Region region, AwsCredentialsProvider credentials) {
-        return new SqsQueueClient(new SqsWireClient(endpoint, region.id(), signingCredentials(credentials),
+        return new SqsQueueClient(new SqsWireClient(endpoint, region.id(), new CachedCredentials(credentials, Clock.systemUTC()),
                 Clock.systemUTC(), CONNECT_TIMEOUT, SOCKET_TIMEOUT));
-    }
-
-    /** Resolved per call: the SDK's providers cache credentials and refresh temporary ones before they expire. */
-    private static Supplier<SigningCredentials> signingCredentials(AwsCredentialsProvider provider) {
-        return () -> {
-            AwsCredentialsIdentity id;
-            try {
-                id = provider.resolveCredentials();
-            } catch (RuntimeException e) {
-                throw new QueueUnavailableException("no AWS credentials to sign SQS calls with: " + e.getMessage(), e);
-            }
-            String token = id instanceof AwsSessionCredentialsIdentity s ? s.sessionToken() : null;
-            return new SigningCredentials(id.accessKeyId(), id.secretAccessKey(), token);
-        };
     }
 
     @Override
