@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +29,22 @@ public final class SqsWireClient {
     /** Error types that say this host's clock is off: the next call is signed with the server's time instead. */
     private static final Set<String> CLOCK_ERRORS = Set.of("RequestTimeTooSkewed", "RequestExpired",
             "InvalidSignatureException", "SignatureDoesNotMatch");
+
+    /**
+     * Tries per call. The SDK retried transient failures itself (three attempts); without that one 500 or reset
+     * connection would put the worker in PAUSED and flip its readiness for the length of a backoff.
+     */
+    static final int ATTEMPTS = 3;
+    /** Error types SQS answers when a caller goes too fast: worth another try after a short pause. */
+    private static final Set<String> THROTTLING = Set.of("ThrottlingException", "RequestThrottled",
+            "AWS.SimpleQueueService.RequestThrottled", "KmsThrottled", "RequestThrottledException");
+
+    /** A failure another attempt may not meet: a reset connection, a 5xx, throttling, a clock just corrected. */
+    private static final class TransientFailure extends QueueUnavailableException {
+        TransientFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     private final URL url;
     private final String host;
@@ -71,6 +88,32 @@ public final class SqsWireClient {
      * @param abortable whether {@link #abortAll()} may cut it short (long polls)
      */
     public byte[] call(String operation, byte[] body, boolean abortable) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(operation, body, abortable);
+            } catch (TransientFailure e) {
+                if (attempt >= ATTEMPTS || (abortable && aborted)) {
+                    throw e;
+                }
+                pause(attempt);
+            }
+        }
+    }
+
+    /**
+     * A short jittered pause before the next attempt (25-50 ms, then 50-100 ms): long enough for a connection
+     * reset or a throttled second to pass, short enough that a receive loop hardly notices.
+     */
+    private static void pause(int attempt) {
+        long base = 25L << (attempt - 1);
+        try {
+            Thread.sleep(base + ThreadLocalRandom.current().nextLong(base + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private byte[] attempt(String operation, byte[] body, boolean abortable) {
         if (abortable && aborted) {
             throw new QueueUnavailableException(operation + " not sent: the worker is draining", null);
         }
@@ -103,13 +146,13 @@ public final class SqsWireClient {
             }
             return answer;
         } catch (IOException e) {
-            throw new QueueUnavailableException(operation + " failed: " + describe(e), e);
+            throw new TransientFailure(operation + " failed: " + describe(e), e);
         } catch (QueueUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
             // HttpURLConnection throws bare runtime exceptions when another thread disconnects it mid-call
             // (abortAll): an abandoned call, never a reason for the calling thread to die.
-            throw new QueueUnavailableException(operation + " failed in the HTTP client: " + e, e);
+            throw new TransientFailure(operation + " failed in the HTTP client: " + e, e);
         } finally {
             if (abortable && c != null) {
                 this.abortable.remove(c);
@@ -132,8 +175,10 @@ public final class SqsWireClient {
             }
         }
         String what = code.isEmpty() ? "HTTP " + status : code + " (HTTP " + status + ")";
-        return new QueueUnavailableException(operation + " failed: " + what
-                + (error.message().isEmpty() ? "" : ": " + error.message()), null);
+        String message = operation + " failed: " + what + (error.message().isEmpty() ? "" : ": " + error.message());
+        boolean transientFailure = status >= 500 || status == 429 || CLOCK_ERRORS.contains(code)
+                || THROTTLING.contains(code) || (queryError != null && queryError.contains("RequestThrottled"));
+        return transientFailure ? new TransientFailure(message, null) : new QueueUnavailableException(message, null);
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

@@ -36,6 +36,7 @@ class SqsWireClientTest {
     private HttpServer server;
     private ExecutorService serverThreads;
     private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Handler handler = e -> answer(e, 200, "{}");
     private final CountDownLatch held = new CountDownLatch(1);
 
@@ -51,6 +52,7 @@ class SqsWireClientTest {
         server.createContext("/", e -> {
             e.getRequestHeaders().forEach((k, v) -> lastHeaders.put(k.toLowerCase(java.util.Locale.ROOT), v.getFirst()));
             lastHeaders.put("body", new String(e.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            requests.incrementAndGet();
             handler.handle(e);
         });
         server.start();
@@ -113,6 +115,35 @@ class SqsWireClientTest {
         QueueUnavailableException down = assertThrows(QueueUnavailableException.class,
                 () -> client(Clock.systemUTC()).call("ReceiveMessage", new byte[0], true));
         assertEquals("ReceiveMessage failed: HTTP 503", down.getMessage());
+    }
+
+    @Test
+    void aServerErrorOrAResetIsTriedAgainBeforeTheCallFails() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        handler = e -> {
+            if (calls.incrementAndGet() == 1) {
+                answer(e, 500, "{\"__type\":\"com.amazonaws.sqs#InternalError\",\"message\":\"try again\"}");
+            } else {
+                answer(e, 200, "{\"Messages\":[]}");
+            }
+        };
+        assertArrayEquals("{\"Messages\":[]}".getBytes(StandardCharsets.UTF_8),
+                client(Clock.systemUTC()).call("ReceiveMessage", new byte[0], true));
+        assertEquals(2, requests.get());
+    }
+
+    @Test
+    void aTransientFailureGivesUpAfterThreeAttemptsAndARefusedRequestAfterOne() {
+        handler = e -> answer(e, 400, "{\"__type\":\"com.amazonaws.sqs#ThrottlingException\",\"message\":\"Rate exceeded\"}");
+        assertThrows(QueueUnavailableException.class, () -> client(Clock.systemUTC()).call("DeleteMessageBatch", new byte[0], false));
+        assertEquals(SqsWireClient.ATTEMPTS, requests.get());
+
+        requests.set(0);
+        handler = e -> answer(e, 400, "{\"__type\":\"com.amazonaws.sqs#InvalidParameterValue\",\"message\":\"no\"}");
+        QueueUnavailableException refused = assertThrows(QueueUnavailableException.class,
+                () -> client(Clock.systemUTC()).call("DeleteMessageBatch", new byte[0], false));
+        assertEquals("DeleteMessageBatch failed: InvalidParameterValue (HTTP 400): no", refused.getMessage());
+        assertEquals(1, requests.get());
     }
 
     @Test
