@@ -25,6 +25,12 @@ final class Poller implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Poller.class);
     /** How often a closed gate is asked again: quick enough to resume promptly, cheap enough to be idle. */
     static final Duration GATE_RECHECK = Duration.ofSeconds(1);
+    /**
+     * How long an extra poller sleeps between looks while the queue is quiet. A full receive or the drain
+     * (BurstSignal.wakeAll) wakes it at once, so it need not look every second: three extra pollers of a
+     * 32-slot worker made its idle CPU (README: Performance).
+     */
+    static final Duration EXTRA_IDLE_WAIT = Duration.ofMinutes(1);
     /** How long to wait for a free slot before looking at gates and drain again. */
     private static final Duration PERMIT_WAIT = Duration.ofSeconds(1);
     /**
@@ -179,7 +185,7 @@ final class Poller implements Runnable {
     /** Extra pollers sleep until a full receive says the queue is busy. */
     private boolean awaitBurst() {
         try {
-            return burst.awaitBusy(GATE_RECHECK.toMillis()) && !draining.getAsBoolean();
+            return burst.awaitBusy(EXTRA_IDLE_WAIT.toMillis()) && !draining.getAsBoolean();
         } catch (InterruptedException e) {
             return false;
         }

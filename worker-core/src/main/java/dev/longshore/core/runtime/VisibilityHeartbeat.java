@@ -26,6 +26,8 @@ final class VisibilityHeartbeat implements Runnable {
     /** SQS counts 12 h from the first receive; stay a little short of it so the call is not refused. */
     static final Duration SQS_LIMIT = Duration.ofHours(12).minusSeconds(5);
     static final int BATCH = 10;
+    /** How long an idle heartbeat waits for a message before looking at {@code running} again. */
+    static final Duration IDLE_WAIT = Duration.ofMinutes(1);
 
     private final QueueClient sqs;
     private final String queueUrl;
@@ -54,6 +56,11 @@ final class VisibilityHeartbeat implements Runnable {
     public void run() {
         while (running) {
             try {
+                // Nothing held, nothing to extend: sleep until a message arrives, so an idle worker has no
+                // periodic wake-ups besides its long poll.
+                if (!registry.awaitAny(IDLE_WAIT)) {
+                    continue;
+                }
                 // Look often enough for the shorter of the two: a fresh message holds only the receive visibility.
                 Thread.sleep(tick(Math.min(estimator.receiveSeconds(), estimator.seconds())).toMillis());
             } catch (InterruptedException e) {

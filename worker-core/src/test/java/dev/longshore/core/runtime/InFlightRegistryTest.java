@@ -96,4 +96,25 @@ class InFlightRegistryTest {
         assertEquals(Duration.ofMillis(75), Poller.gatherWindow(Duration.ofMillis(50)));
         assertEquals(Duration.ofSeconds(1), Poller.gatherWindow(Duration.ofMinutes(10)));
     }
+
+    @Test
+    void anIdleWaiterWakesWhenAMessageArrivesAndTimesOutWhenNoneDoes() throws Exception {
+        InFlightRegistry registry = new InFlightRegistry(4);
+        assertFalse(registry.awaitAny(Duration.ofMillis(30)));
+        ExecutorService receiver = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("test-receiver").factory());
+        try {
+            receiver.submit(() -> {
+                Thread.sleep(50);
+                registry.add(new InFlightMessage(new dev.longshore.core.queue.QueueMessage("m-1", "r-1", "{}", 1,
+                        java.util.Optional.empty(), java.util.Map.of()), java.time.Instant.now(), 30, InFlightMessage.Phase.WAITING));
+                return null;
+            });
+            long t0 = System.nanoTime();
+            assertTrue(registry.awaitAny(LONG));
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(4), "woke only at the timeout");
+            assertTrue(registry.awaitAny(Duration.ZERO), "a held message needs no wait");
+        } finally {
+            receiver.shutdownNow();
+        }
+    }
 }
