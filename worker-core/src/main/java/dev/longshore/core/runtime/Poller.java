@@ -157,7 +157,7 @@ final class Poller implements Runnable {
                 state.moveTo(WorkerState.READY, "");
             }
             registry.releasePermits(permits - received.size());
-            log.debug("received {} message(s) for {} free slot(s) (gather {} ms)", received.size(), permits, gatherWindow(visibility.meanProcessingTime()).toMillis());
+            log.debug("received {} message(s) for {} free slot(s)", received.size(), permits);
             if (received.isEmpty()) {
                 burst.quiet();
                 continue;
