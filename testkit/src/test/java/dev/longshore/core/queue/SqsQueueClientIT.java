@@ -113,6 +113,39 @@ class SqsQueueClientIT {
         }
     }
 
+    @Test
+    void hostileBodiesAndAttributesArriveExactlyAsSentOrStayOnTheQueue() {
+        String q = sqs.createQueue("client-hostile", Map.of());
+        List<String> bodies = List.of(
+                "{\"jobId\":\"\\u0000\u202e\",\"payload\":\"</script>\\\"\"}",   // escapes, NUL escape, bidi override
+                "\uD83D\uDE00 emoji, \u0007 bell, \t tab, \r\n line breaks",
+                "\uD800 a lone surrogate",                                               // not valid Unicode
+                "x".repeat(250 * 1024),                                                   // near SQS's 256 KiB limit
+                "{".repeat(5_000));                                                       // deep nesting for a JSON reader
+        for (String body : bodies) {
+            try {
+                sqs.client().sendMessage(b -> b.queueUrl(q).messageBody(body).messageAttributes(Map.of(
+                        "name with spaces", software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+                                .dataType("String").stringValue("\"},{\"x\":1").build())));
+            } catch (software.amazon.awssdk.core.exception.SdkException refused) {
+                // the server may refuse what SQS refuses (invalid characters): then there is nothing to lose
+            }
+        }
+        int sent = Integer.parseInt(sqs.client().getQueueAttributes(b -> b.queueUrl(q).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+        List<QueueMessage> got = new java.util.ArrayList<>();
+        for (int i = 0; i < 10 && got.size() < sent; i++) {
+            got.addAll(client.receive(q, 10, 1, 1));
+        }
+        assertEquals(sent, got.size(), "a message was received by SQS but not handed to the worker");
+        for (QueueMessage m : got) {
+            assertTrue(bodies.contains(m.body()), "body changed on the way: " + m.body().substring(0, Math.min(40, m.body().length())));
+            assertEquals(Map.of("name with spaces", "\"},{\"x\":1"), m.attributes());
+        }
+        assertEquals(Map.of(), client.deleteBatch(q, got));
+    }
+
     private static List<QueueMessage> eventuallyReceive(String q) {
         for (int i = 0; i < 10; i++) {
             List<QueueMessage> got = client.receive(q, 10, 2, 30);
