@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.core.DrainReport;
 import dev.longshore.core.ExitCodes;
+import dev.longshore.core.config.LifecycleHook;
 import dev.longshore.testkit.aws.AwsCall;
 import dev.longshore.testkit.aws.FakeAws;
 import dev.longshore.testkit.aws.FakeInstanceMetadata;
@@ -61,7 +62,7 @@ class LifecycleWatcherTest {
     }
 
     private void startWatcher(Duration drainTimeout, Clock clock) {
-        watcher = new LifecycleWatcher(fleet, "drain", POLL, HEARTBEAT, drainTimeout, clock);
+        watcher = new LifecycleWatcher(fleet, new LifecycleHook("drain", drainTimeout, POLL, HEARTBEAT), clock);
         watcher.start(control);
     }
 

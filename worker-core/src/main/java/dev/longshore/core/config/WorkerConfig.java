@@ -47,10 +47,7 @@ public final class WorkerConfig {
     private final OptionalInt healthPort;
     private final String healthBind;
     private final Optional<String> ssmEnvParameter;
-    private final Optional<String> lifecycleHookName;
-    private final Duration lifecycleDrainTimeout;
-    private final Duration lifecyclePollInterval;
-    private final Duration lifecycleHeartbeatInterval;
+    private final Optional<LifecycleHook> lifecycleHook;
     private final Optional<String> asgName;
     private final Optional<String> metricsNamespace;
     private final PrivateDestinations privateDestinations;
@@ -100,13 +97,15 @@ public final class WorkerConfig {
         this.healthPort = env.portOrOff("WORKER_HEALTH_PORT", DEFAULT_HEALTH_PORT);
         this.healthBind = env.string("WORKER_HEALTH_BIND", DEFAULT_HEALTH_BIND);
         this.ssmEnvParameter = env.string("WORKER_SSM_ENV_PARAMETER");
-        this.lifecycleHookName = env.string("WORKER_LIFECYCLE_HOOK_NAME");
-        this.lifecycleDrainTimeout = env.duration("WORKER_LIFECYCLE_DRAIN_TIMEOUT", DEFAULT_LIFECYCLE_DRAIN_TIMEOUT,
+        // The timings are checked even without a hook: a wrong value is an error at start, not at the first scale-in.
+        Duration lifecycleDrainTimeout = env.duration("WORKER_LIFECYCLE_DRAIN_TIMEOUT", DEFAULT_LIFECYCLE_DRAIN_TIMEOUT,
                 Duration.ZERO, Duration.ofHours(48));
-        this.lifecyclePollInterval = env.duration("WORKER_LIFECYCLE_POLL_INTERVAL", DEFAULT_LIFECYCLE_POLL_INTERVAL,
+        Duration lifecyclePollInterval = env.duration("WORKER_LIFECYCLE_POLL_INTERVAL", DEFAULT_LIFECYCLE_POLL_INTERVAL,
                 Duration.ofMillis(100), Duration.ofMinutes(5));
-        this.lifecycleHeartbeatInterval = env.duration("WORKER_LIFECYCLE_HEARTBEAT_INTERVAL",
+        Duration lifecycleHeartbeatInterval = env.duration("WORKER_LIFECYCLE_HEARTBEAT_INTERVAL",
                 DEFAULT_LIFECYCLE_HEARTBEAT_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(2));
+        this.lifecycleHook = env.string("WORKER_LIFECYCLE_HOOK_NAME").map(name -> new LifecycleHook(name,
+                lifecycleDrainTimeout, lifecyclePollInterval, lifecycleHeartbeatInterval));
         this.asgName = env.string("WORKER_ASG_NAME");
         String ns = env.string("WORKER_METRICS_NAMESPACE", DEFAULT_METRICS_NAMESPACE);
         if (!ns.equalsIgnoreCase("off") && !ns.matches("[A-Za-z0-9._/#:-]{1,255}") || ns.startsWith("AWS/")) {
@@ -154,10 +153,8 @@ public final class WorkerConfig {
     public OptionalInt healthPort() { return healthPort; }
     public String healthBind() { return healthBind; }
     public Optional<String> ssmEnvParameter() { return ssmEnvParameter; }
-    public Optional<String> lifecycleHookName() { return lifecycleHookName; }
-    public Duration lifecycleDrainTimeout() { return lifecycleDrainTimeout; }
-    public Duration lifecyclePollInterval() { return lifecyclePollInterval; }
-    public Duration lifecycleHeartbeatInterval() { return lifecycleHeartbeatInterval; }
+    /** The scale-in hook to complete and its timings; empty when WORKER_LIFECYCLE_HOOK_NAME is unset. */
+    public Optional<LifecycleHook> lifecycleHook() { return lifecycleHook; }
     public Optional<String> asgName() { return asgName; }
     public Optional<String> metricsNamespace() { return metricsNamespace; }
     /** WORKER_PRIVATE_DESTINATIONS: the non-public destinations outbound requests may reach (README: Security). */
@@ -182,7 +179,7 @@ public final class WorkerConfig {
         m.put("retryMaxDelay", Durations.format(retryMaxDelay));
         m.put("receiveWait", Durations.format(receiveWait));
         m.put("healthPort", healthPort.isPresent() ? String.valueOf(healthPort.getAsInt()) : "off");
-        m.put("lifecycleHook", lifecycleHookName.orElse("off"));
+        m.put("lifecycleHook", lifecycleHook.map(LifecycleHook::name).orElse("off"));
         m.put("metricsNamespace", metricsNamespace.orElse("off"));
         m.put("privateDestinations", privateDestinations.describe());
         return m;

@@ -22,7 +22,7 @@ public final class Fleet {
      */
     public static WorkerPlugin attach(WorkerPlugin plugin, WorkerConfig config) {
         FleetSettings settings = FleetSettings.from(config.env());
-        if (config.lifecycleHookName().isEmpty() && !settings.scaleInProtection() && config.metricsNamespace().isEmpty()) {
+        if (config.lifecycleHook().isEmpty() && !settings.scaleInProtection() && config.metricsNamespace().isEmpty()) {
             return plugin;
         }
         AwsClients clients = AwsClients.standard();
@@ -33,8 +33,7 @@ public final class Fleet {
     static WorkerPlugin attach(WorkerPlugin plugin, WorkerConfig config, FleetSettings settings, FleetContext fleet,
                                CloudWatchPublisher.Sink sink, Clock clock) {
         List<WorkerExtension> added = new ArrayList<>();
-        config.lifecycleHookName().ifPresent(hook -> added.add(new LifecycleWatcher(fleet, hook,
-                config.lifecyclePollInterval(), config.lifecycleHeartbeatInterval(), config.lifecycleDrainTimeout(), clock)));
+        config.lifecycleHook().ifPresent(hook -> added.add(new LifecycleWatcher(fleet, hook, clock)));
         if (settings.scaleInProtection()) {
             added.add(new ScaleInProtection(fleet, settings.protectionIdle(), clock));
         }

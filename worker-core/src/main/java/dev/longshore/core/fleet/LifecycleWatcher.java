@@ -6,6 +6,7 @@ import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
 import dev.longshore.core.concurrent.BackgroundThread;
 import dev.longshore.core.config.Durations;
+import dev.longshore.core.config.LifecycleHook;
 import dev.longshore.core.metrics.Counter;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,10 +45,7 @@ public final class LifecycleWatcher implements WorkerExtension {
     static final Duration FAILURE_LOG_PERIOD = Duration.ofMinutes(5);
 
     private final FleetContext fleet;
-    private final String hookName;
-    private final Duration pollInterval;
-    private final Duration heartbeatInterval;
-    private final Duration drainTimeout;
+    private final LifecycleHook hook;
     private final Clock clock;
     private final RateLimitedWarning pollFailures;
     private final Object actionLock = new Object();
@@ -65,13 +63,9 @@ public final class LifecycleWatcher implements WorkerExtension {
     private boolean completed;
     private Instant nextHeartbeat;
 
-    LifecycleWatcher(FleetContext fleet, String hookName, Duration pollInterval, Duration heartbeatInterval,
-                     Duration drainTimeout, Clock clock) {
+    LifecycleWatcher(FleetContext fleet, LifecycleHook hook, Clock clock) {
         this.fleet = fleet;
-        this.hookName = hookName;
-        this.pollInterval = pollInterval;
-        this.heartbeatInterval = heartbeatInterval;
-        this.drainTimeout = drainTimeout;
+        this.hook = hook;
         this.clock = clock;
         this.pollFailures = new RateLimitedWarning(log, FAILURE_LOG_PERIOD, clock);
     }
@@ -91,12 +85,12 @@ public final class LifecycleWatcher implements WorkerExtension {
             if (fleet.offEc2() || thread.closed()) {
                 return;
             }
-            sleepUntil(clock.instant().plus(pollInterval));
+            sleepUntil(clock.instant().plus(hook.pollInterval()));
             id = fleet.instanceId();
         }
         instanceId = id.get();
         log.info("lifecycle watcher on: hook {}, instance {}, target-lifecycle-state read every {}, heartbeat every {}",
-                hookName, instanceId, Durations.format(pollInterval), Durations.format(heartbeatInterval));
+                hook.name(), instanceId, Durations.format(hook.pollInterval()), Durations.format(hook.heartbeatInterval()));
         // Early, so a missing permission or group shows in the log at start and not only at scale-in.
         fleet.requireGroupName();
         Instant nextPoll = clock.instant();
@@ -104,7 +98,7 @@ public final class LifecycleWatcher implements WorkerExtension {
             Instant now = clock.instant();
             if (!isTerminating() && !now.isBefore(nextPoll)) {
                 poll();
-                nextPoll = now.plus(pollInterval);
+                nextPoll = now.plus(hook.pollInterval());
             }
             heartbeatIfDue();
             Instant heartbeat = heartbeatDue();
@@ -112,7 +106,7 @@ public final class LifecycleWatcher implements WorkerExtension {
                 sleepUntil(heartbeat);
             } else {
                 // Not terminating: until the next poll. Action completed: nothing left but to wait for close().
-                sleepUntil(isTerminating() ? clock.instant().plus(pollInterval) : nextPoll);
+                sleepUntil(isTerminating() ? clock.instant().plus(hook.pollInterval()) : nextPoll);
             }
         }
     }
@@ -160,12 +154,13 @@ public final class LifecycleWatcher implements WorkerExtension {
                 return;
             }
             terminating = true;
-            Duration first = heartbeatInterval.compareTo(FIRST_HEARTBEAT_AFTER) < 0 ? heartbeatInterval : FIRST_HEARTBEAT_AFTER;
+            Duration every = hook.heartbeatInterval();
+            Duration first = every.compareTo(FIRST_HEARTBEAT_AFTER) < 0 ? every : FIRST_HEARTBEAT_AFTER;
             nextHeartbeat = clock.instant().plus(first);
         }
         log.info("target lifecycle state Terminated: draining within {}, then completing lifecycle hook {}",
-                Durations.format(drainTimeout), hookName);
-        control.drain("lifecycle Terminated", drainTimeout, ExitCodes.OK);
+                Durations.format(hook.drainTimeout()), hook.name());
+        control.drain("lifecycle Terminated", hook.drainTimeout(), ExitCodes.OK);
         synchronized (actionLock) {
             // A drain started by something else may already be over: its after-drain step did not complete the
             // action then, because Terminated had not been seen.
@@ -178,7 +173,7 @@ public final class LifecycleWatcher implements WorkerExtension {
     private void onSpotNotice(String body) {
         Instant now = clock.instant();
         SpotNotice notice = SpotNotice.parse(body, now);
-        Duration budget = notice.drainBudget(now, drainTimeout, SPOT_SAFETY_MARGIN);
+        Duration budget = notice.drainBudget(now, hook.drainTimeout(), SPOT_SAFETY_MARGIN);
         log.warn("spot interruption notice: {} at {}; draining with {} ms for running jobs", notice.action(),
                 notice.at(), budget.toMillis());
         control.drain("spot interruption notice (" + notice.action() + " at " + notice.at() + ")", budget, ExitCodes.OK);
@@ -201,14 +196,14 @@ public final class LifecycleWatcher implements WorkerExtension {
             if (!terminating || completed || clock.instant().isBefore(nextHeartbeat)) {
                 return;
             }
-            nextHeartbeat = clock.instant().plus(heartbeatInterval);
+            nextHeartbeat = clock.instant().plus(hook.heartbeatInterval());
             Optional<String> group = fleet.requireGroupName();
             if (group.isEmpty()) {
                 log.error("cannot send RecordLifecycleActionHeartbeat: the Auto Scaling group is unknown (set WORKER_ASG_NAME)");
                 return;
             }
             try {
-                fleet.autoScaling().recordLifecycleActionHeartbeat(hookName, group.get(), instanceId);
+                fleet.autoScaling().recordLifecycleActionHeartbeat(hook.name(), group.get(), instanceId);
                 log.info("lifecycle action heartbeat sent ({} job(s) in flight)", control.inflight());
             } catch (RuntimeException e) {
                 log.warn("RecordLifecycleActionHeartbeat failed: {}", ImdsInstanceMetadata.oneLine(e.getMessage()));
@@ -236,13 +231,13 @@ public final class LifecycleWatcher implements WorkerExtension {
         }
         if (report != null) {
             log.info("completing lifecycle action: hook {}, group {}, instance {}, CONTINUE ({} job(s) finished, {} released)",
-                    hookName, group.get(), instanceId, report.finished(), report.released());
+                    hook.name(), group.get(), instanceId, report.finished(), report.released());
         } else {
-            log.info("completing lifecycle action: hook {}, group {}, instance {}, CONTINUE", hookName, group.get(), instanceId);
+            log.info("completing lifecycle action: hook {}, group {}, instance {}, CONTINUE", hook.name(), group.get(), instanceId);
         }
         long started = System.nanoTime();
         try {
-            fleet.autoScaling().completeLifecycleAction(hookName, group.get(), instanceId, "CONTINUE");
+            fleet.autoScaling().completeLifecycleAction(hook.name(), group.get(), instanceId, "CONTINUE");
             log.info("lifecycle action completed in {} ms", (System.nanoTime() - started) / 1_000_000);
         } catch (RuntimeException e) {
             log.error("CompleteLifecycleAction failed: {}; the hook's DefaultResult applies when its heartbeat timeout "

@@ -31,10 +31,17 @@ class WorkerConfigTest {
         assertEquals(Duration.ofSeconds(10), c.retryBaseDelay());
         assertEquals(Duration.ofMinutes(15), c.retryMaxDelay());
         assertEquals(8080, c.healthPort().getAsInt());
-        assertEquals(Duration.ofMinutes(15), c.lifecycleDrainTimeout());
-        assertEquals(Duration.ofSeconds(5), c.lifecyclePollInterval());
-        assertEquals(Duration.ofSeconds(60), c.lifecycleHeartbeatInterval());
+        assertEquals(Optional.empty(), c.lifecycleHook());
         assertEquals(Optional.of("Longshore"), c.metricsNamespace());
+    }
+
+    @Test
+    void aNamedLifecycleHookCarriesTheDocumentedTimings() {
+        LifecycleHook hook = config("WORKER_LIFECYCLE_HOOK_NAME", "drain").lifecycleHook().orElseThrow();
+        assertEquals(new LifecycleHook("drain", Duration.ofMinutes(15), Duration.ofSeconds(5), Duration.ofSeconds(60)),
+                hook);
+        assertEquals(Duration.ofMinutes(45), config("WORKER_LIFECYCLE_HOOK_NAME", "drain",
+                "WORKER_LIFECYCLE_DRAIN_TIMEOUT", "45m").lifecycleHook().orElseThrow().drainTimeout());
     }
 
     @ParameterizedTest
