@@ -358,10 +358,12 @@ class DeployScriptsTest {
 
     @Test
     void deployWaitsForTheRefreshPrintingProgress() throws Exception {
-        Sandbox.Result r = deployRefreshing(7, "refresh-states", "Pending\tNone\tNone\tNone\n"
-                + "InProgress\t0\t4\tNone\n"
-                + "InProgress\t50\t2\tWaiting for instances to warm up.\n"
-                + "Successful\t100\t0\tNone\n");
+        Sandbox.Result r = deployRefreshing(7, "refresh-states", """
+                Pending\tNone\tNone\tNone
+                InProgress\t0\t4\tNone
+                InProgress\t50\t2\tWaiting for instances to warm up.
+                Successful\t100\t0\tNone
+                """);
 
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.stdout().contains("Longshore-video: started instance refresh refresh-Longshore-video\n"),
@@ -380,10 +382,12 @@ class DeployScriptsTest {
 
     @Test
     void aRefreshRolledBackOnAnAlarmFailsTheDeployNamingTheAlarm() throws Exception {
-        Sandbox.Result r = deployRefreshing(1, "refresh-states-Longshore-video", "InProgress\t25\t3\tNone\n"
-                + "RollbackInProgress\t25\t3\tAn alarm went into ALARM state: Longshore-video-RestartLoop.\n"
-                + "RollbackSuccessful\t100\t0\tInstance refresh rolled back because alarm "
-                + "Longshore-video-RestartLoop went into ALARM state.\n");
+        Sandbox.Result r = deployRefreshing(1, "refresh-states-Longshore-video", """
+                InProgress\t25\t3\tNone
+                RollbackInProgress\t25\t3\tAn alarm went into ALARM state: Longshore-video-RestartLoop.
+                RollbackSuccessful\t100\t0\tInstance refresh rolled back because alarm \
+                Longshore-video-RestartLoop went into ALARM state.
+                """);
 
         assertEquals(1, r.exitCode(), r.output());
         assertTrue(r.stderr().startsWith("error: the instance refresh of Longshore-video was rolled back: Instance "
@@ -455,7 +459,8 @@ class DeployScriptsTest {
     /**
      * scripts/deploy --refresh, polling every {@code pollSeconds}, the sandbox's aws answering the polls of the groups
      * named by {@code statesFile} (refresh-states: all; refresh-states-GROUP: one) from {@code states}: one
-     * "Status, percent done, instances to update, reason" line per poll, tab-separated, the last one repeating.
+     * "Status, percent done, instances to update, reason" line per poll, tab-separated as the aws CLI's text output
+     * is, the last one repeating.
      */
     private Sandbox.Result deployRefreshing(int pollSeconds, String statesFile, String states, String... options)
             throws Exception {
