@@ -86,26 +86,28 @@ class FleetSpecTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "video.max|abc|setting video.max=\"abc\" is invalid: expected a whole number from 1 to 1000",
-            "video.max|0|setting video.max=\"0\" is invalid: expected a whole number from 1 to 1000",
-            "messaging.min|-1|setting messaging.min=\"-1\" is invalid: expected a whole number from 0 to 1000",
-            "ai.gpu|yes|setting ai.gpu=\"yes\" is invalid: expected true or false",
-            "video.healthCheckGracePeriod|601|setting video.healthCheckGracePeriod=\"601\" is invalid: expected a duration such as 30s, 5m or 1h, from 0s to 10m",
-            "video.drainTimeout|soon|setting video.drainTimeout=\"soon\" is invalid: expected a duration such as 30s, 5m or 1h, from 0s to 1h",
-            "messaging.instanceType|T4G SMALL|setting messaging.instanceType=\"T4G SMALL\" is invalid: expected an EC2 instance type such as t4g.small",
-            "stackName|my stack|setting stackName=\"my stack\" is invalid: expected a CloudFormation stack name (letters, digits, hyphens; starting with a letter)",
-            "logRetentionDays|31|setting logRetentionDays=\"31\" is invalid: expected one of CloudWatch Logs' retention periods [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]",
-            "imageTag|v1:2|setting imageTag=\"v1:2\" is invalid: expected a container image tag",
-            "imageTag|Latest|setting imageTag=\"Latest\" is invalid: expected a pinned image tag such as the one scripts/push-images printed (latest moves: instances started on different days would run different images)",
-            "video.utilisation|0|setting video.utilisation=\"0\" is invalid: expected a number from 0.05 to 100.0",
-            "video.inputBuckets|Media_In|setting video.inputBuckets=\"Media_In\" is invalid: expected a comma-separated list of S3 buckets, each optionally with /prefix",
-            "video.resultQueueUrl|results|setting video.resultQueueUrl=\"results\" is invalid: expected an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/results",
-            "alarmEmail|ops|setting alarmEmail=\"ops\" is invalid: expected an e-mail address for the alarm topic",
-            "vpcId|vpc-1|setting vpcId=\"vpc-1\" is invalid: expected a VPC id such as vpc-0123456789abcdef0"})
-    void badSettingNamesTheKeyTheValueAndWhatIsExpected(String key, String value, String message) {
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            # key                        | value     | what the error says is expected
+            video.max                    | abc       | a whole number from 1 to 1000
+            video.max                    | 0         | a whole number from 1 to 1000
+            messaging.min                | -1        | a whole number from 0 to 1000
+            ai.gpu                       | yes       | true or false
+            video.healthCheckGracePeriod | 601       | a duration such as 30s, 5m or 1h, from 0s to 10m
+            video.drainTimeout           | soon      | a duration such as 30s, 5m or 1h, from 0s to 1h
+            messaging.instanceType       | T4G SMALL | an EC2 instance type such as t4g.small
+            stackName                    | my stack  | a CloudFormation stack name (letters, digits, hyphens; starting with a letter)
+            logRetentionDays             | 31        | one of CloudWatch Logs' retention periods [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
+            imageTag                     | v1:2      | a container image tag
+            imageTag                     | Latest    | a pinned image tag such as the one scripts/push-images printed (latest moves: instances started on different days would run different images)
+            video.utilisation            | 0         | a number from 0.05 to 100.0
+            video.inputBuckets           | Media_In  | a comma-separated list of S3 buckets, each optionally with /prefix
+            video.resultQueueUrl         | results   | an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/results
+            alarmEmail                   | ops       | an e-mail address for the alarm topic
+            vpcId                        | vpc-1     | a VPC id such as vpc-0123456789abcdef0
+            """)
+    void badSettingNamesTheKeyTheValueAndWhatIsExpected(String key, String value, String expected) {
         SettingsException e = assertThrows(SettingsException.class, () -> read(key, value));
-        assertEquals(message, e.getMessage());
+        assertEquals("setting " + key + "=\"" + value + "\" is invalid: expected " + expected, e.getMessage());
     }
 
     @Test
