@@ -1,5 +1,6 @@
 package dev.longshore.bench;
 
+import dev.longshore.core.concurrent.ConnectionAcceptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,10 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
 
 /**
  * A TCP splice on 127.0.0.1 between the consumers and the SQS server that counts requests per operation as
@@ -21,20 +19,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CountingProxy implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
+    /** Long enough for a pump blocked in a write to a slow consumer to see its socket closed. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final InetSocketAddress upstream;
     private final ServerSocket server;
     private final RequestCounts counts = new RequestCounts();
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final Set<Thread> pumps = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger connections = new AtomicInteger();
-    private final Thread acceptor;
-    private volatile boolean closed;
+    private final ConnectionAcceptor acceptor;
 
     CountingProxy(URI upstream) throws IOException {
         this.upstream = new InetSocketAddress(upstream.getHost(), upstream.getPort());
         this.server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
-        this.acceptor = Thread.ofPlatform().name("counting-proxy-accept").daemon().start(this::acceptLoop);
+        // Platform threads, as the proxy always used: how its pumps are scheduled is part of every number compared.
+        this.acceptor = ConnectionAcceptor.start(server, "counting-proxy",
+                Thread.ofPlatform().name("counting-proxy-", 1).daemon(), Integer.MAX_VALUE, this::splice);
     }
 
     URI endpoint() {
@@ -45,55 +43,34 @@ final class CountingProxy implements AutoCloseable {
         return counts;
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = server.accept();
-            } catch (IOException e) {
-                return; // closed
-            }
-            try {
-                splice(client);
-            } catch (IOException e) {
-                close(client);
-            }
-        }
-    }
-
+    /**
+     * Pumps the requests on this connection's thread and the replies on a second one it owns and waits for, so the
+     * consumer socket stays open (for the acceptor to close) until both directions are done.
+     */
     private void splice(Socket client) throws IOException {
-        open.add(client);
-        Socket sqs = new Socket();
-        open.add(sqs);
-        try {
+        try (Socket sqs = new Socket()) {
             sqs.connect(upstream, 5_000);
-        } catch (IOException e) {
-            close(sqs);
-            throw e;
-        }
-        // Small requests and replies: Nagle would add delay a direct connection does not have.
-        client.setTcpNoDelay(true);
-        sqs.setTcpNoDelay(true);
-        int n = connections.incrementAndGet();
-        RequestScanner scanner = new RequestScanner(counts);
-        start("counting-proxy-" + n + "-request", () -> pump(client, sqs, scanner));
-        start("counting-proxy-" + n + "-reply", () -> pump(sqs, client, null));
-    }
-
-    private void start(String name, Runnable pump) {
-        Thread t = Thread.ofPlatform().name(name).daemon().unstarted(() -> {
+            // Small requests and replies: Nagle would add delay a direct connection does not have.
+            client.setTcpNoDelay(true);
+            sqs.setTcpNoDelay(true);
+            RequestScanner scanner = new RequestScanner(counts);
+            Thread reply = Thread.ofPlatform().name(Thread.currentThread().getName() + "-reply").daemon()
+                    .start(() -> pump(sqs, client, null));
+            pump(client, sqs, scanner);
             try {
-                pump.run();
-            } finally {
-                pumps.remove(Thread.currentThread());
+                reply.join();
+            } catch (InterruptedException e) {
+                // the proxy is closing and the reply pump may be blocked on a server that never answers: cut it off
+                sqs.close();
+                reply.join(CLOSE_WAIT);
             }
-        });
-        pumps.add(t);
-        t.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Copies one direction until end of stream, then half-closes the other side so the peer sees it too. */
-    private void pump(Socket from, Socket to, RequestScanner scanner) {
+    private static void pump(Socket from, Socket to, RequestScanner scanner) {
         byte[] buf = new byte[BUFFER];
         try {
             InputStream in = from.getInputStream();
@@ -106,19 +83,14 @@ final class CountingProxy implements AutoCloseable {
                 out.write(buf, 0, n);
             }
             to.shutdownOutput();
-            if (from.isOutputShutdown()) {
-                close(from);
-                close(to);
-            }
         } catch (IOException e) {
             // one side went away (a consumer killed mid-request): end both directions
-            close(from);
-            close(to);
+            closeQuietly(from);
+            closeQuietly(to);
         }
     }
 
-    private void close(Socket s) {
-        open.remove(s);
+    private static void closeQuietly(Socket s) {
         try {
             s.close();
         } catch (IOException ignored) {
@@ -128,17 +100,7 @@ final class CountingProxy implements AutoCloseable {
 
     /** Stops accepting, closes every connection and waits for the threads it started. */
     @Override
-    public void close() throws InterruptedException {
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-        acceptor.join(5_000); // after this no connection is added, so closing what is open closes all
-        List.copyOf(open).forEach(this::close);
-        for (Thread t : List.copyOf(pumps)) {
-            t.join(5_000);
-        }
+    public void close() {
+        acceptor.close(CLOSE_WAIT);
     }
 }

@@ -3,7 +3,7 @@ package dev.longshore.core.health;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longshore.core.WorkerState;
-import dev.longshore.core.http.Sockets;
+import dev.longshore.core.concurrent.ConnectionAcceptor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +16,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,18 +39,11 @@ public final class HealthServer implements AutoCloseable {
     private static final int BACKLOG = 50;
 
     private final ServerSocket socket;
-    private final HealthSource source;
-    private final Duration readTimeout;
-    private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final Thread.Builder connectionThreads;
-    private volatile boolean closed;
+    private final ConnectionAcceptor acceptor;
 
-    private HealthServer(ServerSocket socket, HealthSource source, Duration readTimeout, String workerName) {
+    private HealthServer(ServerSocket socket, ConnectionAcceptor acceptor) {
         this.socket = socket;
-        this.source = source;
-        this.readTimeout = readTimeout;
-        this.connectionThreads = Thread.ofVirtual().name("worker-" + workerName + "-health-", 1);
+        this.acceptor = acceptor;
     }
 
     public static HealthServer start(String bind, int port, HealthSource source, String workerName) throws IOException {
@@ -70,10 +60,9 @@ public final class HealthServer implements AutoCloseable {
             socket.close();
             throw e;
         }
-        HealthServer server = new HealthServer(socket, source, readTimeout, workerName);
-        Thread acceptor = new Thread(server::acceptLoop, "worker-" + workerName + "-health");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        String name = "worker-" + workerName + "-health";
+        HealthServer server = new HealthServer(socket, ConnectionAcceptor.start(socket, name,
+                Thread.ofVirtual().name(name + "-", 1), MAX_CONNECTIONS, c -> serve(c, source, readTimeout)));
         log.info("health endpoint on http://{}:{}/health/ready", bind, socket.getLocalPort());
         return server;
     }
@@ -82,54 +71,20 @@ public final class HealthServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = socket.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    log.warn("health endpoint stopped accepting: {}", e.toString());
-                }
-                return;
-            }
-            if (!slots.tryAcquire()) {
-                // Every slot is held (by stalled clients, most likely): refuse this one rather than queue it.
-                Sockets.closeQuietly(client);
-                continue;
-            }
-            open.add(client);
-            try {
-                connectionThreads.start(() -> serve(client));
-            } catch (RuntimeException | OutOfMemoryError e) {
-                open.remove(client);
-                slots.release();
-                Sockets.closeQuietly(client);
-            }
+    private static void serve(Socket client, HealthSource source, Duration readTimeout) throws IOException {
+        client.setTcpNoDelay(true);
+        long deadline = System.nanoTime() + readTimeout.toNanos();
+        Request request;
+        try {
+            request = readRequest(client, deadline);
+        } catch (SocketTimeoutException e) {
+            write(client.getOutputStream(), false, 408, "application/json", "{\"error\":\"request timeout\"}");
+            return;
         }
-    }
-
-    private void serve(Socket client) {
-        try (client) {
-            client.setTcpNoDelay(true);
-            long deadline = System.nanoTime() + readTimeout.toNanos();
-            Request request;
-            try {
-                request = readRequest(client, deadline);
-            } catch (SocketTimeoutException e) {
-                write(client.getOutputStream(), false, 408, "application/json", "{\"error\":\"request timeout\"}");
-                return;
-            }
-            if (request == null) {
-                return; // closed before a whole request arrived
-            }
-            respond(client.getOutputStream(), request);
-        } catch (IOException e) {
-            log.debug("health connection ended: {}", e.toString());
-        } finally {
-            open.remove(client);
-            slots.release();
+        if (request == null) {
+            return; // closed before a whole request arrived
         }
+        respond(client.getOutputStream(), request, source);
     }
 
     private record Request(String method, String path, boolean bad) {
@@ -193,7 +148,7 @@ public final class HealthServer implements AutoCloseable {
         return in.read();
     }
 
-    private void respond(OutputStream out, Request request) throws IOException {
+    private static void respond(OutputStream out, Request request, HealthSource source) throws IOException {
         boolean head = request.method().equals("HEAD");
         if (request.bad()) {
             write(out, false, 400, "application/json", "{\"error\":\"bad request\"}");
@@ -252,12 +207,6 @@ public final class HealthServer implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-        open.forEach(Sockets::closeQuietly);
+        acceptor.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.longshore.core.http;
 
+import dev.longshore.core.concurrent.ConnectionAcceptor;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,9 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,14 +42,13 @@ public final class RawServer implements AutoCloseable {
     private final Handler handler;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final Thread acceptor;
+    private final ConnectionAcceptor acceptor;
 
     private RawServer(Handler handler) throws IOException {
         this.server = new ServerSocket();
         this.server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
         this.handler = handler;
-        this.acceptor = Thread.ofVirtual().name("raw-server-accept").start(this::accept);
+        this.acceptor = ConnectionAcceptor.start(server, "raw-server", this::serve);
     }
 
     public static RawServer start(Handler handler) throws IOException {
@@ -73,21 +71,9 @@ public final class RawServer implements AutoCloseable {
         return connections.get();
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                connections.incrementAndGet();
-                open.add(s);
-                Thread.ofVirtual().name("raw-server-conn").start(() -> serve(s));
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
     private void serve(Socket s) {
-        try (s) {
+        connections.incrementAndGet();
+        try {
             InputStream in = new BufferedInputStream(s.getInputStream());
             String line = readLine(in);
             String[] parts = line.split(" ");
@@ -106,8 +92,6 @@ public final class RawServer implements AutoCloseable {
             out.flush();
         } catch (Exception e) {
             // the client went away, as misbehaving-server tests expect
-        } finally {
-            open.remove(s);
         }
     }
 
@@ -138,18 +122,6 @@ public final class RawServer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-        for (Socket s : open) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
-        acceptor.interrupt();
+        acceptor.close();
     }
 }

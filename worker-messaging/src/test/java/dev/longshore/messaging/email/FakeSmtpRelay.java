@@ -1,5 +1,6 @@
 package dev.longshore.messaging.email;
 
+import dev.longshore.core.concurrent.ConnectionAcceptor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,7 +40,7 @@ final class FakeSmtpRelay implements AutoCloseable {
     private final ServerSocket server;
     private final List<Transaction> transactions = new CopyOnWriteArrayList<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final ConnectionAcceptor acceptor;
     private final AtomicInteger quits = new AtomicInteger();
     private final CountDownLatch closing = new CountDownLatch(1);
     volatile int maxRecipients = Integer.MAX_VALUE;
@@ -50,7 +51,7 @@ final class FakeSmtpRelay implements AutoCloseable {
 
     FakeSmtpRelay() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-        Thread.ofVirtual().name("fake-smtp-accept").start(this::accept);
+        acceptor = ConnectionAcceptor.start(server, "fake-smtp", this::serve);
     }
 
     int port() {
@@ -69,20 +70,8 @@ final class FakeSmtpRelay implements AutoCloseable {
         return quits.get();
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                open.add(s);
-                Thread.ofVirtual().name("fake-smtp-conn").start(() -> serve(s));
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private void serve(Socket s) {
-        try (s) {
+    private void serve(Socket s) throws IOException {
+        try {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             OutputStream out = s.getOutputStream();
             reply(out, "220 relay.test ESMTP fake");
@@ -144,10 +133,8 @@ final class FakeSmtpRelay implements AutoCloseable {
                     default -> reply(out, "502 5.5.2 not implemented");
                 }
             }
-        } catch (IOException | InterruptedException e) {
-            // the client went away, or the test ended
-        } finally {
-            open.remove(s);
+        } catch (InterruptedException e) {
+            // the test ended while a QUIT waited for no answer
         }
     }
 
@@ -163,11 +150,8 @@ final class FakeSmtpRelay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         closing.countDown();
-        server.close();
-        for (Socket s : open) {
-            s.close();
-        }
+        acceptor.close();
     }
 }
