@@ -3,13 +3,13 @@ package dev.longshore.core.http;
 import java.io.IOException;
 import java.net.Socket;
 
-/** Socket chores shared by the fetcher and the health server. */
-public final class Sockets {
+/** Socket chores of the fetcher. */
+final class Sockets {
     private Sockets() {
     }
 
     /** Closes {@code socket}, for cutting a connection off: a failure to close means it is gone already. */
-    public static void closeQuietly(Socket socket) {
+    static void closeQuietly(Socket socket) {
         try {
             socket.close();
         } catch (IOException ignored) {
