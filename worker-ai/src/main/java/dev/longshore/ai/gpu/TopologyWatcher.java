@@ -5,6 +5,7 @@ import dev.longshore.ai.nvml.Topology;
 import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
 import dev.longshore.core.concurrent.BackgroundThread;
+import dev.longshore.core.concurrent.Sleeper;
 import dev.longshore.core.config.Durations;
 import java.time.Clock;
 import java.time.Duration;
