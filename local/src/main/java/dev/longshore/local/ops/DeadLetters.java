@@ -1,5 +1,6 @@
 package dev.longshore.local.ops;
 
+import dev.longshore.core.concurrent.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,12 +55,8 @@ public final class DeadLetters {
     }
 
     private final SqsClient sqs;
-    private final Sleeper sleeper;
-
     /** Waits between batches and status polls; tests pass one that does not sleep. */
-    public interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-    }
+    private final Sleeper sleeper;
 
     public DeadLetters(SqsClient sqs, Sleeper sleeper) {
         this.sqs = sqs;

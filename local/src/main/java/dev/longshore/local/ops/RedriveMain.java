@@ -1,5 +1,6 @@
 package dev.longshore.local.ops;
 
+import dev.longshore.core.concurrent.Sleeper;
 import dev.longshore.local.autoscale.CommandLine;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -64,7 +65,7 @@ public final class RedriveMain {
             err.println("redrive: " + e.getMessage());
             return 2;
         }
-        DeadLetters dl = new DeadLetters(sqs, d -> Thread.sleep(d.toMillis()));
+        DeadLetters dl = new DeadLetters(sqs, Sleeper.SYSTEM);
         DeadLetters.Summary s = dl.summarize(q.deadLetterUrl(), sample);
         out.printf(Locale.ROOT, "%s: dead-letter queue %s holds %d message(s) for queue %s%n", worker,
                 q.deadLetterName(), s.depth(), q.queueName());

@@ -4,11 +4,11 @@ import dev.longshore.ai.nvml.NvmlException;
 import dev.longshore.ai.nvml.Topology;
 import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
-import dev.longshore.core.concurrent.BackgroundThread;
+import dev.longshore.core.concurrent.PeriodicTask;
+import dev.longshore.core.concurrent.Sleeper;
 import dev.longshore.core.config.Durations;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,14 +35,8 @@ public final class TopologyWatcher implements WorkerExtension {
     private static final Logger log = LoggerFactory.getLogger(TopologyWatcher.class);
 
     private final TopologySource source;
-    private final Duration interval;
-    private final Duration cooldown;
     private final int failureThreshold;
-    private final Clock clock;
-    private final Sleeper sleeper;
-    private final String threadName;
-    private final BackgroundThread thread = new BackgroundThread();
-    private volatile boolean stopped;
+    private final PeriodicTask schedule;
     private WorkerControl control;
     private Topology baseline;
     private int failures;
@@ -51,60 +45,32 @@ public final class TopologyWatcher implements WorkerExtension {
     public TopologyWatcher(TopologySource source, Duration interval, Duration cooldown, int failureThreshold,
                            Clock clock, Sleeper sleeper, String threadName) {
         this.source = Objects.requireNonNull(source);
-        this.interval = requirePositive(interval, "interval");
-        this.cooldown = Objects.requireNonNull(cooldown);
         if (failureThreshold < 1) {
             throw new IllegalArgumentException("failureThreshold must be at least 1: " + failureThreshold);
         }
         this.failureThreshold = failureThreshold;
-        this.clock = Objects.requireNonNull(clock);
-        this.sleeper = Objects.requireNonNull(sleeper);
-        this.threadName = Objects.requireNonNull(threadName);
+        this.schedule = new PeriodicTask(threadName, cooldown, interval, clock, sleeper);
     }
 
     @Override
     public synchronized void start(WorkerControl control) {
-        if (thread.started()) {
+        if (schedule.started()) {
             return;
         }
         this.control = control;
-        Instant started = clock.instant();
         baseline = readBaseline();
-        thread.start(threadName, () -> run(started));
+        schedule.start(this::check);
     }
 
     private Topology readBaseline() {
         try {
             Topology t = source.read();
             log.info("GPU topology at start: {} GPU(s), UUIDs {}; checking every {} after {}", t.gpuCount(),
-                    t.uuidList(), Durations.format(interval), Durations.format(cooldown));
+                    t.uuidList(), Durations.format(schedule.interval()), Durations.format(schedule.firstDelay()));
             return t;
         } catch (NvmlException e) {
             log.warn("GPU topology unreadable at start, will record it once NVML answers: {}", e.getMessage());
             return null;
-        }
-    }
-
-    private void run(Instant started) {
-        Instant next = started.plus(cooldown);
-        try {
-            while (!stopped) {
-                Duration wait = Duration.between(clock.instant(), next);
-                sleeper.sleep(wait);
-                if (stopped) {
-                    return;
-                }
-                if (!check()) {
-                    return;
-                }
-                Instant now = clock.instant();
-                next = next.plus(interval);
-                if (next.isBefore(now)) {
-                    next = now.plus(interval); // fell behind (suspended VM, slow NVML): no burst of catch-up checks
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -132,13 +98,12 @@ public final class TopologyWatcher implements WorkerExtension {
         }
         log.info("[GPU-Watcher] MIG configuration change detected (Old UUIDs: " + baseline.uuidList()
                 + ", New UUIDs: " + current.uuidList() + "). Initiating self-restart.");
-        stopped = true;
         control.requestRestart("GPU topology changed");
         return false;
     }
 
     private boolean failed(NvmlException e) {
-        if (e.sessionClosed() || stopped) {
+        if (e.sessionClosed() || schedule.closed()) {
             return false; // the worker is shutting down
         }
         int n;
@@ -155,7 +120,6 @@ public final class TopologyWatcher implements WorkerExtension {
         }
         log.error("GPU topology check failed {} times in a row, last: {}. Initiating self-restart.", n,
                 e.getMessage());
-        stopped = true;
         control.requestRestart("NVML failed " + n + " consecutive GPU topology checks: " + e.getMessage());
         return false;
     }
@@ -167,22 +131,14 @@ public final class TopologyWatcher implements WorkerExtension {
 
     /** Waits for the watcher's thread to end by itself (tests: a fake sleeper ends the simulated run). */
     boolean awaitEnd(Duration timeout) throws InterruptedException {
-        return thread.awaitEnd(timeout);
+        return schedule.awaitEnd(timeout);
     }
 
     @Override
     public void close() {
-        stopped = true;
-        // Interrupted, because the wait between checks is the injected Sleeper's, not the thread's own pause.
-        if (!thread.interruptAndClose(CLOSE_WAIT)) {
+        // Interrupted: an NVML read under way, or an injected sleeper's wait, is abandoned rather than waited for.
+        if (!schedule.interruptAndClose(CLOSE_WAIT)) {
             log.warn("GPU topology watcher did not stop within {} s", CLOSE_WAIT.toSeconds());
         }
-    }
-
-    private static Duration requirePositive(Duration d, String what) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(what + " must be positive: " + d);
-        }
-        return d;
     }
 }

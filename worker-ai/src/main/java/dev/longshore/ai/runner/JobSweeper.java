@@ -2,7 +2,8 @@ package dev.longshore.ai.runner;
 
 import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
-import dev.longshore.core.concurrent.BackgroundThread;
+import dev.longshore.core.concurrent.PeriodicTask;
+import dev.longshore.core.concurrent.Sleeper;
 import dev.longshore.core.config.Durations;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes the directories of jobs that finished (SUCCESS or FAILED marker) longer than WORKER_AI_JOB_RETENTION
- * ago, on its own thread: at start, then every {@link #interval(Duration)}. A directory whose job runs (its lock
- * is held, by this worker or another on the same disk) is never touched (docs/ai.md: Job directory).
+ * ago, on its own thread: at start, then every {@link #interval(Duration)} at a fixed rate (a {@link PeriodicTask}:
+ * a sweep that takes a while shortens the wait after it, which a retention of hours does not notice). A directory
+ * whose job runs (its lock is held, by this worker or another on the same disk) is never touched (docs/ai.md: Job
+ * directory).
  */
 public final class JobSweeper implements WorkerExtension {
     /** Often enough that a disk never holds much more than the retention, rarely enough to cost nothing. */
@@ -29,14 +32,13 @@ public final class JobSweeper implements WorkerExtension {
     private final JobsDirectory jobs;
     private final Duration retention;
     private final Clock clock;
-    private final String threadName;
-    private final BackgroundThread thread = new BackgroundThread();
+    private final PeriodicTask schedule;
 
     public JobSweeper(JobsDirectory jobs, Duration retention, Clock clock, String threadName) {
         this.jobs = jobs;
         this.retention = retention;
         this.clock = clock;
-        this.threadName = threadName;
+        this.schedule = new PeriodicTask(threadName, Duration.ZERO, interval(retention), clock, Sleeper.SYSTEM);
     }
 
     /** A quarter of the retention, from 1 s to 10 min. */
@@ -48,11 +50,11 @@ public final class JobSweeper implements WorkerExtension {
 
     @Override
     public synchronized void start(WorkerControl control) {
-        if (!thread.start(threadName, this::run)) {
+        if (!schedule.start(this::sweepQuietly)) {
             return;
         }
         log.info("Job directories finished more than {} ago are deleted (checked every {})",
-                Durations.format(retention), Durations.format(interval(retention)));
+                Durations.format(retention), Durations.format(schedule.interval()));
     }
 
     /**
@@ -81,26 +83,20 @@ public final class JobSweeper implements WorkerExtension {
         return removed;
     }
 
-    /** A sweep at once, then one every interval after the previous one ended, until closed. */
-    private void run() {
-        long every = interval(retention).toMillis();
-        do {
-            sweepQuietly();
-        } while (thread.pause(every));
-    }
-
-    private void sweepQuietly() {
+    /** Always true: a sweep that failed is tried again at the next one. */
+    private boolean sweepQuietly() {
         try {
             sweep();
         } catch (IOException | RuntimeException e) {
             log.warn("Sweeping {} failed: {}", jobs.root(), e.toString());
         }
+        return true;
     }
 
     @Override
     public void close() {
         // Interrupted too: a sweep blocked in an interruptible call gives up; any other gets STOP_WAIT to finish.
-        if (!thread.interruptAndClose(STOP_WAIT)) {
+        if (!schedule.interruptAndClose(STOP_WAIT)) {
             log.warn("The job sweeper did not stop within {}", Durations.format(STOP_WAIT));
         }
     }

@@ -9,6 +9,7 @@ import dev.longshore.testkit.LogCapture;
 import dev.longshore.testkit.MutableClock;
 import dev.longshore.ai.testing.NvmlStub;
 import dev.longshore.core.ExitCodes;
+import dev.longshore.core.concurrent.Sleeper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

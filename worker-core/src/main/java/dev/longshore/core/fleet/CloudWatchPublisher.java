@@ -3,11 +3,12 @@ package dev.longshore.core.fleet;
 import dev.longshore.core.WorkerControl;
 import dev.longshore.core.WorkerExtension;
 import dev.longshore.core.concurrent.BackgroundThread;
+import dev.longshore.core.concurrent.PeriodicTask;
+import dev.longshore.core.concurrent.Sleeper;
 import dev.longshore.core.config.Durations;
 import dev.longshore.core.metrics.Metrics;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,10 +53,9 @@ final class CloudWatchPublisher implements WorkerExtension {
     private final String workerName;
     private final Supplier<Optional<String>> groupName;
     private final Sink sink;
-    private final Duration interval;
     private final Clock clock;
     private final RateLimitedWarning failures;
-    private final BackgroundThread thread = new BackgroundThread();
+    private final PeriodicTask schedule;
     private final AtomicBoolean finalPublishDone = new AtomicBoolean();
     private Metrics metrics;
     private MetricSample published;
@@ -67,9 +67,12 @@ final class CloudWatchPublisher implements WorkerExtension {
         this.workerName = workerName;
         this.groupName = groupName;
         this.sink = sink;
-        this.interval = interval;
         this.clock = clock;
         this.failures = new RateLimitedWarning(log, FAILURE_LOG_PERIOD, clock);
+        // Named after the worker it publishes for, the one whose control starts it (Fleet passes config.workerName()).
+        // The real sleeper: close() wakes the wait at once.
+        this.schedule = new PeriodicTask("worker-" + workerName + "-cloudwatch", interval, interval, clock,
+                Sleeper.SYSTEM);
     }
 
     static Sink sdkSink(AwsClients clients) {
@@ -82,25 +85,19 @@ final class CloudWatchPublisher implements WorkerExtension {
         synchronized (this) {
             published = MetricSample.zero(metrics);
         }
-        thread.start("worker-" + control.workerName() + "-cloudwatch", this::run);
+        schedule.start(this::announceOnThread, this::publishOnSchedule);
     }
 
-    private void run() {
+    private void announceOnThread() {
         MDC.put("worker", workerName);
-        log.info("publishing metrics to CloudWatch namespace {} every {}", namespace, Durations.format(interval));
-        Instant next = clock.instant().plus(interval);
-        while (!thread.closed()) {
-            long millis = Duration.between(clock.instant(), next).toMillis();
-            if (millis > 0) {
-                thread.pause(millis);
-                continue;
-            }
-            publishOnce();
-            next = next.plus(interval);
-            if (next.isBefore(clock.instant())) {
-                next = clock.instant().plus(interval);
-            }
-        }
+        log.info("publishing metrics to CloudWatch namespace {} every {}", namespace,
+                Durations.format(schedule.interval()));
+    }
+
+    /** Always true: a failed publish carries its counts into the next one. */
+    private boolean publishOnSchedule() {
+        publishOnce();
+        return true;
     }
 
     /** One PutMetricData with everything since the last successful publish; never throws. */
@@ -122,7 +119,7 @@ final class CloudWatchPublisher implements WorkerExtension {
             datums = CloudWatchDatums.between(published, now, dimensions(), clock.instant());
             sink.put(namespace, datums);
         } catch (RuntimeException e) {
-            if (thread.closed() && !last) {
+            if (schedule.closed() && !last) {
                 // cut short by close(): the last publish sends these counts
                 return false;
             }
@@ -161,7 +158,7 @@ final class CloudWatchPublisher implements WorkerExtension {
     @Override
     public void close() {
         // A publish stuck on an unreachable endpoint is abandoned: the SDK stops between attempts when interrupted.
-        thread.interruptAndClose(BackgroundThread.DEFAULT_CLOSE_WAIT);
+        schedule.interruptAndClose(BackgroundThread.DEFAULT_CLOSE_WAIT);
         publishLast();
     }
 

@@ -1,10 +1,10 @@
 package dev.longshore.messaging.webhook;
 
+import dev.longshore.core.concurrent.Sleeper;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,19 +32,12 @@ final class HostRateLimiter {
     record Reservation(boolean granted, long waitNanos) {
     }
 
-    /** Sleeps for a reservation's wait; replaced in tests. */
-    @FunctionalInterface
-    interface Sleeper {
-        Sleeper REAL = TimeUnit.NANOSECONDS::sleep;
-
-        void sleep(long nanos) throws InterruptedException;
-    }
-
     private final double ratePerSecond;
     private final long intervalNanos;
     private final long toleranceNanos;
     private final int maxHosts;
     private final LongSupplier nanoTime;
+    /** Sleeps for a reservation's wait; a fake that moves {@code nanoTime} in tests. */
     private final Sleeper sleeper;
     /** Host to theoretical arrival time, least recently used first. Guarded by {@code this}. */
     private final LinkedHashMap<String, Long> arrival = new LinkedHashMap<>(16, 0.75f, true);
@@ -103,7 +96,7 @@ final class HostRateLimiter {
             return -Math.max(1, r.waitNanos());
         }
         if (r.waitNanos() > 0) {
-            sleeper.sleep(r.waitNanos());
+            sleeper.sleep(Duration.ofNanos(r.waitNanos()));
         }
         return r.waitNanos();
     }

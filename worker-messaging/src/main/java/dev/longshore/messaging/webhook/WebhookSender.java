@@ -1,5 +1,6 @@
 package dev.longshore.messaging.webhook;
 
+import dev.longshore.core.concurrent.Sleeper;
 import dev.longshore.core.http.AllowedHosts;
 import dev.longshore.core.http.Connector;
 import dev.longshore.core.http.Deadline;
@@ -70,14 +71,14 @@ public final class WebhookSender implements AutoCloseable {
     public WebhookSender(WebhookSettings settings, PrivateDestinations privateDestinations, Metrics metrics) {
         this(settings, privateDestinations, HostResolver.SYSTEM, WebhookTrust.connector(settings), Clock.systemUTC(),
                 metrics, new HostRateLimiter(settings.ratePerSecond(), HostRateLimiter.DEFAULT_MAX_HOSTS, System::nanoTime,
-                        HostRateLimiter.Sleeper.REAL));
+                        Sleeper.SYSTEM));
     }
 
     public WebhookSender(WebhookSettings settings, PrivateDestinations privateDestinations, HostResolver resolver,
                          Connector connector, Clock clock) {
         this(settings, privateDestinations, resolver, connector, clock, new Metrics(),
                 new HostRateLimiter(settings.ratePerSecond(), HostRateLimiter.DEFAULT_MAX_HOSTS, System::nanoTime,
-                        HostRateLimiter.Sleeper.REAL));
+                        Sleeper.SYSTEM));
     }
 
     WebhookSender(WebhookSettings settings, PrivateDestinations privateDestinations, HostResolver resolver,

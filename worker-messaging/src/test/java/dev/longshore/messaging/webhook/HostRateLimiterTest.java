@@ -16,9 +16,9 @@ class HostRateLimiterTest {
     private final List<Long> slept = new ArrayList<>();
 
     private HostRateLimiter limiter(double rate, int maxHosts) {
-        return new HostRateLimiter(rate, maxHosts, now::get, nanos -> {
-            slept.add(nanos);
-            now.addAndGet(nanos);
+        return new HostRateLimiter(rate, maxHosts, now::get, d -> {
+            slept.add(d.toNanos());
+            now.addAndGet(d.toNanos());
         });
     }
 
