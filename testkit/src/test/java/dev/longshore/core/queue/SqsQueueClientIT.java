@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longshore.testkit.EmbeddedSqs;
 import dev.longshore.testkit.TestWorkers;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,13 +101,13 @@ class SqsQueueClientIT {
         ExecutorService poller = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("test-long-poll").factory());
         try {
             Future<List<QueueMessage>> poll = poller.submit(() -> own.receive(q, 10, 20, 30));
-            Thread.sleep(300);
-            long t0 = System.nanoTime();
+            assertTrue(TestWorkers.eventually(Duration.ofSeconds(10), () -> own.receivesInFlight() == 1),
+                    "the long poll is under way");
             own.abortReceives();
+            // Well before the 20 s the empty queue would hold the poll: a timeout here means it ran on.
             java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> poll.get(10, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof QueueUnavailableException, e.getCause().toString());
-            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "the long poll ran on");
         } finally {
             poller.shutdownNow();
             own.close();

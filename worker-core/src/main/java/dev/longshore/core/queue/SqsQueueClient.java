@@ -126,6 +126,11 @@ public final class SqsQueueClient implements QueueClient {
         return failures("ChangeMessageVisibilityBatch", answer, messages);
     }
 
+    /** Receives under way now, cut short by {@link #abortReceives()}. */
+    int receivesInFlight() {
+        return wire.abortableInFlight();
+    }
+
     /** Failed entries by message id; entry ids are the messages' indexes. */
     private static Map<String, String> failures(String operation, byte[] answer, List<QueueMessage> messages) {
         List<SqsJson.BatchFailure> failed = parse(operation, () -> SqsJson.failures(answer));

@@ -139,6 +139,10 @@ public final class SqsWireClient {
             try (OutputStream out = c.getOutputStream()) {
                 out.write(body);
             }
+            if (abortable && aborted) {
+                // abortAll() ran before this connection was connected: its disconnect() did nothing then.
+                throw new QueueUnavailableException(operation + " cut short: the worker is draining", null);
+            }
             int status = c.getResponseCode();
             byte[] answer = readAll(status >= 400 ? c.getErrorStream() : c.getInputStream());
             if (status / 100 != 2) {
@@ -201,6 +205,11 @@ public final class SqsWireClient {
         for (HttpURLConnection c : abortable) {
             c.disconnect();
         }
+    }
+
+    /** Abortable calls under way now (tests wait for a long poll to be in flight before cutting it). */
+    public int abortableInFlight() {
+        return abortable.size();
     }
 
     /** Milliseconds this host's clock is behind SQS's, as learned from a refused signature (tests). */
