@@ -192,12 +192,10 @@ class SqsWireClientTest {
         try {
             Future<?> poll = caller.submit(() -> client.call("ReceiveMessage", new byte[0], true));
             assertTrue(arrived.await(5, TimeUnit.SECONDS));
-            long t0 = System.nanoTime();
             client.abortAll();
             java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> poll.get(5, TimeUnit.SECONDS));
             assertTrue(failed.getCause() instanceof QueueUnavailableException, failed.getCause().toString());
-            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5));
             QueueUnavailableException refused = assertThrows(QueueUnavailableException.class,
                     () -> client.call("ReceiveMessage", new byte[0], true));
             assertEquals("ReceiveMessage not sent: the worker is draining", refused.getMessage());
