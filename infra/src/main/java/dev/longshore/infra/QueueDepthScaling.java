@@ -1,8 +1,15 @@
 package dev.longshore.infra;
 
 import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.autoscaling.CfnScalingPolicy;
-import software.amazon.awscdk.services.cloudwatch.CfnAlarm;
+import software.amazon.awscdk.services.cloudwatch.AlarmActionConfig;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.constructs.Construct;
 
 /**
@@ -21,11 +28,12 @@ final class QueueDepthScaling extends Construct {
      * stops adding once an instance is on its way; FILL covers a minute whose group metric has not arrived yet.
      */
     static final String ZERO_TO_ONE_EXPRESSION = "IF(FILL(m2, 0) < 1, m1, 0)";
-    private static final int PERIOD_SECONDS = 60;
+    private static final Duration PERIOD = Duration.minutes(1);
 
     QueueDepthScaling(Construct scope, String id, String autoScalingGroupName, String queueName, double target,
                       boolean scalesFromZero) {
         super(scope, id);
+        // L1: the L2 target-tracking policies take a single metric, not metric math.
         CfnScalingPolicy.Builder.create(this, "BacklogPerInstance")
                 .autoScalingGroupName(autoScalingGroupName)
                 .policyType("TargetTrackingScaling")
@@ -61,28 +69,30 @@ final class QueueDepthScaling extends Construct {
                             .scalingAdjustment(1)
                             .build()))
                     .build();
-            CfnAlarm.Builder.create(this, "MessagesWaitingWithNoInstance")
-                    .alarmDescription("Messages are visible on " + queueName
-                            + " while the group wants no instance: add the first one (target tracking cannot"
-                            + " leave zero)")
-                    .comparisonOperator("GreaterThanOrEqualToThreshold")
-                    .threshold(1)
-                    .evaluationPeriods(1)
-                    .datapointsToAlarm(1)
-                    .treatMissingData("notBreaching")
-                    .alarmActions(List.of(firstInstance.getAttrArn()))
-                    .metrics(List.of(
-                            alarmQuery("m1", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
-                                    queueName, "Maximum"),
-                            alarmQuery("m2", "AWS/AutoScaling", "GroupDesiredCapacity", "AutoScalingGroupName",
-                                    autoScalingGroupName, "Maximum"),
-                            CfnAlarm.MetricDataQueryProperty.builder()
-                                    .id("e1")
-                                    .expression(ZERO_TO_ONE_EXPRESSION)
-                                    .label("Visible messages with no instance wanted")
-                                    .returnData(true)
-                                    .build()))
-                    .build();
+            MathExpression.Builder.create()
+                    .expression(ZERO_TO_ONE_EXPRESSION)
+                    .usingMetrics(Ordered.map(
+                            "m1", maximum("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queueName),
+                            "m2", maximum("AWS/AutoScaling", "GroupDesiredCapacity", "AutoScalingGroupName",
+                                    autoScalingGroupName)))
+                    .label("Visible messages with no instance wanted")
+                    // An expression's period overrides its metrics' periods, and its default is 5 minutes.
+                    .period(PERIOD)
+                    .build()
+                    .createAlarm(this, "MessagesWaitingWithNoInstance", CreateAlarmOptions.builder()
+                            .alarmDescription("Messages are visible on " + queueName
+                                    + " while the group wants no instance: add the first one (target tracking"
+                                    + " cannot leave zero)")
+                            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                            .threshold(1)
+                            .evaluationPeriods(1)
+                            .datapointsToAlarm(1)
+                            .treatMissingData(TreatMissingData.NOT_BREACHING)
+                            .build())
+                    // The CDK's AutoScalingAction takes only its L2 StepScalingAction; this policy is L1.
+                    .addAlarmAction((actionScope, alarm) -> AlarmActionConfig.builder()
+                            .alarmActionArn(firstInstance.getAttrArn())
+                            .build());
         }
     }
 
@@ -103,21 +113,13 @@ final class QueueDepthScaling extends Construct {
                 .build();
     }
 
-    private static CfnAlarm.MetricDataQueryProperty alarmQuery(
-            String id, String namespace, String metricName, String dimension, String value, String stat) {
-        return CfnAlarm.MetricDataQueryProperty.builder()
-                .id(id)
-                .returnData(false)
-                .metricStat(CfnAlarm.MetricStatProperty.builder()
-                        .stat(stat)
-                        .period(PERIOD_SECONDS)
-                        .metric(CfnAlarm.MetricProperty.builder()
-                                .namespace(namespace)
-                                .metricName(metricName)
-                                .dimensions(List.of(CfnAlarm.DimensionProperty.builder()
-                                        .name(dimension).value(value).build()))
-                                .build())
-                        .build())
+    private static Metric maximum(String namespace, String metricName, String dimension, String value) {
+        return Metric.Builder.create()
+                .namespace(namespace)
+                .metricName(metricName)
+                .dimensionsMap(Map.of(dimension, value))
+                .statistic("Maximum")
+                .period(PERIOD)
                 .build();
     }
 }

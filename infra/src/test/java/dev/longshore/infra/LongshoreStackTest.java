@@ -182,12 +182,38 @@ class LongshoreStackTest {
             assertEquals(policyId, alarm.get("AlarmActions").get(0).get("Fn::GetAtt").get(0).asText());
             assertEquals("GreaterThanOrEqualToThreshold", alarm.get("ComparisonOperator").asText());
             assertEquals(1, alarm.get("Threshold").asInt());
+            assertEquals(1, alarm.get("EvaluationPeriods").asInt());
+            assertEquals(1, alarm.get("DatapointsToAlarm").asInt());
+            assertTrue(joined(alarm.get("AlarmDescription")).contains(" while the group wants no instance: add the first one"));
             JsonNode metrics = alarm.get("Metrics");
-            assertEquals("ApproximateNumberOfMessagesVisible",
-                    metrics.get(0).get("MetricStat").get("Metric").get("MetricName").asText());
-            assertEquals("GroupDesiredCapacity", metrics.get(1).get("MetricStat").get("Metric").get("MetricName").asText());
-            assertEquals("IF(FILL(m2, 0) < 1, m1, 0)", metrics.get(2).get("Expression").asText());
-            assertTrue(metrics.get(2).get("ReturnData").asBoolean());
+            assertEquals(3, metrics.size());
+            String queue = synth.logicalId("AWS::SQS::Queue", id + "Queue");
+            JsonNode visible = query(metrics, "m1");
+            assertEquals("AWS/SQS", visible.get("MetricStat").get("Metric").get("Namespace").asText());
+            assertEquals("ApproximateNumberOfMessagesVisible", visible.get("MetricStat").get("Metric").get("MetricName").asText());
+            JsonNode queueDimension = visible.get("MetricStat").get("Metric").get("Dimensions").get(0);
+            assertEquals("QueueName", queueDimension.get("Name").asText());
+            assertEquals(queue, queueDimension.get("Value").get("Fn::GetAtt").get(0).asText());
+            JsonNode desired = query(metrics, "m2");
+            assertEquals("AWS/AutoScaling", desired.get("MetricStat").get("Metric").get("Namespace").asText());
+            assertEquals("GroupDesiredCapacity", desired.get("MetricStat").get("Metric").get("MetricName").asText());
+            JsonNode groupDimension = desired.get("MetricStat").get("Metric").get("Dimensions").get(0);
+            assertEquals("AutoScalingGroupName", groupDimension.get("Name").asText());
+            assertEquals(synth.logicalId("AWS::AutoScaling::AutoScalingGroup", id), groupDimension.get("Value").get("Ref").asText());
+            for (JsonNode m : List.of(visible, desired)) {
+                assertEquals(60, m.get("MetricStat").get("Period").asInt());
+                assertEquals("Maximum", m.get("MetricStat").get("Stat").asText());
+                assertFalse(m.get("ReturnData").asBoolean());
+            }
+            // The CDK names the expression itself (expr_1); what matters is that it is the one query returned.
+            List<JsonNode> returned = new ArrayList<>();
+            metrics.forEach(m -> {
+                if (m.get("ReturnData").asBoolean()) {
+                    returned.add(m);
+                }
+            });
+            assertEquals(1, returned.size(), metrics.toString());
+            assertEquals("IF(FILL(m2, 0) < 1, m1, 0)", returned.get(0).get("Expression").asText());
             assertEquals("notBreaching", alarm.get("TreatMissingData").asText());
         }
     }
@@ -420,6 +446,15 @@ class LongshoreStackTest {
     void instancesAreReachableWithSessionManager(String id) {
         JsonNode role = synth.one("AWS::IAM::Role", id);
         assertEquals("arn::iam::aws:policy/AmazonSSMManagedInstanceCore", joined(role.get("ManagedPolicyArns").get(0)));
+    }
+
+    private static JsonNode query(JsonNode metrics, String id) {
+        for (JsonNode m : metrics) {
+            if (id.equals(m.get("Id").asText())) {
+                return m;
+            }
+        }
+        throw new AssertionError("no query " + id + " in " + metrics);
     }
 
     private static List<String> dimensions(JsonNode alarm) {
