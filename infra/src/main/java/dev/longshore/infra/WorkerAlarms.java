@@ -34,7 +34,10 @@ final class WorkerAlarms extends Construct {
     /** A worker paused this long (gate closed: GPU unusable) is not coming back by itself. */
     static final int PAUSED_PERIODS = 3;
     static final Duration PERIOD = Duration.minutes(5);
-    /** Log lines of worker-core LifecycleAction when a lifecycle action cannot be completed or kept alive. */
+    /**
+     * Log lines of worker-core's LifecycleAction (logger LifecycleWatcher) when a lifecycle action cannot be completed
+     * or kept alive.
+     */
     static final List<String> LIFECYCLE_FAILURE_LINES = List.of("CompleteLifecycleAction failed",
             "cannot complete lifecycle action", "RecordLifecycleActionHeartbeat failed");
     /** Log lines of the AI worker when a GPU fails (GpuHealth) and the instance asks to be replaced (InstanceHealth). */

@@ -59,7 +59,7 @@ class LifecycleActionTest {
 
     @Test
     void completesOnceWhenTheDrainEndsAfterTerminated() {
-        try (LogCapture logs = new LogCapture(LifecycleAction.class)) {
+        try (LogCapture logs = new LogCapture(LifecycleWatcher.class)) {
             action.begin();
             assertEquals(List.of(new FakeWorkerControl.Drain("lifecycle Terminated", DRAIN_TIMEOUT, ExitCodes.OK,
                     clock.instant())), control.drains());

@@ -23,7 +23,11 @@ import org.slf4j.LoggerFactory;
  * (Terminated, heartbeats) and the worker's drain thread (the end of the drain) both move it, under its own lock.
  */
 final class LifecycleAction {
-    private static final Logger log = LoggerFactory.getLogger(LifecycleAction.class);
+    /**
+     * The watcher's logger: these lines were LifecycleWatcher's before the action had a class of its own, and
+     * operators find them by that {@code logger} field (README: Health and metrics).
+     */
+    private static final Logger log = LoggerFactory.getLogger(LifecycleWatcher.class);
     /**
      * The first heartbeat goes out this soon after Terminated (or sooner with a shorter interval): an idle worker
      * has completed the action by then and needs none, a busy one restarts the hook's timeout early and shows a
