@@ -52,13 +52,11 @@ public final class WorkerConfig {
     private final Optional<String> metricsNamespace;
     private final PrivateDestinations privateDestinations;
     private final Env env;
-    private final int defaultConcurrency;
     private final Duration defaultReceiveVisibility;
 
     private WorkerConfig(String workerName, Env env, int defaultConcurrency, Duration defaultReceiveVisibility) {
         this.workerName = workerName;
         this.env = env;
-        this.defaultConcurrency = defaultConcurrency;
         this.defaultReceiveVisibility = defaultReceiveVisibility;
         this.queueUrl = env.string("WORKER_QUEUE_URL");
         this.queueName = env.string("WORKER_QUEUE_NAME");
@@ -135,7 +133,8 @@ public final class WorkerConfig {
         if (visibility.toMillis() % 1000 != 0 || visibility.getSeconds() < 1 || visibility.compareTo(SQS_MAX_VISIBILITY) > 0) {
             throw new IllegalArgumentException("whole seconds from 1s to 12h: " + visibility);
         }
-        return new WorkerConfig(workerName, env, defaultConcurrency, visibility);
+        // The same environment parsed again: its concurrency is the default it fell back to, or the one it set.
+        return new WorkerConfig(workerName, env, concurrency, visibility);
     }
 
     public String workerName() { return workerName; }

@@ -36,6 +36,19 @@ class WorkerConfigTest {
     }
 
     @Test
+    void aShorterReceiveDefaultKeepsEveryOtherSetting() {
+        assertEquals(7, config().withDefaultReceiveVisibility(Duration.ofSeconds(2)).concurrency());
+        WorkerConfig set = config("WORKER_CONCURRENCY", "3", "WORKER_DRAIN_TIMEOUT", "45s")
+                .withDefaultReceiveVisibility(Duration.ofSeconds(2));
+        assertEquals(3, set.concurrency());
+        assertEquals(Duration.ofSeconds(45), set.drainTimeout());
+        assertEquals(Duration.ofSeconds(2), set.receiveVisibility());
+        assertEquals(Duration.ofSeconds(9),
+                config("WORKER_VISIBILITY_TIMEOUT", "9s").withDefaultReceiveVisibility(Duration.ofSeconds(2))
+                        .receiveVisibility(), "an explicit WORKER_VISIBILITY_TIMEOUT still wins");
+    }
+
+    @Test
     void aNamedLifecycleHookCarriesTheDocumentedTimings() {
         LifecycleHook hook = config("WORKER_LIFECYCLE_HOOK_NAME", "drain").lifecycleHook().orElseThrow();
         assertEquals(new LifecycleHook("drain", Duration.ofMinutes(15), Duration.ofSeconds(5), Duration.ofSeconds(60)),
