@@ -2,6 +2,7 @@ package dev.longshore.local.autoscale;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longshore.core.concurrent.BackgroundThread;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ public final class BurstGenerator implements AutoCloseable {
     private final Map<String, Double> sentAt = new ConcurrentHashMap<>();
     private double start = Double.NaN;
     private int next;
-    private volatile Thread thread;
+    private final BackgroundThread thread = new BackgroundThread();
     private volatile RuntimeException failure;
 
     public BurstGenerator(SqsClient sqs, String queueUrl, JobSink sink, Workload workload, FleetClock clock) {
@@ -85,25 +86,25 @@ public final class BurstGenerator implements AutoCloseable {
         }
     }
 
-    /** Sends the remaining jobs on the thread {@code local-fleet-burst}, each when it is due. */
+    /** Sends the remaining jobs on the thread {@code local-fleet-burst}, each when it is due, until closed. */
     public void start() {
-        thread = Thread.ofPlatform().name("local-fleet-burst").daemon().start(() -> {
-            try {
-                while (sendDue() > 0) {
-                    double wait;
-                    synchronized (this) {
-                        wait = jobs.get(next).at() - (clock.seconds() - start);
-                    }
-                    if (wait > 0) {
-                        Thread.sleep(Math.max(1, Math.round(wait * 1000)));
-                    }
+        thread.start("local-fleet-burst", this::sendOnSchedule);
+    }
+
+    private void sendOnSchedule() {
+        try {
+            while (sendDue() > 0) {
+                double wait;
+                synchronized (this) {
+                    wait = jobs.get(next).at() - (clock.seconds() - start);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                failure = e;
+                if (wait > 0 && !thread.pause(Math.max(1, Math.round(wait * 1000)))) {
+                    return;
+                }
             }
-        });
+        } catch (RuntimeException e) {
+            failure = e;
+        }
     }
 
     /** Send times (seconds since the schedule began) by job id. */
@@ -120,11 +121,12 @@ public final class BurstGenerator implements AutoCloseable {
         return failure;
     }
 
+    /**
+     * Stops sending: a wait for the next job ends at once; a batch being sent is abandoned (interrupted) and gets
+     * {@link BackgroundThread#DEFAULT_CLOSE_WAIT} to end.
+     */
     @Override
     public void close() {
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-        }
+        thread.interruptAndClose(BackgroundThread.DEFAULT_CLOSE_WAIT);
     }
 }
