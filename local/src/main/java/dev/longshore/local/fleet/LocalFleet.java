@@ -33,15 +33,14 @@ public final class LocalFleet {
         long started = System.nanoTime();
         fake.autoScaling().onCall(call -> System.out.printf("%s autoscaling %s %s%n", now(), call.action(),
                 describe(call)));
+        fake.cloudWatch().onCall(call -> System.out.printf("%s cloudwatch PutMetricData namespace=%s datums=%d%n", now(),
+                call.param("Namespace"), FakeCloudWatch.datums(call).size()));
         CountDownLatch stop = ShutdownLatch.closing(fake::close, "local-fleet-shutdown");
         System.out.println("local fleet (instance metadata, Auto Scaling, CloudWatch, SSM) on " + fake.endpoint());
         System.out.println("start a worker with these variables added:");
         fake.workerEnvironment().forEach((k, v) -> System.out.println("  " + k + "=" + v));
         System.out.println("  WORKER_LIFECYCLE_HOOK_NAME=" + fake.autoScaling().hookName());
         System.out.println("then scale it in with: scripts/scale-in " + fake.port());
-        Thread cloudWatchLog = new Thread(() -> logCloudWatch(fake), "local-fleet-cloudwatch-log");
-        cloudWatchLog.setDaemon(true);
-        cloudWatchLog.start();
         stop.await();
         System.out.printf("local fleet stopped after %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
     }
@@ -56,22 +55,6 @@ public final class LocalFleet {
             }
         }
         return out.toString().trim();
-    }
-
-    private static void logCloudWatch(FakeAws fake) {
-        int seen = 0;
-        while (true) {
-            var calls = fake.cloudWatch().calls();
-            for (; seen < calls.size(); seen++) {
-                System.out.printf("%s cloudwatch PutMetricData namespace=%s datums=%d%n", now(),
-                        calls.get(seen).param("Namespace"), FakeCloudWatch.datums(calls.get(seen)).size());
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     private static String now() {

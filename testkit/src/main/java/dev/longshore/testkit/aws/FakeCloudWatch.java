@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,6 +40,7 @@ public final class FakeCloudWatch {
     private final AtomicInteger failedCalls = new AtomicInteger();
     private final InjectedFailures injectedFailures = new InjectedFailures();
     private final List<AwsCall> rejected = new CopyOnWriteArrayList<>();
+    private final List<Consumer<AwsCall>> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * One metric datum of a call.
@@ -77,6 +79,11 @@ public final class FakeCloudWatch {
     /** Calls answered 400 because CloudWatch would have refused them (a bad namespace, unit, missing name...). */
     public List<AwsCall> rejectedCalls() {
         return List.copyOf(rejected);
+    }
+
+    /** Runs {@code listener} for every call CloudWatch would accept, as it arrives, before it is answered. */
+    public void onCall(Consumer<AwsCall> listener) {
+        listeners.add(listener);
     }
 
     /** Calls that succeeded. */
@@ -144,6 +151,9 @@ public final class FakeCloudWatch {
             return;
         }
         calls.add(call);
+        for (Consumer<AwsCall> listener : listeners) {
+            listener.accept(call);
+        }
         Http.send(exchange, 200, "text/xml", "<PutMetricDataResponse xmlns=\"" + NAMESPACE + "\"><ResponseMetadata>"
                 + "<RequestId>" + java.util.UUID.randomUUID() + "</RequestId></ResponseMetadata></PutMetricDataResponse>");
     }

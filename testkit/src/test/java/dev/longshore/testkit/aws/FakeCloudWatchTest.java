@@ -53,6 +53,17 @@ class FakeCloudWatchTest extends FakeAwsClientTest<CloudWatchClient> {
     }
 
     @Test
+    void listenersSeeEachAcceptedCallAsItArrivesAndNoRefusedOne() {
+        List<AwsCall> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        aws.cloudWatch().onCall(seen::add);
+        assertRefused("InvalidParameterValue", "AWS/", "AWS/SQS", count("A", 1));
+        client.putMetricData(b -> b.namespace("Longshore").metricData(count("A", 1), count("B", 2)));
+        assertEquals(1, seen.size(), "the refused call reached no listener");
+        assertEquals("Longshore", seen.get(0).param("Namespace"));
+        assertEquals(List.of("A", "B"), FakeCloudWatch.datums(seen.get(0)).stream().map(FakeCloudWatch.Datum::name).toList());
+    }
+
+    @Test
     void datumNeedsANameAValueAndAStandardUnit() {
         assertRefused("MissingParameter", "MetricData.member.2.MetricName", "Longshore",
                 count("A", 1), MetricDatum.builder().value(1.0).build());
