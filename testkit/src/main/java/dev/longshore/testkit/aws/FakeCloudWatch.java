@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,8 +35,6 @@ public final class FakeCloudWatch {
     private static final double MIN_MAGNITUDE = 8.515920e-109;
 
     private final List<AwsCall> calls = new CopyOnWriteArrayList<>();
-    private final AtomicInteger failuresToInject = new AtomicInteger();
-    private final AtomicInteger failedCalls = new AtomicInteger();
     private final InjectedFailures injectedFailures = new InjectedFailures();
     private final List<AwsCall> rejected = new CopyOnWriteArrayList<>();
     private final List<Consumer<AwsCall>> listeners = new CopyOnWriteArrayList<>();
@@ -58,14 +55,16 @@ public final class FakeCloudWatch {
         }
     }
 
-    /** The next {@code n} PutMetricData calls answer 500 InternalServiceError. */
-    public void failNext(int n) {
-        failuresToInject.set(n);
-    }
-
-    /** Every PutMetricData call answers 500 until this is called with false (an outage, whatever the SDK retries). */
+    /**
+     * Every PutMetricData call answers 500 InternalServiceError until this is called with false (an outage, whatever
+     * the SDK retries); false also drops failures {@link #failNext(String, int, int, String)} left pending.
+     */
     public void failing(boolean on) {
-        failuresToInject.set(on ? Integer.MAX_VALUE : 0);
+        if (on) {
+            injectedFailures.addUntilCleared(InjectedFailures.ANY, 500, "InternalServiceError");
+        } else {
+            injectedFailures.clear();
+        }
     }
 
     /**
@@ -91,8 +90,9 @@ public final class FakeCloudWatch {
         return List.copyOf(calls);
     }
 
+    /** Calls answered with an injected failure so far. */
     public int failedCalls() {
-        return failedCalls.get();
+        return injectedFailures.answered();
     }
 
     /** The datums of a recorded call, in the order they were sent. */
@@ -134,13 +134,7 @@ public final class FakeCloudWatch {
         }
         Optional<InjectedFailures.Failure> injected = injectedFailures.take(action);
         if (injected.isPresent()) {
-            failedCalls.incrementAndGet();
             Http.queryError(exchange, injected.get().status(), NAMESPACE, injected.get().code(), "injected failure");
-            return;
-        }
-        if (failuresToInject.getAndUpdate(n -> n == Integer.MAX_VALUE ? n : Math.max(0, n - 1)) > 0) {
-            failedCalls.incrementAndGet();
-            Http.queryError(exchange, 500, NAMESPACE, "InternalServiceError", "injected failure");
             return;
         }
         AwsCall call = new AwsCall("cloudwatch", action, form, System.nanoTime());

@@ -19,16 +19,27 @@ final class InjectedFailures {
     }
 
     private final Map<String, Deque<Failure>> pending = new HashMap<>();
+    /** Failures that answer every call of their action until {@link #clear()}: an outage, whatever a client retries. */
+    private final Map<String, Failure> standing = new HashMap<>();
     private int answered;
 
     synchronized void add(String action, int times, int status, String code) {
-        if (times < 1 || status < 400 || status > 599 || code == null || code.isBlank()) {
-            throw new IllegalArgumentException("failNext(" + action + ", " + times + ", " + status + ", " + code
-                    + "): times >= 1, a 4xx or 5xx status and an error code");
-        }
+        check("failNext(" + action + ", " + times + ", " + status + ", " + code + ")", times, status, code);
         Deque<Failure> queue = pending.computeIfAbsent(action, a -> new ArrayDeque<>());
         for (int i = 0; i < times; i++) {
             queue.add(new Failure(status, code));
+        }
+    }
+
+    /** Every call of {@code action} (or {@link #ANY}) fails with this status and code until {@link #clear()}. */
+    synchronized void addUntilCleared(String action, int status, String code) {
+        check("failing(" + action + ", " + status + ", " + code + ")", 1, status, code);
+        standing.put(action, new Failure(status, code));
+    }
+
+    private static void check(String call, int times, int status, String code) {
+        if (times < 1 || status < 400 || status > 599 || code == null || code.isBlank()) {
+            throw new IllegalArgumentException(call + ": times >= 1, a 4xx or 5xx status and an error code");
         }
     }
 
@@ -41,11 +52,19 @@ final class InjectedFailures {
                 return Optional.of(queue.poll());
             }
         }
+        for (String key : new String[] {action, ANY}) {
+            Failure always = standing.get(key);
+            if (always != null) {
+                answered++;
+                return Optional.of(always);
+            }
+        }
         return Optional.empty();
     }
 
     synchronized void clear() {
         pending.clear();
+        standing.clear();
     }
 
     /** Calls answered with an injected failure so far. */

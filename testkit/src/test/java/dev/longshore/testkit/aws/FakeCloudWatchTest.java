@@ -113,4 +113,22 @@ class FakeCloudWatchTest extends FakeAwsClientTest<CloudWatchClient> {
         assertEquals("InternalServiceError", e.awsErrorDetails().errorCode());
         assertEquals(4, aws.cloudWatch().failedCalls(), "the SDK's three attempts all failed");
     }
+
+    @Test
+    void anOutageFailsEveryAttemptUntilItEnds() {
+        Consumer<software.amazon.awssdk.services.cloudwatch.model.PutMetricDataRequest.Builder> put =
+                b -> b.namespace("Longshore").metricData(count("A", 1));
+        aws.cloudWatch().failing(true);
+        for (int call = 0; call < 2; call++) {
+            CloudWatchException e = assertThrows(CloudWatchException.class, () -> client.putMetricData(put));
+            assertEquals("InternalServiceError", e.awsErrorDetails().errorCode());
+        }
+        assertEquals(6, aws.cloudWatch().failedCalls(), "two calls of three attempts each");
+        assertTrue(aws.cloudWatch().calls().isEmpty());
+
+        aws.cloudWatch().failing(false);
+        client.putMetricData(put);
+        assertEquals(1, aws.cloudWatch().calls().size());
+        assertEquals(6, aws.cloudWatch().failedCalls());
+    }
 }
