@@ -29,12 +29,9 @@ public final class FakeInstanceMetadata {
     private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger unauthorized = new AtomicInteger();
+    private final InjectedFailures failures = new InjectedFailures();
     private volatile Duration ttlCap;
-    private volatile boolean serviceErrors;
     private volatile Clock clock = Clock.systemUTC();
-    private final AtomicInteger errorsToInject = new AtomicInteger();
-    private final AtomicInteger errorStatus = new AtomicInteger(503);
-    private final AtomicInteger serviceErrorsAnswered = new AtomicInteger();
 
     FakeInstanceMetadata(String instanceId) {
         values.put("instance-id", instanceId);
@@ -80,23 +77,29 @@ public final class FakeInstanceMetadata {
         this.ttlCap = cap;
     }
 
-    /** While on, every request answers 503, as the service does while it restarts or throttles hard. */
+    /**
+     * While on, every request answers 503, as the service does while it restarts or throttles hard; off also drops
+     * errors {@link #failNext} left pending.
+     */
     public void serviceErrors(boolean on) {
-        serviceErrors = on;
+        if (on) {
+            failures.addUntilCleared(InjectedFailures.ANY, 503, "Service Unavailable");
+        } else {
+            failures.clear();
+        }
     }
 
     /** The next {@code times} requests, token requests included, answer {@code status} (503 when throttled, 500). */
     public void failNext(int times, int status) {
-        if (times < 1 || status < 500 || status > 599) {
-            throw new IllegalArgumentException("failNext(" + times + ", " + status + "): times >= 1 and a 5xx status");
+        if (status < 500) {
+            throw new IllegalArgumentException("failNext(" + times + ", " + status + "): instance metadata fails with 5xx");
         }
-        errorStatus.set(status);
-        errorsToInject.set(times);
+        failures.add(InjectedFailures.ANY, times, status, status == 503 ? "Service Unavailable" : "Internal Server Error");
     }
 
     /** Requests answered with a service error ({@link #serviceErrors} or {@link #failNext}) so far. */
     public int serviceErrorsAnswered() {
-        return serviceErrorsAnswered.get();
+        return failures.answered();
     }
 
     public int tokensIssued() {
@@ -117,13 +120,10 @@ public final class FakeInstanceMetadata {
     void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
-        if (serviceErrors) {
-            serviceErrorsAnswered.incrementAndGet();
-            Http.send(exchange, 503, "text/plain", "Service Unavailable\n");
-        } else if (errorsToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            serviceErrorsAnswered.incrementAndGet();
-            int status = errorStatus.get();
-            Http.send(exchange, status, "text/plain", (status == 503 ? "Service Unavailable" : "Internal Server Error") + "\n");
+        Optional<InjectedFailures.Failure> failure = failures.take(path);
+        if (failure.isPresent()) {
+            // Instance metadata answers errors as plain text: the reason phrase is the body.
+            Http.send(exchange, failure.get().status(), "text/plain", failure.get().code() + "\n");
         } else if (exchange.getRequestHeaders().getFirst("X-Forwarded-For") != null) {
             Http.send(exchange, 403, "text/plain", "Forbidden\n");
         } else if (path.equals("/latest/api/token")) {

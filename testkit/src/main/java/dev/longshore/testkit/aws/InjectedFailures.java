@@ -14,7 +14,7 @@ final class InjectedFailures {
     /** Matches every action of the fake. */
     static final String ANY = "*";
 
-    /** One injected answer: the HTTP status and the service's error code. */
+    /** One injected answer: the HTTP status and the service's error code (a plain-text service's reason phrase). */
     record Failure(int status, String code) {
     }
 

@@ -50,6 +50,23 @@ class FakeInstanceMetadataTest {
     }
 
     @Test
+    void aRestartAnswers503UntilItEndsAndTheCountCoversBothKindsOfError() throws Exception {
+        aws.metadata().failNext(1, 500);
+        aws.metadata().serviceErrors(true);
+        HttpResponse<String> first = token(60);
+        assertEquals(500, first.statusCode(), "the one-off error comes first");
+        assertEquals("Internal Server Error\n", first.body());
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> down = token(60);
+            assertEquals(503, down.statusCode());
+            assertEquals("Service Unavailable\n", down.body());
+        }
+        aws.metadata().serviceErrors(false);
+        assertEquals(200, token(60).statusCode());
+        assertEquals(4, aws.metadata().serviceErrorsAnswered());
+    }
+
+    @Test
     void tokensExpireOnTheServiceClockAndTtlsOutsideOneTo21600AreRefused() throws Exception {
         MutableClock clock = MutableClock.atEpoch();
         aws.metadata().useClock(clock);
