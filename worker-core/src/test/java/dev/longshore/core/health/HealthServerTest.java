@@ -14,6 +14,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +79,40 @@ class HealthServerTest {
             InputStream in = stalled.getInputStream();
             String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
             assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 408"), answer);
+        }
+    }
+
+    @Test
+    void aFloodOfStalledClientsIsRefusedBeyondTheLimitAndTheEndpointAnswersOnceTheyGo() throws Exception {
+        List<Socket> stalled = new ArrayList<>();
+        try (HealthServer server = HealthServer.start("127.0.0.1", 0, new Source(), "test", Duration.ofMinutes(1));
+             HttpClient http = HttpClient.newBuilder().connectTimeout(ANSWER_WITHIN).build()) {
+            try {
+                for (int i = 0; i < HealthServer.MAX_CONNECTIONS; i++) {
+                    Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port());
+                    stalled.add(s);
+                    s.getOutputStream().write("GET /health/li".getBytes(StandardCharsets.US_ASCII));
+                }
+                try (Socket extra = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                    // Refused, not queued: closed at once rather than after the minute the stalled ones may take.
+                    extra.setSoTimeout((int) ANSWER_WITHIN.toMillis());
+                    assertEquals(-1, extra.getInputStream().read());
+                }
+            } finally {
+                for (Socket s : stalled) {
+                    s.close();
+                }
+            }
+            long deadline = System.nanoTime() + ANSWER_WITHIN.toNanos();
+            int status = 0;
+            while (status != 200 && System.nanoTime() < deadline) {
+                try {
+                    status = get(http, server.port(), "/health/ready").statusCode();
+                } catch (java.io.IOException refusedWhileSlotsFree) {
+                    Thread.onSpinWait();
+                }
+            }
+            assertEquals(200, status, "the slots came back when the stalled clients left");
         }
     }
 
