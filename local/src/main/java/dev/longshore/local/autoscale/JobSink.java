@@ -77,14 +77,15 @@ public final class JobSink implements AutoCloseable {
             } finally {
                 running.decrementAndGet();
             }
+            // Recorded before the answer: whoever saw the answer (the worker, a test) finds the execution.
+            executions.computeIfAbsent(jobId, k -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(new Execution(started, clock.seconds()));
             byte[] reply = "{\"status\":\"done\"}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, reply.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(reply);
             }
-            executions.computeIfAbsent(jobId, k -> Collections.synchronizedList(new ArrayList<>()))
-                    .add(new Execution(started, clock.seconds()));
         }
     }
 
